@@ -1,0 +1,107 @@
+package io.trapline.emulator.time;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SchedulerTest {
+
+    @Test
+    void eventsRunInTimeThenArmingOrder() {
+        Scheduler s = new Scheduler();
+        List<String> order = new ArrayList<>();
+        s.at(200, () -> order.add("b@200"));
+        s.at(100, () -> order.add("a@100"));
+        s.at(200, () -> order.add("c@200"));
+        s.at(50, () -> order.add("first@50"));
+        s.runUntil(1000);
+        assertEquals(List.of("first@50", "a@100", "b@200", "c@200"), order);
+        assertEquals(1000, s.now());
+    }
+
+    @Test
+    void timeAdvancesOnlyToEventsThatRun() {
+        Scheduler s = new Scheduler();
+        long[] seen = new long[1];
+        s.at(500, () -> seen[0] = s.now());
+        s.runUntil(499);
+        assertEquals(0, seen[0]);
+        assertEquals(499, s.now());
+        assertTrue(s.runNext());
+        assertEquals(500, seen[0]);
+        assertFalse(s.runNext());
+    }
+
+    @Test
+    void rearmingMovesATimerAndCancelRemovesIt() {
+        Scheduler s = new Scheduler();
+        int[] fired = new int[1];
+        Timer t = s.newTimer(() -> fired[0]++);
+        t.arm(100);
+        t.arm(300);
+        assertEquals(300, t.deadline());
+        s.runUntil(200);
+        assertEquals(0, fired[0]);
+        s.runUntil(300);
+        assertEquals(1, fired[0]);
+        assertFalse(t.armed());
+        t.arm(400);
+        t.cancel();
+        s.runUntil(1000);
+        assertEquals(1, fired[0]);
+        assertEquals(0, s.pending());
+    }
+
+    @Test
+    void aTimerMayRearmItselfFromItsCallback() {
+        Scheduler s = new Scheduler();
+        List<Long> ticks = new ArrayList<>();
+        Timer[] t = new Timer[1];
+        t[0] = s.newTimer(() -> {
+            ticks.add(s.now());
+            if (ticks.size() < 3) {
+                t[0].arm(s.now() + 10);
+            }
+        });
+        t[0].arm(10);
+        s.runUntil(100);
+        assertEquals(List.of(10L, 20L, 30L), ticks);
+    }
+
+    @Test
+    void deadlinesInThePastFireAtTheCurrentTime() {
+        Scheduler s = new Scheduler();
+        s.runUntil(1000);
+        long[] at = new long[1];
+        s.at(5, () -> at[0] = s.now());
+        s.runUntil(1000);
+        assertEquals(1000, at[0]);
+    }
+
+    @Test
+    void manyInterleavedTimersKeepHeapOrder() {
+        Scheduler s = new Scheduler();
+        java.util.Random r = new java.util.Random(42);
+        List<Long> fired = new ArrayList<>();
+        Timer[] timers = new Timer[200];
+        for (int i = 0; i < timers.length; i++) {
+            timers[i] = s.newTimer(() -> fired.add(s.now()));
+        }
+        for (int round = 0; round < 5000; round++) {
+            Timer t = timers[r.nextInt(timers.length)];
+            if (r.nextInt(4) == 0) {
+                t.cancel();
+            } else {
+                t.arm(r.nextInt(1_000_000));
+            }
+        }
+        s.runUntil(Long.MAX_VALUE - 1);
+        for (int i = 1; i < fired.size(); i++) {
+            assertTrue(fired.get(i - 1) <= fired.get(i));
+        }
+        assertEquals(0, s.pending());
+    }
+}
