@@ -1,0 +1,218 @@
+package io.trapline.recorder;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contents of {@code capture.json}: what was captured, from what, with which devices and workload.
+ * Field meanings are documented in docs/capture-format.md. Unknown fields are kept readable by newer
+ * minors (ignored here); an unknown major version is refused.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CaptureMetadata(
+        Format format,
+        Tool tool,
+        Source source,
+        Clock clock,
+        String startedAt,
+        Workload workload,
+        List<DeviceInfo> devices,
+        List<String> regions,
+        String status,
+        EventSummary events) {
+
+    public static final String FILE_NAME = "capture.json";
+    public static final String FORMAT_NAME = "trapline-capture";
+    public static final int FORMAT_MAJOR = 1;
+    public static final int FORMAT_MINOR = 0;
+    public static final String STATUS_RECORDING = "recording";
+    public static final String STATUS_COMPLETE = "complete";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public record Format(String name, int major, int minor) {
+    }
+
+    public record Tool(String name, String version) {
+    }
+
+    /** Where the events came from: {@code embedded}, {@code qemu-trace}, or {@code test}, plus free-form details. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Source(String kind, String description, Map<String, Object> details) {
+    }
+
+    /**
+     * The clock of every event's time: {@code virtual} (embedded runs: ns of virtual time from machine start)
+     * or {@code trace} (imported: ns since the first traced line; {@code originEpochNs} says when that was).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Clock(String domain, Long originEpochNs) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Workload(String name, Long seed, Map<String, Object> options) {
+    }
+
+    /** One device: its index is the device number in event headers. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record DeviceInfo(int index, String model, String transport, Map<String, Object> config,
+                             Long negotiatedFeatures, List<Bar> bars) {
+    }
+
+    /** A BAR as the guest programmed it: kind {@code mmio} or {@code io}. */
+    public record Bar(int index, String kind, long base, long size) {
+    }
+
+    /** Filled in when the writer closes; absent (or partial) in a capture whose writer did not close. */
+    public record EventSummary(long count, long firstTimeNs, long lastTimeNs) {
+    }
+
+    /** Metadata for a new capture by this tool version, status "recording". */
+    public static CaptureMetadata create(Source source, Clock clock, String startedAt, Workload workload,
+                                         List<DeviceInfo> devices) {
+        return new CaptureMetadata(new Format(FORMAT_NAME, FORMAT_MAJOR, FORMAT_MINOR),
+                new Tool("trapline", ToolVersion.get()), source, clock, startedAt, workload,
+                List.copyOf(devices), List.of(), STATUS_RECORDING, null);
+    }
+
+    public CaptureMetadata withRegions(List<String> newRegions) {
+        return new CaptureMetadata(format, tool, source, clock, startedAt, workload, devices, List.copyOf(newRegions),
+                status, events);
+    }
+
+    public CaptureMetadata withEvents(String newStatus, EventSummary summary) {
+        return new CaptureMetadata(format, tool, source, clock, startedAt, workload, devices, regions, newStatus,
+                summary);
+    }
+
+    public boolean complete() {
+        return STATUS_COMPLETE.equals(status);
+    }
+
+    /** The device with this index, or null. */
+    public DeviceInfo device(int index) {
+        for (DeviceInfo d : devices) {
+            if (d.index() == index) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The region name with this index (OTHER_* events), or a placeholder naming the index. */
+    public String regionName(int index) {
+        return regions != null && index >= 0 && index < regions.size() ? regions.get(index) : "region#" + index;
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("capture metadata not serialisable", e);
+        }
+    }
+
+    /** Writes capture.json into {@code dir} atomically (temp file + rename), so a crash never leaves half a file. */
+    public void writeTo(Path dir) {
+        Path target = dir.resolve(FILE_NAME);
+        Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        try {
+            Files.writeString(tmp, toJson() + "\n");
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CaptureException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and validates {@code dir/capture.json}; every problem is a {@link CaptureException} naming the file. */
+    public static CaptureMetadata readFrom(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new CaptureException(dir + ": not a capture (no " + FILE_NAME + ")");
+        } catch (JsonProcessingException e) {
+            throw new CaptureException(file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new CaptureException(file + ": expected a JSON object");
+        }
+        JsonNode format = tree.get("format");
+        if (format == null || !format.path("major").canConvertToInt()) {
+            throw new CaptureException(file + ": missing format version (format.major)");
+        }
+        if (!FORMAT_NAME.equals(format.path("name").asText())) {
+            throw new CaptureException(file + ": not a trapline capture (format.name is '" + format.path("name").asText() + "')");
+        }
+        int major = format.path("major").asInt();
+        if (major != FORMAT_MAJOR) {
+            throw new CaptureException(file + ": capture format version " + major + "." + format.path("minor").asInt()
+                    + " is not readable by this trapline (reads " + FORMAT_MAJOR + ".x)");
+        }
+        CaptureMetadata meta;
+        try {
+            meta = JSON.treeToValue(tree, CaptureMetadata.class);
+        } catch (MismatchedInputException e) {
+            throw new CaptureException(file + ": bad value for '" + pathOf(e) + "': " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new CaptureException(file + ": " + e.getOriginalMessage());
+        }
+        if (meta.devices() == null) {
+            throw new CaptureException(file + ": missing 'devices'");
+        }
+        for (DeviceInfo d : meta.devices()) {
+            if (d.model() == null || d.model().isBlank()) {
+                throw new CaptureException(file + ": device " + d.index() + " has no model");
+            }
+        }
+        return meta.regions() == null ? meta.withRegions(List.of()) : meta;
+    }
+
+    private static String pathOf(MismatchedInputException e) {
+        StringBuilder sb = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A small builder for the free-form maps in sources, workloads and device configs. */
+    public static Map<String, Object> map(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            m.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    static List<String> appendRegion(List<String> regions, String name) {
+        List<String> copy = new ArrayList<>(regions);
+        copy.add(name);
+        return copy;
+    }
+}

@@ -1,0 +1,119 @@
+package io.trapline.recorder;
+
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens a capture directory for reading: validates {@code capture.json} and the event queue, and hands out
+ * cursors for sequential scans from the start or from a sequence number. Every problem is a
+ * {@link CaptureException} with one line naming the file.
+ */
+public final class CaptureReader implements AutoCloseable {
+    private final Path dir;
+    private final CaptureMetadata metadata;
+    private final Path eventsFile;
+    private final SingleChronicleQueue queue;
+
+    private CaptureReader(Path dir, CaptureMetadata metadata, Path eventsFile, SingleChronicleQueue queue) {
+        this.dir = dir;
+        this.metadata = metadata;
+        this.eventsFile = eventsFile;
+        this.queue = queue;
+    }
+
+    public static CaptureReader open(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new CaptureException(dir + ": no such capture (path does not exist)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new CaptureException(dir + ": not a capture (a capture is a directory holding capture.json and events/)");
+        }
+        CaptureMetadata metadata = CaptureMetadata.readFrom(dir);
+        Path eventsDir = dir.resolve(EventQueue.DIRECTORY);
+        if (!Files.isDirectory(eventsDir)) {
+            throw new CaptureException(eventsDir + ": missing (the capture has no event queue)");
+        }
+        List<Path> files = EventQueue.dataFiles(eventsDir);
+        if (files.isEmpty()) {
+            if (metadata.events() != null && metadata.events().count() > 0) {
+                throw new CaptureException(eventsDir + ": no event files, but capture.json declares "
+                        + metadata.events().count() + " events");
+            }
+            return new CaptureReader(dir, metadata, null, null);
+        }
+        if (files.size() > 1) {
+            throw new CaptureException(eventsDir + ": expected one event file, found " + files.size());
+        }
+        SingleChronicleQueue queue;
+        try {
+            queue = EventQueue.open(eventsDir, true);
+        } catch (RuntimeException e) {
+            throw new CaptureException(files.get(0) + ": cannot open event queue: " + rootMessage(e), e);
+        }
+        return new CaptureReader(dir, metadata, files.get(0), queue);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public CaptureMetadata metadata() {
+        return metadata;
+    }
+
+    /** The queue file holding the events (for messages), or null when the capture has no events. */
+    public Path eventsFile() {
+        return eventsFile;
+    }
+
+    /** A cursor positioned before the first event. */
+    public EventCursor cursor() {
+        return cursor(0);
+    }
+
+    /** A cursor positioned before the event with sequence {@code fromSequence} (at the end if there is none). */
+    public EventCursor cursor(long fromSequence) {
+        if (fromSequence < 0) {
+            throw new CaptureException(dir + ": --from must be a sequence number >= 0, got " + fromSequence);
+        }
+        return new EventCursor(this, queue, fromSequence);
+    }
+
+    /** Scans the whole capture (verifying every event) and counts events by type, in type order. */
+    public Map<EventType, Long> countByType() {
+        long[] counts = new long[256];
+        try (EventCursor c = cursor()) {
+            while (c.next()) {
+                counts[c.type().code()]++;
+            }
+        }
+        Map<EventType, Long> out = new EnumMap<>(EventType.class);
+        for (EventType t : EventType.values()) {
+            if (counts[t.code()] > 0) {
+                out.put(t, counts[t.code()]);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (queue != null) {
+            queue.close();
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.replace('\n', ' ');
+    }
+}

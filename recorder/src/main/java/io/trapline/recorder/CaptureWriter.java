@@ -1,0 +1,178 @@
+package io.trapline.recorder;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Appends events to a new capture. One producer thread; appends are allocation-free. Each event is one
+ * Chronicle document, which becomes visible to readers only once it is complete, so a writer killed
+ * mid-append loses at most the event it was writing. {@code capture.json} is written at creation (status
+ * "recording") and again, with the event summary, on {@link #close()}.
+ */
+public final class CaptureWriter implements AutoCloseable {
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private CaptureMetadata metadata;
+    private final List<String> regions = new ArrayList<>();
+    private final Map<String, Integer> regionIndex = new HashMap<>();
+    private final long[] countByType = new long[256];
+    private long nextSequence;
+    private long firstTime = -1;
+    private long lastTime;
+    private boolean closed;
+
+    private CaptureWriter(Path dir, CaptureMetadata metadata) {
+        this.dir = dir;
+        this.metadata = metadata;
+        metadata.writeTo(dir);
+        try {
+            this.queue = EventQueue.open(dir.resolve(EventQueue.DIRECTORY), false);
+        } catch (RuntimeException e) {
+            throw new CaptureException(dir.resolve(EventQueue.DIRECTORY) + ": cannot create event queue: " + e.getMessage(), e);
+        }
+        this.appender = queue.createAppender();
+    }
+
+    /** Creates a capture in {@code dir}, which must not exist or be empty. */
+    public static CaptureWriter create(Path dir, CaptureMetadata metadata) {
+        try {
+            if (Files.exists(dir)) {
+                if (!Files.isDirectory(dir)) {
+                    throw new CaptureException(dir + ": exists and is not a directory");
+                }
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new CaptureException(dir + ": directory is not empty (refusing to overwrite)");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CaptureException(dir + ": cannot create capture directory: " + e.getMessage(), e);
+        }
+        return new CaptureWriter(dir, metadata);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public CaptureMetadata metadata() {
+        return metadata;
+    }
+
+    /** Replaces the metadata (e.g. once negotiated features or BAR addresses are known); written at once. */
+    public void updateMetadata(CaptureMetadata updated) {
+        metadata = updated.withRegions(regions);
+        metadata.writeTo(dir);
+    }
+
+    /** The region index for an unmodelled device region name, registering it (and rewriting capture.json) if new. */
+    public int region(String name) {
+        Integer idx = regionIndex.get(name);
+        if (idx != null) {
+            return idx;
+        }
+        if (regions.size() >= 0xFFFF) {
+            throw new IllegalStateException("too many regions");
+        }
+        int i = regions.size();
+        regions.add(name);
+        regionIndex.put(name, i);
+        metadata = metadata.withRegions(regions);
+        metadata.writeTo(dir);
+        return i;
+    }
+
+    /** Appends a header-only event; returns its sequence number. */
+    public long append(long timeNs, EventType type, int device, int queue, int region, int size, long address, long value) {
+        return append(timeNs, type, device, queue, region, size, address, value, 0, null, 0, 0);
+    }
+
+    /**
+     * Appends an event with an optional payload ({@code payload} may be null when {@code length} is 0).
+     * Time must not go backwards. Returns the event's sequence number.
+     */
+    public long append(long timeNs, EventType type, int device, int queue, int region, int size, long address,
+                       long value, int flags, byte[] payload, int offset, int length) {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        if (timeNs < lastTime) {
+            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
+        }
+        if ((device & ~0xFF) != 0 || (queue & ~0xFFFF) != 0 || (region & ~0xFFFF) != 0 || (size & ~0xFF) != 0
+                || (flags & ~0xFF) != 0 || length < 0 || length > EventLayout.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("event field out of range: device " + device + " queue " + queue
+                    + " region " + region + " size " + size + " flags " + flags + " payload " + length);
+        }
+        long seq = nextSequence;
+        long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
+        long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
+        if (length > 0) {
+            h = EventChecksum.payload(h, payload, offset, length);
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeLong(seq);
+            b.writeLong(timeNs);
+            b.writeLong(packed);
+            b.writeLong(address);
+            b.writeLong(value);
+            b.writeInt(length);
+            b.writeInt(EventChecksum.fold(h));
+            if (length > 0) {
+                b.write(payload, offset, length);
+            }
+        }
+        nextSequence = seq + 1;
+        countByType[type.code()]++;
+        if (firstTime < 0) {
+            firstTime = timeNs;
+        }
+        lastTime = timeNs;
+        return seq;
+    }
+
+    /** Events appended so far. */
+    public long count() {
+        return nextSequence;
+    }
+
+    public long count(EventType type) {
+        return countByType[type.code()];
+    }
+
+    /** Records the event summary so far in capture.json (status stays "recording"). */
+    public void flush() {
+        metadata = metadata.withEvents(CaptureMetadata.STATUS_RECORDING, summary());
+        metadata.writeTo(dir);
+    }
+
+    private CaptureMetadata.EventSummary summary() {
+        return new CaptureMetadata.EventSummary(nextSequence, Math.max(firstTime, 0), lastTime);
+    }
+
+    /** Closes the queue and marks the capture complete in capture.json. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.close();
+        metadata = metadata.withEvents(CaptureMetadata.STATUS_COMPLETE, summary());
+        metadata.writeTo(dir);
+    }
+}

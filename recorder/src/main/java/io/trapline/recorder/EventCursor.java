@@ -1,0 +1,218 @@
+package io.trapline.recorder;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * A sequential scan over a capture's events: a flyweight over Chronicle's mapped bytes. {@link #next()}
+ * verifies each event (sequence continuity, known type, length, checksum) and makes it current; the
+ * accessors then read fields and payload in place, without copying or allocating.
+ */
+public final class EventCursor implements CaptureEvent, AutoCloseable {
+    private final CaptureReader reader;
+    private final ExcerptTailer tailer;
+    private DocumentContext document;
+    private Bytes<?> bytes;
+    private long base;
+    private long expectedSequence;
+    private boolean started;
+    private long read;
+
+    private long sequence;
+    private long timeNs;
+    private EventType type;
+    private long packed;
+    private long address;
+    private long value;
+    private int payloadLength;
+
+    EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence) {
+        this.reader = reader;
+        this.expectedSequence = fromSequence;
+        if (queue == null) {
+            this.tailer = null;
+            return;
+        }
+        try {
+            this.tailer = queue.createTailer();
+            if (fromSequence > 0) {
+                long index = queue.rollCycle().toIndex(queue.firstCycle(), fromSequence);
+                if (!tailer.moveToIndex(index)) {
+                    tailer.toEnd();
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence + ": "
+                    + CaptureReader.rootMessage(e), e);
+        }
+    }
+
+    /** Moves to the next event; false at the end of the capture. Throws {@link CaptureException} on corruption. */
+    public boolean next() {
+        closeDocument();
+        if (tailer == null) {
+            return endOfEvents();
+        }
+        try {
+            document = tailer.readingDocument();
+            if (!document.isPresent()) {
+                closeDocument();
+                return endOfEvents();
+            }
+            bytes = document.wire().bytes();
+            base = bytes.readPosition();
+            long length = bytes.readRemaining();
+            if (length < EventLayout.HEADER_SIZE) {
+                throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
+            }
+            sequence = bytes.readLong(base + EventLayout.SEQUENCE);
+            timeNs = bytes.readLong(base + EventLayout.TIME_NS);
+            packed = bytes.readLong(base + EventLayout.TYPE);
+            address = bytes.readLong(base + EventLayout.ADDRESS);
+            value = bytes.readLong(base + EventLayout.VALUE);
+            payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
+            int checksum = bytes.readInt(base + EventLayout.CHECKSUM);
+            if (payloadLength < 0 || payloadLength != length - EventLayout.HEADER_SIZE) {
+                throw corrupt("payload length " + payloadLength + " does not match the event's " + length + " bytes");
+            }
+            long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
+            if (payloadLength > 0) {
+                h = EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
+            }
+            if (EventChecksum.fold(h) != checksum) {
+                throw corrupt("checksum mismatch (the event's bytes were altered)");
+            }
+            if (started || expectedSequence > 0) {
+                if (sequence != expectedSequence) {
+                    throw corrupt("sequence " + sequence + " where " + expectedSequence + " was expected");
+                }
+            } else if (sequence != 0) {
+                throw corrupt("first event has sequence " + sequence + ", expected 0");
+            }
+            type = EventType.ofCode((int) (packed & 0xFF));
+            if (type == null) {
+                throw corrupt("unknown event type code " + (packed & 0xFF));
+            }
+            started = true;
+            expectedSequence = sequence + 1;
+            read++;
+            return true;
+        } catch (CaptureException e) {
+            closeDocument();
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            closeDocument();
+            throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
+        }
+    }
+
+    private boolean endOfEvents() {
+        CaptureMetadata meta = reader.metadata();
+        if (meta.complete() && meta.events() != null && expectedSequence < meta.events().count()
+                && (started || expectedSequence == 0)) {
+            String where = reader.eventsFile() != null ? reader.eventsFile().toString() : reader.directory() + "/events";
+            throw new CaptureException(where + ": truncated: capture.json declares " + meta.events().count()
+                    + " events but the queue ends after " + expectedSequence);
+        }
+        return false;
+    }
+
+    private CaptureException corrupt(String what) {
+        String where = reader.eventsFile() != null ? reader.eventsFile().toString() : reader.directory().toString();
+        String index = tailer != null ? String.format(" (queue index 0x%x)", tailer.index()) : "";
+        return new CaptureException(where + ": corrupt event at sequence " + expectedSequence + index + ": " + what);
+    }
+
+    private void closeDocument() {
+        if (document != null) {
+            DocumentContext d = document;
+            document = null;
+            bytes = null;
+            d.close();
+        }
+    }
+
+    /** Events returned by {@link #next()} so far. */
+    public long eventsRead() {
+        return read;
+    }
+
+    @Override
+    public void close() {
+        closeDocument();
+        if (tailer != null) {
+            tailer.close();
+        }
+    }
+
+    @Override
+    public long sequence() {
+        return sequence;
+    }
+
+    @Override
+    public long timeNs() {
+        return timeNs;
+    }
+
+    @Override
+    public EventType type() {
+        return type;
+    }
+
+    @Override
+    public int device() {
+        return (int) (packed >>> 8) & 0xFF;
+    }
+
+    @Override
+    public int queue() {
+        return (int) (packed >>> 16) & 0xFFFF;
+    }
+
+    @Override
+    public int region() {
+        return (int) (packed >>> 32) & 0xFFFF;
+    }
+
+    @Override
+    public int size() {
+        return (int) (packed >>> 48) & 0xFF;
+    }
+
+    @Override
+    public int flags() {
+        return (int) (packed >>> 56) & 0xFF;
+    }
+
+    @Override
+    public long address() {
+        return address;
+    }
+
+    @Override
+    public long value() {
+        return value;
+    }
+
+    @Override
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    @Override
+    public byte payloadByte(int i) {
+        if (i < 0 || i >= payloadLength) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return bytes.readByte(base + EventLayout.HEADER_SIZE + i);
+    }
+
+    @Override
+    public int copyPayload(byte[] dst, int off) {
+        bytes.read(base + EventLayout.HEADER_SIZE, dst, off, payloadLength);
+        return payloadLength;
+    }
+}
