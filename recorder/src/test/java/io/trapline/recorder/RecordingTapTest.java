@@ -1,0 +1,125 @@
+package io.trapline.recorder;
+
+import io.trapline.emulator.device.Device;
+import io.trapline.emulator.device.DeviceContext;
+import io.trapline.emulator.machine.Machine;
+import io.trapline.emulator.machine.PciSlot;
+import io.trapline.emulator.pci.BarKind;
+import io.trapline.emulator.pci.PciConfigSpace;
+import io.trapline.emulator.time.Timer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RecordingTapTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * A tiny DMA device: writing a guest address to register 0 makes it read 8 bytes there, write them back
+     * incremented at +8, raise INTx and transmit them; reading register 4 clears INTx; a timer sends an MSI.
+     */
+    static final class Copier implements Device {
+        final PciConfigSpace config = new PciConfigSpace(256, 0x1234, 0x1, 0xFF0000, 0, 0, 0, 1);
+        final DeviceContext ctx;
+        final Timer timer;
+        final byte[] buf = new byte[8];
+
+        Copier(DeviceContext ctx) {
+            this.ctx = ctx;
+            config.defineBar(0, 0x100, BarKind.MEMORY32, false);
+            config.defineBar(1, 0x10, BarKind.IO, false);
+            timer = ctx.newTimer(() -> ctx.sendMsi(0xFEE0_0000L, 0x41));
+        }
+
+        @Override
+        public String model() {
+            return "copier";
+        }
+
+        @Override
+        public PciConfigSpace pciConfig() {
+            return config;
+        }
+
+        @Override
+        public long read(int bar, long offset, int size) {
+            if (offset == 4) {
+                ctx.setIntx(false);
+                return 0xCAFE;
+            }
+            return 0;
+        }
+
+        @Override
+        public void write(int bar, long offset, int size, long value) {
+            if (offset == 0 && ctx.read(value, buf, 0, 8)) {
+                buf[0]++;
+                ctx.write(value + 8, buf, 0, 8);
+                ctx.setIntx(true);
+                ctx.transmit(buf, 0, 8);
+                timer.arm(ctx.now() + 1000);
+            }
+        }
+
+        @Override
+        public boolean receive(byte[] frame, int offset, int length) {
+            ctx.rxReady();
+            return length < 100;
+        }
+    }
+
+    private record Row(long time, EventType type, int region, long address, long value, int flags, int payload) {
+    }
+
+    private static List<Row> rows(Path dir) {
+        List<Row> out = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                out.add(new Row(c.timeNs(), c.type(), c.region(), c.address(), c.value(), c.flags(), c.payloadLength()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void inputsAreRecordedBeforeTheOutputsTheyCause() {
+        Path dir = tmp.resolve("cap");
+        Machine m = new Machine(1 << 20);
+        m.memory().store(0x2000, 8, 0x0807060504030201L);
+        try (CaptureWriter w = CaptureWriter.create(dir, CaptureFixture.metadata())) {
+            PciSlot slot = m.plug(Copier::new, new RecordingTap(w));
+            m.scheduler().runUntil(500);
+            slot.device().write(0, 0, 4, 0x2000);
+            slot.device().read(0, 4, 4);
+            m.scheduler().runUntil(5000);
+            slot.device().write(1, 0, 4, 0xFFFF_0000L); // DMA outside RAM: a FAULT, nothing else
+            slot.device().receive(new byte[200], 0, 200);
+            slot.device().configRead(0, 4);
+        }
+        assertEquals(0x0807060504030202L, m.memory().loadU64(0x2008));
+        List<Row> rows = rows(dir);
+        List<EventType> types = rows.stream().map(Row::type).toList();
+        assertEquals(List.of(EventType.MMIO_WRITE, EventType.DMA_READ, EventType.DMA_WRITE, EventType.INTX,
+                EventType.FRAME_TX, EventType.MMIO_READ, EventType.INTX, EventType.MSI,
+                EventType.PIO_WRITE, EventType.DMA_READ, EventType.FRAME_RX, EventType.RX_READY,
+                EventType.PCI_CFG_READ), types);
+        assertEquals(500, rows.get(0).time());
+        assertEquals(8, rows.get(1).payload());
+        assertEquals(0xCAFE, rows.get(5).value());
+        assertEquals(0, rows.get(6).value(), "the ICR-style read deasserts after being recorded");
+        assertEquals(1500, rows.get(7).time(), "timer outputs carry the time they fired");
+        assertEquals(0x41, rows.get(7).value());
+        assertEquals(1, rows.get(8).region(), "BAR index of the I/O write");
+        assertEquals(EventFlags.FAULT, rows.get(9).flags());
+        assertEquals(0, rows.get(9).payload());
+        assertEquals(EventFlags.REFUSED, rows.get(10).flags());
+        assertEquals(200, rows.get(10).payload());
+        assertEquals(0x00011234L, rows.get(12).value());
+    }
+}
