@@ -1,0 +1,6 @@
+package io.trapline.cli;
+
+/** Output formats of the inspection commands. */
+public enum OutputFormat {
+    text, json
+}

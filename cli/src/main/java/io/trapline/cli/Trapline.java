@@ -1,0 +1,65 @@
+package io.trapline.cli;
+
+import io.trapline.recorder.CaptureException;
+import io.trapline.recorder.ToolVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code trapline} command: subcommands only; each parses, calls one module API, formats the result. */
+@Command(name = "trapline",
+        mixinStandardHelpOptions = true,
+        versionProvider = Trapline.Version.class,
+        description = "Capture, replay and measure what NIC drivers do to e1000 and virtio-net device models.",
+        subcommands = {InfoCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+public final class Trapline implements Runnable {
+    /** Exit code for user errors (bad flag, bad file, corrupt capture). */
+    public static final int EXIT_USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs trapline with the given streams; returns the exit code. Used by main and by tests. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Trapline());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine cmd = ex.getCommandLine();
+            err.println(cmd.getCommandName().equals("trapline") ? "trapline: " + ex.getMessage()
+                    : "trapline " + cmd.getCommandName() + ": " + ex.getMessage()
+                    + " (see 'trapline " + cmd.getCommandName() + " --help')");
+            err.flush();
+            return EXIT_USER_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof CaptureException || ex instanceof UserError) {
+                err.println("trapline " + cmd.getCommandName() + ": " + ex.getMessage());
+                err.flush();
+                return EXIT_USER_ERROR;
+            }
+            throw ex;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"trapline " + ToolVersion.get()};
+        }
+    }
+}

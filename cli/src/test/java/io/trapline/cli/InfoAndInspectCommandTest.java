@@ -1,0 +1,93 @@
+package io.trapline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class InfoAndInspectCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void infoShowsMetadataCountsAndSpan() {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        CliRun r = CliRun.of("info", cap.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("status    complete"), r.out());
+        assertTrue(r.out().contains("device 0  e1000"), r.out());
+        assertTrue(r.out().contains("BAR0 mmio 0xfeb80000 size 0x20000"), r.out());
+        assertTrue(r.out().contains("events    9 (sequence 0..8)"), r.out());
+        assertTrue(r.out().contains("span 1.500 s"), r.out());
+        assertTrue(r.out().matches("(?s).*mmio_read\\s+2\\n.*"), r.out());
+        assertTrue(r.out().contains("regions   apic"), r.out());
+    }
+
+    @Test
+    void infoAsJsonHasCountsByType() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        CliRun r = CliRun.of("info", cap.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals(9, root.path("events").path("count").asLong());
+        assertEquals(2, root.path("events").path("by_type").path("mmio_read").asLong());
+        assertEquals("e1000", root.path("metadata").path("devices").get(0).path("model").asText());
+        assertTrue(root.path("complete").asBoolean());
+    }
+
+    @Test
+    void inspectPrintsOneEventPerLineWithDetails() {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        CliRun r = CliRun.of("inspect", cap.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Arrays.asList(r.out().split("\n"));
+        assertEquals(10, lines.size(), r.out()); // header + 9 events
+        assertTrue(lines.get(1).contains("mark") && lines.get(1).contains("phase_start \"workload\""), lines.get(1));
+        assertTrue(lines.get(2).contains("0.000002000") && lines.get(2).contains("size 4 -> 0x80080783"), lines.get(2));
+        assertTrue(lines.get(4).contains("dma_read") && lines.get(4).contains("[16 B: ab 00"), lines.get(4));
+        assertTrue(lines.get(8).contains("apic 0xfee000b0"), lines.get(8));
+    }
+
+    @Test
+    void inspectFiltersByTypeFromASequenceWithALimit() {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        CliRun r = CliRun.of("inspect", cap.toString(), "--type", "mmio_read,intx", "--from", "2", "--limit", "1");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertTrue(lines[1].contains("intx") && lines[1].contains("asserted"), lines[1]);
+    }
+
+    @Test
+    void inspectJsonLinesAreParseable() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        CliRun r = CliRun.of("inspect", cap.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(9, lines.length);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(lines[0]);
+        assertEquals("mark", first.path("type").asText());
+        assertEquals("workload", first.path("name").asText());
+        JsonNode read = json.readTree(lines[1]);
+        assertEquals(0x80080783L, read.path("value").asLong());
+        assertEquals(2000, read.path("time_ns").asLong());
+        assertEquals("apic", json.readTree(lines[7]).path("region_name").asText());
+    }
+
+    @Test
+    void versionAndHelpWork() {
+        CliRun v = CliRun.of("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("trapline "), v.out());
+        CliRun h = CliRun.of("--help");
+        assertEquals(0, h.code());
+        assertTrue(h.out().contains("info") && h.out().contains("inspect"), h.out());
+    }
+}
