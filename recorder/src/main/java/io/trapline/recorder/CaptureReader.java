@@ -49,6 +49,11 @@ public final class CaptureReader implements AutoCloseable {
         if (files.size() > 1) {
             throw new CaptureException(eventsDir + ": expected one event file, found " + files.size());
         }
+        long length = fileLength(files.get(0));
+        if (length % EventQueue.FILE_GRANULE != 0) {
+            throw new CaptureException(files.get(0) + ": truncated: " + length
+                    + " bytes is not a whole number of the MiB blocks the queue is written in");
+        }
         SingleChronicleQueue queue;
         try {
             queue = EventQueue.open(eventsDir, true);
@@ -105,6 +110,14 @@ public final class CaptureReader implements AutoCloseable {
     public void close() {
         if (queue != null) {
             queue.close();
+        }
+    }
+
+    private static long fileLength(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -102,7 +102,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         } catch (CaptureException e) {
             closeDocument();
             throw e;
-        } catch (RuntimeException | InternalError e) {
+        } catch (InternalError e) {
+            // Mapped memory past the end of the file faults: the file is shorter than the queue expects.
+            closeDocument();
+            throw corrupt("unreadable: the queue file is damaged or truncated");
+        } catch (RuntimeException e) {
             closeDocument();
             throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
         }

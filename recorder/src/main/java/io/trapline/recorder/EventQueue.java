@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  */
 final class EventQueue {
     static final String DIRECTORY = "events";
+    /** Chronicle maps and grows the file in blocks; files are always a whole number of MiB long. */
+    static final long BLOCK_SIZE = 64L << 20;
+    static final long FILE_GRANULE = 1L << 20;
 
     private EventQueue() {
     }
@@ -27,6 +30,7 @@ final class EventQueue {
         return SingleChronicleQueueBuilder.binary(eventsDir)
                 .rollCycle(LargeRollCycles.HUGE_DAILY)
                 .timeProvider(new SetTimeProvider(0))
+                .blockSize(BLOCK_SIZE)
                 .readOnly(readOnly)
                 .build();
     }
