@@ -1,0 +1,7 @@
+package io.trapline.emulator.pci;
+
+/** Where an MSI/MSI-X message goes: a 32-bit write of {@code data} to {@code address} (a DeviceContext). */
+@FunctionalInterface
+public interface MsiSink {
+    void sendMsi(long address, int data);
+}

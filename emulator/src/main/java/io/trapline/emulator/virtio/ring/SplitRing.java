@@ -1,0 +1,327 @@
+package io.trapline.emulator.virtio.ring;
+
+import io.trapline.emulator.memory.DmaMemory;
+import io.trapline.emulator.memory.LittleEndian;
+
+/**
+ * The device side of one split virtqueue (virtio 1.2 section 2.7), independent of any device type and of
+ * the transport: it only reads and writes guest memory through a {@link DmaMemory}.
+ *
+ * <p>Every guest-controlled quantity is bounded before use: a chain walk costs at most the queue size (or
+ * the indirect table size) descriptor reads, an element holds at most {@link DescriptorChain#MAX_BUFFERS}
+ * buffers, and any rule violation ends the walk with a {@link RingFault}. Nothing allocates after construction.
+ */
+public final class SplitRing {
+    /** Legacy interface alignment of the used ring (virtio 1.2, 2.7.2 "Legacy Interfaces: Virtqueue Layout"). */
+    public static final int LEGACY_ALIGN = 4096;
+
+    private final DmaMemory memory;
+    private final byte[] desc = new byte[Descriptor.SIZE];
+    private final byte[] indirectTable = new byte[DescriptorChain.MAX_BUFFERS * Descriptor.SIZE];
+    private final byte[] u16 = new byte[2];
+    private final byte[] usedElem = new byte[UsedRing.ELEM_SIZE];
+
+    private int size;
+    private long descAddr;
+    private long availAddr;
+    private long usedAddr;
+    private boolean ready;
+    private boolean eventIdx;
+    private boolean indirectDesc;
+    private boolean notifyOnEmpty;
+
+    private int lastAvailIdx;
+    private int usedIdx;
+    private int pendingUsed;
+    private int signalledUsed;
+    private boolean signalledUsedValid;
+    private int inUse;
+
+    public SplitRing(DmaMemory memory) {
+        this.memory = memory;
+    }
+
+    /** Sets the ring addresses the driver gave (modern interface: queue_desc, queue_driver, queue_device). */
+    public void configure(int queueSize, long descriptorTable, long availRing, long usedRing) {
+        size = queueSize;
+        descAddr = descriptorTable;
+        availAddr = availRing;
+        usedAddr = usedRing;
+    }
+
+    /**
+     * Legacy layout from a page frame number: descriptor table at pfn x 4096, available ring right after it,
+     * used ring at the next 4096-byte boundary (virtio 1.2, 2.7.2).
+     */
+    public void configureLegacy(int queueSize, long pfn) {
+        long base = pfn * LEGACY_ALIGN;
+        long avail = base + (long) Descriptor.SIZE * queueSize;
+        long used = (avail + AvailRing.size(queueSize) + LEGACY_ALIGN - 1) & -LEGACY_ALIGN;
+        configure(queueSize, base, avail, used);
+    }
+
+    /** Negotiated ring features: VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_NOTIFY_ON_EMPTY. */
+    public void setFeatures(boolean eventIdx, boolean indirectDesc, boolean notifyOnEmpty) {
+        this.eventIdx = eventIdx;
+        this.indirectDesc = indirectDesc;
+        this.notifyOnEmpty = notifyOnEmpty;
+    }
+
+    public void setReady(boolean ready) {
+        this.ready = ready;
+    }
+
+    /** Back to the state after device reset: no rings, indices zero. */
+    public void reset() {
+        size = 0;
+        descAddr = 0;
+        availAddr = 0;
+        usedAddr = 0;
+        ready = false;
+        lastAvailIdx = 0;
+        usedIdx = 0;
+        pendingUsed = 0;
+        signalledUsed = 0;
+        signalledUsedValid = false;
+        inUse = 0;
+    }
+
+    public boolean ready() {
+        return ready && size > 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long descAddr() {
+        return descAddr;
+    }
+
+    public long availAddr() {
+        return availAddr;
+    }
+
+    public long usedAddr() {
+        return usedAddr;
+    }
+
+    public int lastAvailIdx() {
+        return lastAvailIdx;
+    }
+
+    public int usedIdx() {
+        return usedIdx;
+    }
+
+    /** True when the driver has made no buffer available beyond what the device already took. */
+    public boolean isEmpty() throws RingFault {
+        if (!ready()) {
+            return true;
+        }
+        return readU16(availAddr + AvailRing.IDX) == lastAvailIdx;
+    }
+
+    /**
+     * Takes the next available element into {@code chain}; false when there is none. The walk follows NEXT
+     * links and at most one level of indirection, spending one hop of a budget equal to the table size per
+     * descriptor, so a loop ends with {@link RingError#CHAIN_LOOP} after a bounded number of reads.
+     */
+    public boolean pop(DescriptorChain chain) throws RingFault {
+        if (!ready()) {
+            return false;
+        }
+        int availIdx = readU16(availAddr + AvailRing.IDX);
+        int pending = (availIdx - lastAvailIdx) & 0xFFFF;
+        if (pending == 0) {
+            return false;
+        }
+        if (pending > size) {
+            throw new RingFault(RingError.AVAIL_IDX_JUMP);
+        }
+        int head = readU16(availAddr + AvailRing.ringEntry(lastAvailIdx % size));
+        if (head >= size) {
+            throw new RingFault(RingError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
+        }
+        chain.reset(head);
+        walk(head, chain);
+        lastAvailIdx = (lastAvailIdx + 1) & 0xFFFF;
+        inUse++;
+        // QEMU 7.2 (virtqueue_split_pop) publishes avail_event = last_avail_idx after every pop with
+        // EVENT_IDX: the driver kicks next only once it adds past what the device has consumed.
+        if (eventIdx) {
+            writeU16(usedAddr + UsedRing.availEvent(size), lastAvailIdx);
+        }
+        return true;
+    }
+
+    /** Gives back the last {@code count} popped elements, unused (QEMU's virtqueue_unpop). */
+    public void unpop(int count) {
+        int n = Math.min(count, inUse);
+        lastAvailIdx = (lastAvailIdx - n) & 0xFFFF;
+        inUse -= n;
+    }
+
+    private void walk(int head, DescriptorChain chain) throws RingFault {
+        int index = head;
+        for (int hops = 0; ; hops++) {
+            if (hops >= size) {
+                throw new RingFault(RingError.CHAIN_LOOP);
+            }
+            if (!memory.read(descAddr + (long) Descriptor.SIZE * index, desc, 0, Descriptor.SIZE)) {
+                throw new RingFault(RingError.RING_OUT_OF_RAM);
+            }
+            int flags = LittleEndian.u16(desc, Descriptor.FLAGS);
+            long length = LittleEndian.u32(desc, Descriptor.LEN);
+            long address = LittleEndian.u64(desc, Descriptor.ADDR);
+            if ((flags & Descriptor.F_INDIRECT) != 0) {
+                if (!indirectDesc) {
+                    throw new RingFault(RingError.INDIRECT_NOT_NEGOTIATED);
+                }
+                if ((flags & Descriptor.F_NEXT) != 0) {
+                    throw new RingFault(RingError.INDIRECT_WITH_NEXT);
+                }
+                walkIndirect(address, length, chain);
+                return;
+            }
+            chain.add(address, length, (flags & Descriptor.F_WRITE) != 0);
+            if ((flags & Descriptor.F_NEXT) == 0) {
+                return;
+            }
+            index = LittleEndian.u16(desc, Descriptor.NEXT);
+            if (index >= size) {
+                throw new RingFault(RingError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
+            }
+        }
+    }
+
+    /** An indirect table (virtio 1.2, 2.7.5.3): read whole, walked with a budget of its own entry count. */
+    private void walkIndirect(long table, long length, DescriptorChain chain) throws RingFault {
+        if (length == 0 || length % Descriptor.SIZE != 0) {
+            throw new RingFault(RingError.INDIRECT_TABLE_SIZE);
+        }
+        long entries = length / Descriptor.SIZE;
+        if (entries > DescriptorChain.MAX_BUFFERS) {
+            throw new RingFault(RingError.CHAIN_TOO_LONG);
+        }
+        int n = (int) entries;
+        if (!memory.read(table, indirectTable, 0, n * Descriptor.SIZE)) {
+            throw new RingFault(RingError.BUFFER_OUT_OF_RAM);
+        }
+        int index = 0;
+        for (int hops = 0; ; hops++) {
+            if (hops >= n) {
+                throw new RingFault(RingError.CHAIN_LOOP);
+            }
+            int at = index * Descriptor.SIZE;
+            int flags = LittleEndian.u16(indirectTable, at + Descriptor.FLAGS);
+            if ((flags & Descriptor.F_INDIRECT) != 0) {
+                throw new RingFault(RingError.INDIRECT_IN_INDIRECT);
+            }
+            chain.add(LittleEndian.u64(indirectTable, at + Descriptor.ADDR),
+                    LittleEndian.u32(indirectTable, at + Descriptor.LEN), (flags & Descriptor.F_WRITE) != 0);
+            if ((flags & Descriptor.F_NEXT) == 0) {
+                return;
+            }
+            index = LittleEndian.u16(indirectTable, at + Descriptor.NEXT);
+            if (index >= n) {
+                throw new RingFault(RingError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
+            }
+        }
+    }
+
+    /**
+     * Writes a used element for chain {@code head} with {@code written} bytes; it becomes visible to the
+     * driver at {@link #flushUsed()} (QEMU's virtqueue_fill / virtqueue_flush split).
+     */
+    public void fillUsed(int head, long written) throws RingFault {
+        if (!ready()) {
+            return;
+        }
+        LittleEndian.put32(usedElem, UsedRing.ELEM_ID, head);
+        LittleEndian.put32(usedElem, UsedRing.ELEM_LEN, written);
+        int slot = ((usedIdx + pendingUsed) & 0xFFFF) % size;
+        if (!memory.write(usedAddr + UsedRing.ringEntry(slot), usedElem, 0, UsedRing.ELEM_SIZE)) {
+            throw new RingFault(RingError.RING_OUT_OF_RAM);
+        }
+        pendingUsed++;
+    }
+
+    /** Publishes the filled elements by advancing used->idx. */
+    public void flushUsed() throws RingFault {
+        if (pendingUsed == 0) {
+            return;
+        }
+        usedIdx = (usedIdx + pendingUsed) & 0xFFFF;
+        inUse = Math.max(0, inUse - pendingUsed);
+        pendingUsed = 0;
+        writeU16(usedAddr + UsedRing.IDX, usedIdx);
+    }
+
+    /** fillUsed + flushUsed for one element. */
+    public void pushUsed(int head, long written) throws RingFault {
+        fillUsed(head, written);
+        flushUsed();
+    }
+
+    /**
+     * Whether the driver wants an interrupt for what was just published (virtio 1.2, 2.7.7 and 2.7.10): with
+     * EVENT_IDX, only when used->idx passed used_event since the last interrupt; otherwise unless the driver
+     * set NO_INTERRUPT. Mirrors QEMU's virtio_split_should_notify, including NOTIFY_ON_EMPTY for legacy drivers.
+     */
+    public boolean shouldInterrupt() throws RingFault {
+        if (!ready()) {
+            return false;
+        }
+        if (notifyOnEmpty && inUse == 0 && isEmpty()) {
+            return true;
+        }
+        if (!eventIdx) {
+            return (readU16(availAddr + AvailRing.FLAGS) & AvailRing.F_NO_INTERRUPT) == 0;
+        }
+        boolean valid = signalledUsedValid;
+        int old = signalledUsed;
+        signalledUsedValid = true;
+        signalledUsed = usedIdx;
+        int event = readU16(availAddr + AvailRing.usedEvent(size));
+        return !valid || needEvent(event, usedIdx, old);
+    }
+
+    /**
+     * Turns driver notifications (kicks) on or off (virtio 1.2, 2.7.10): without EVENT_IDX through the
+     * NO_NOTIFY flag; with it QEMU 7.2 (virtio_queue_split_set_notification) writes avail_event = the
+     * current avail->idx either way, so "off" means avail_event stays behind while the driver adds more.
+     */
+    public void setNotification(boolean enable) throws RingFault {
+        if (!ready()) {
+            return;
+        }
+        if (eventIdx) {
+            writeU16(usedAddr + UsedRing.availEvent(size), readU16(availAddr + AvailRing.IDX));
+        } else {
+            writeU16(usedAddr + UsedRing.FLAGS, enable ? 0 : UsedRing.F_NO_NOTIFY);
+        }
+    }
+
+    /**
+     * The event-index test of virtio 1.2, 2.7.7.2 / 2.7.10.2: true when {@code event} lies in
+     * [old, new), all in u16 arithmetic.
+     */
+    public static boolean needEvent(int event, int newIdx, int oldIdx) {
+        return ((newIdx - event - 1) & 0xFFFF) < ((newIdx - oldIdx) & 0xFFFF);
+    }
+
+    private int readU16(long addr) throws RingFault {
+        if (!memory.read(addr, u16, 0, 2)) {
+            throw new RingFault(RingError.RING_OUT_OF_RAM);
+        }
+        return LittleEndian.u16(u16, 0);
+    }
+
+    private void writeU16(long addr, int value) throws RingFault {
+        LittleEndian.put16(u16, 0, value);
+        if (!memory.write(addr, u16, 0, 2)) {
+            throw new RingFault(RingError.RING_OUT_OF_RAM);
+        }
+    }
+}
