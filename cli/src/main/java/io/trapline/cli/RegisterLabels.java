@@ -1,5 +1,6 @@
 package io.trapline.cli;
 
+import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.emulator.device.RegisterNames;
 import io.trapline.recorder.CaptureMetadata;
 
@@ -12,6 +13,6 @@ final class RegisterLabels {
         if (device == null) {
             return RegisterNames.NONE;
         }
-        return RegisterNames.NONE;
+        return DeviceCatalog.registerNames(device.model(), device.transport());
     }
 }
