@@ -10,6 +10,8 @@ public enum RingError {
     RING_OUT_OF_RAM,
     /** avail->idx moved more than the queue size past the device's position (QEMU: "Guest moved used index"). */
     AVAIL_IDX_JUMP,
+    /** The device holds as many unfinished elements as the ring has (CVE-2016-5403; QEMU: "Virtqueue size exceeded"). */
+    QUEUE_SIZE_EXCEEDED,
     /** A head or next index is not below the queue (or indirect table) size (QEMU: "Desc index is ..."). */
     DESCRIPTOR_INDEX_OUT_OF_RANGE,
     /** The chain used up its hop budget (the table size): it loops (QEMU: "Looped descriptor"). */

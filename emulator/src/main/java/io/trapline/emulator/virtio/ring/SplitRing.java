@@ -139,6 +139,11 @@ public final class SplitRing {
         if (pending > size) {
             throw new RingFault(RingError.AVAIL_IDX_JUMP);
         }
+        if (inUse >= size) {
+            // CVE-2016-5403: a driver that re-posts buffers without waiting for their completion would make
+            // the device hold more elements than the ring has; QEMU now calls this a device error.
+            throw new RingFault(RingError.QUEUE_SIZE_EXCEEDED);
+        }
         int head = readU16(availAddr + AvailRing.ringEntry(lastAvailIdx % size));
         if (head >= size) {
             throw new RingFault(RingError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
