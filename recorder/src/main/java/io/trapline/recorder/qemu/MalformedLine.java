@@ -1,0 +1,9 @@
+package io.trapline.recorder.qemu;
+
+/** An input line (or pcap record) that could not be imported: file, 1-based line/record number, why, and its text. */
+public record MalformedLine(String file, long line, String reason, String text) {
+    @Override
+    public String toString() {
+        return file + ":" + line + ": " + reason + (text == null || text.isEmpty() ? "" : ": " + text);
+    }
+}

@@ -1,0 +1,77 @@
+package io.trapline.recorder.qemu;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What to import: a QEMU trace-event log (plain, .xz or .gz), optionally the pcap of the NIC's netdev, the
+ * phases file, and the QEMU command line (by default {@code qemu-cmdline.txt} next to the trace, if present).
+ * {@code strict} stops at the first malformed line instead of counting it.
+ */
+public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline, Path output, boolean strict,
+                                String qemuVersion) {
+
+    public static final String CMDLINE_FILE = "qemu-cmdline.txt";
+
+    public QemuImportOptions {
+        if (trace == null || output == null) {
+            throw new IllegalArgumentException("trace and output are required");
+        }
+    }
+
+    public static QemuImportOptions of(Path trace, Path output) {
+        return new QemuImportOptions(trace, null, null, null, output, false, null);
+    }
+
+    public QemuImportOptions withPcap(Path p) {
+        return new QemuImportOptions(trace, p, phases, cmdline, output, strict, qemuVersion);
+    }
+
+    public QemuImportOptions withPhases(Path p) {
+        return new QemuImportOptions(trace, pcap, p, cmdline, output, strict, qemuVersion);
+    }
+
+    public QemuImportOptions withCmdline(Path p) {
+        return new QemuImportOptions(trace, pcap, phases, p, output, strict, qemuVersion);
+    }
+
+    public QemuImportOptions withStrict(boolean s) {
+        return new QemuImportOptions(trace, pcap, phases, cmdline, output, s, qemuVersion);
+    }
+
+    public QemuImportOptions withQemuVersion(String v) {
+        return new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, v);
+    }
+
+    /** The command-line file to read: the explicit one, else qemu-cmdline.txt beside the trace, else null. */
+    Path effectiveCmdline() {
+        if (cmdline != null) {
+            return cmdline;
+        }
+        Path dir = trace.toAbsolutePath().getParent();
+        Path beside = dir == null ? null : dir.resolve(CMDLINE_FILE);
+        return beside != null && Files.isRegularFile(beside) ? beside : null;
+    }
+
+    /** The QEMU version: the explicit one, else a {@code qemu-X.Y} component of the trace's path, else null. */
+    String effectiveQemuVersion() {
+        if (qemuVersion != null) {
+            return qemuVersion;
+        }
+        for (Path p = trace.toAbsolutePath(); p != null; p = p.getParent()) {
+            Path name = p.getFileName();
+            if (name == null) {
+                continue;
+            }
+            String s = name.toString();
+            if (s.startsWith("qemu-") && s.length() > 5 && Character.isDigit(s.charAt(5))) {
+                int e = 5;
+                while (e < s.length() && (Character.isDigit(s.charAt(e)) || s.charAt(e) == '.')) {
+                    e++;
+                }
+                return s.substring(5, e);
+            }
+        }
+        return null;
+    }
+}
