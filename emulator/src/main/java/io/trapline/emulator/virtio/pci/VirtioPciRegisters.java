@@ -1,5 +1,6 @@
 package io.trapline.emulator.virtio.pci;
 
+import io.trapline.emulator.device.RegisterNames;
 import io.trapline.emulator.pci.MsixTable;
 
 /**
@@ -132,6 +133,9 @@ public final class VirtioPciRegisters {
 
     private VirtioPciRegisters() {
     }
+
+    /** The names as the device boundary's naming seam, for recorders and analysis. */
+    public static final RegisterNames NAMES = VirtioPciRegisters::name;
 
     /**
      * Name of the register at {@code offset} in {@code bar} for QEMU's layout, with the legacy device
