@@ -17,7 +17,7 @@ final class LegacyInterface {
     long read(long offset, int size) {
         int config = t.legacyConfigOffset(t.msixEnabled());
         if (offset >= config) {
-            return ModernInterface.readDeviceConfig(t.device(), (int) Math.min(offset - config, Integer.MAX_VALUE), size);
+            return ModernInterface.readDeviceConfig(t.device(), offset - config, size);
         }
         QueueRegisters q = t.selectedQueue();
         long value;
@@ -59,8 +59,7 @@ final class LegacyInterface {
         int config = t.legacyConfigOffset(t.msixEnabled());
         long v = value & ModernInterface.mask(size);
         if (offset >= config) {
-            ModernInterface.writeDeviceConfig(t.device(), (int) Math.min(offset - config, Integer.MAX_VALUE),
-                    size, v, true);
+            ModernInterface.writeDeviceConfig(t.device(), offset - config, size, v, true);
             return;
         }
         QueueRegisters q = t.selectedQueue();

@@ -66,23 +66,23 @@ final class ModernInterface {
     }
 
     /** Device config read: all ones past the config size, as QEMU's virtio_config_modern_read*. */
-    static long readDeviceConfig(VirtioDevice device, int offset, int size) {
-        if (offset < 0 || offset + size > device.configSize()) {
+    static long readDeviceConfig(VirtioDevice device, long offset, int size) {
+        if (offset < 0 || offset > device.configSize() - size) {
             return mask(size);
         }
         long v = 0;
         for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (device.configReadByte(offset + i) & 0xFF);
+            v = v << 8 | (device.configReadByte((int) offset + i) & 0xFF);
         }
         return v;
     }
 
-    static void writeDeviceConfig(VirtioDevice device, int offset, int size, long value, boolean legacy) {
-        if (offset < 0 || offset + size > device.configSize()) {
+    static void writeDeviceConfig(VirtioDevice device, long offset, int size, long value, boolean legacy) {
+        if (offset < 0 || offset > device.configSize() - size) {
             return;
         }
         for (int i = 0; i < size; i++) {
-            device.configWriteByte(offset + i, (int) (value >>> (8 * i)) & 0xFF, legacy);
+            device.configWriteByte((int) offset + i, (int) (value >>> (8 * i)) & 0xFF, legacy);
         }
     }
 

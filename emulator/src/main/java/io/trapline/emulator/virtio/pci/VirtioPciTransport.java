@@ -163,7 +163,7 @@ public final class VirtioPciTransport {
     }
 
     public long read(int bar, long offset, int size) {
-        if (size != 1 && size != 2 && size != 4 && size != 8) {
+        if ((size != 1 && size != 2 && size != 4 && size != 8) || offset < 0) {
             return 0;
         }
         if (bar == MODERN_BAR && options.modern()) {
@@ -179,7 +179,7 @@ public final class VirtioPciTransport {
     }
 
     public void write(int bar, long offset, int size, long value) {
-        if (size != 1 && size != 2 && size != 4 && size != 8) {
+        if ((size != 1 && size != 2 && size != 4 && size != 8) || offset < 0) {
             return;
         }
         if (bar == MODERN_BAR && options.modern()) {
