@@ -72,6 +72,19 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * Runs every event due strictly before {@code timeNs}, then sets the clock to {@code timeNs}: events due
+     * exactly then stay pending. Replay uses it to deliver a recorded input at its time before that time's timers.
+     */
+    public void runBefore(long timeNs) {
+        while (count > 0 && heap[0].time < timeNs) {
+            runNext();
+        }
+        if (timeNs > now) {
+            now = timeNs;
+        }
+    }
+
     /** Runs events until none are pending or the next one lies after {@code limitNs}; returns events run. */
     public long drain(long limitNs) {
         long n = 0;

@@ -36,6 +36,20 @@ class SchedulerTest {
     }
 
     @Test
+    void runBeforeLeavesEventsDueExactlyThenPending() {
+        Scheduler s = new Scheduler();
+        List<String> order = new ArrayList<>();
+        s.at(99, () -> order.add("99"));
+        s.at(100, () -> order.add("100"));
+        s.runBefore(100);
+        assertEquals(List.of("99"), order);
+        assertEquals(100, s.now());
+        assertEquals(1, s.pending());
+        s.runUntil(100);
+        assertEquals(List.of("99", "100"), order);
+    }
+
+    @Test
     void rearmingMovesATimerAndCancelRemovesIt() {
         Scheduler s = new Scheduler();
         int[] fired = new int[1];

@@ -1,0 +1,18 @@
+package io.trapline.replay;
+
+/**
+ * One difference between a replayed device and its capture.
+ *
+ * @param sequence      the capture event it concerns (the expected output, or the input being replayed)
+ * @param timeNs        that event's time
+ * @param device        device index
+ * @param kind          what differed
+ * @param what          the register or event it concerns, e.g. {@code ICR read}, {@code dma_write}
+ * @param expected      what the capture holds
+ * @param actual        what the device did
+ * @param firstByteDiff for payloads, the first differing byte offset; -1 otherwise
+ * @param context       sequences of the events replayed just before, oldest first
+ */
+public record Divergence(long sequence, long timeNs, int device, DivergenceKind kind, String what, String expected,
+                         String actual, int firstByteDiff, long[] context) {
+}

@@ -1,0 +1,470 @@
+package io.trapline.replay;
+
+import io.trapline.emulator.device.Device;
+import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.emulator.device.DeviceContext;
+import io.trapline.emulator.device.RegisterNames;
+import io.trapline.emulator.memory.GuestMemory;
+import io.trapline.emulator.time.Scheduler;
+import io.trapline.emulator.time.Timer;
+import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventFlags;
+import io.trapline.recorder.EventType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Re-drives device models from a capture and checks every output against it.
+ *
+ * <p>A fresh device is built from {@code capture.json} for each recorded device. The capture is then read in
+ * order. Inputs (register and config accesses, received frames) are delivered at their recorded time, after
+ * the device's own timers that fall strictly before it. Every output the device produces (DMA writes,
+ * interrupt changes, MSI messages, transmitted frames, kicks, rx-ready) must be the next output in the
+ * capture; DMA reads must be the next recorded DMA read, whose bytes are then served to the device. Capture
+ * outputs that the device does not produce, once its timers up to that time have run, are missing.
+ *
+ * <p>Imported captures (source {@code qemu-trace}) hold no DMA bytes and record interrupts and kicks as the
+ * host saw them, so only register read values are checked; DMA reads are served from a blank memory that
+ * holds what the device itself wrote, and the result lists what could not be verified.
+ */
+public final class Replayer {
+    private static final long QEMU_RAM_LIMIT = GuestMemory.MAX_SIZE;
+
+    private final CaptureReader reader;
+    private final CaptureMetadata meta;
+    private final ReplayOptions options;
+    private final boolean outputsRecorded;
+    private final Scheduler scheduler = new Scheduler();
+    private final Device[] devices;
+    private final RegisterNames[] names;
+    private final GuestMemory blankMemory;
+    private final List<Divergence> divergences = new ArrayList<>();
+    private final long[] recent;
+    private int recentCount;
+    private EventCursor cursor;
+    private boolean hasCurrent;
+    private boolean stopped;
+    private long events;
+    private long inputs;
+    private long outputsChecked;
+    private long unverifiedOutputs;
+    private final byte[] scratch = new byte[1 << 17];
+
+    private Replayer(CaptureReader reader, ReplayOptions options) {
+        this.reader = reader;
+        this.meta = reader.metadata();
+        this.options = options;
+        this.outputsRecorded = meta.source() == null || !"qemu-trace".equals(meta.source().kind());
+        this.blankMemory = outputsRecorded ? null : new GuestMemory(QEMU_RAM_LIMIT);
+        this.recent = new long[Math.max(options.contextEvents(), 1)];
+        int n = 0;
+        for (CaptureMetadata.DeviceInfo d : meta.devices()) {
+            n = Math.max(n, d.index() + 1);
+        }
+        devices = new Device[n];
+        names = new RegisterNames[n];
+        for (CaptureMetadata.DeviceInfo d : meta.devices()) {
+            String model = options.model() != null ? options.model() : d.model();
+            Map<String, Object> config = new LinkedHashMap<>();
+            if (model.equals(d.model()) && d.config() != null) {
+                config.putAll(d.config());
+            } else if (d.config() != null && d.config().containsKey("mac")) {
+                config.put("mac", d.config().get("mac"));
+            }
+            if (DeviceCatalog.VIRTIO_NET.equals(model) && d.transport() != null && model.equals(d.model())) {
+                config.putIfAbsent("transport", d.transport());
+            }
+            config.putAll(options.configOverride());
+            if (!DeviceCatalog.known(model)) {
+                throw new ReplayException("device " + d.index() + ": no model '" + model + "' to replay against (known: "
+                        + DeviceCatalog.E1000 + ", " + DeviceCatalog.VIRTIO_NET + ")");
+            }
+            int index = d.index();
+            try {
+                devices[index] = DeviceCatalog.create(model, config, new ReplayContext(index));
+            } catch (IllegalArgumentException e) {
+                throw new ReplayException("device " + index + ": " + e.getMessage());
+            }
+            Object vectors = config.get("vectors");
+            boolean msix = vectors == null || !"0".equals(String.valueOf(vectors));
+            names[index] = DeviceCatalog.registerNames(model, d.transport(), msix);
+        }
+    }
+
+    /** Replays the capture open in {@code reader}. */
+    public static ReplayResult replay(CaptureReader reader, ReplayOptions options) {
+        return new Replayer(reader, options).run();
+    }
+
+    private ReplayResult run() {
+        long start = System.nanoTime();
+        try (EventCursor c = reader.cursor()) {
+            cursor = c;
+            advance();
+            while (hasCurrent && !stopped) {
+                EventType t = c.type();
+                if (isInput(t)) {
+                    deliverInput();
+                } else {
+                    // An output nobody produced yet: the device's timers up to its time may produce it.
+                    long seq = c.sequence();
+                    scheduler.runUntil(c.timeNs());
+                    if (hasCurrent && c.sequence() == seq && !stopped) {
+                        diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), "expected " + describe(c),
+                                "nothing", -1);
+                        advance();
+                    }
+                }
+            }
+        }
+        List<String> unverifiable = new ArrayList<>();
+        if (!outputsRecorded) {
+            unverifiable.add("DMA reads and writes: an imported QEMU trace records no guest memory contents; "
+                    + "the device read a blank memory holding only its own writes");
+            unverifiable.add("interrupts, kicks and transmitted frames: the trace records them as the host saw them "
+                    + "(ioeventfd, interrupt controller), not at the device boundary; " + unverifiedOutputs
+                    + " device outputs were produced and not compared");
+        }
+        return new ReplayResult(events, inputs, outputsChecked, List.copyOf(divergences), stopped, unverifiable,
+                System.nanoTime() - start);
+    }
+
+    private static boolean isInput(EventType t) {
+        return t.role() == EventType.Role.ACCESS || t == EventType.FRAME_RX;
+    }
+
+    /** Moves to the next event this replay looks at (source events, and outputs of imported captures, are passed over). */
+    private void advance() {
+        while (true) {
+            hasCurrent = cursor.next();
+            if (!hasCurrent) {
+                return;
+            }
+            events++;
+            remember(cursor.sequence());
+            EventType t = cursor.type();
+            if (t.role() == EventType.Role.SOURCE) {
+                continue;
+            }
+            if (!outputsRecorded && !isInput(t)) {
+                continue;
+            }
+            return;
+        }
+    }
+
+    private void remember(long seq) {
+        recent[recentCount++ % recent.length] = seq;
+    }
+
+    private long[] context(long beforeSeq) {
+        int n = Math.min(recentCount, recent.length);
+        long[] out = new long[n];
+        int k = 0;
+        for (int i = recentCount - n; i < recentCount; i++) {
+            long s = recent[i % recent.length];
+            if (s < beforeSeq) {
+                out[k++] = s;
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    private void deliverInput() {
+        EventCursor c = cursor;
+        long seq = c.sequence();
+        long time = c.timeNs();
+        EventType type = c.type();
+        int dev = c.device();
+        int bar = c.region();
+        int size = c.size();
+        long address = c.address();
+        long value = c.value();
+        int flags = c.flags();
+        int length = 0;
+        if (type == EventType.FRAME_RX) {
+            length = c.copyPayload(frameBuffer(c.payloadLength()), 0);
+        }
+        scheduler.runBefore(time);
+        if (dev >= devices.length || devices[dev] == null) {
+            advance();
+            return;
+        }
+        Device device = devices[dev];
+        advance();
+        inputs++;
+        switch (type) {
+            case MMIO_READ, PIO_READ -> {
+                long got = device.read(bar, address, size);
+                outputsChecked++;
+                if (mask(got, size) != mask(value, size)) {
+                    divergeAt(seq, time, dev, DivergenceKind.READ_VALUE,
+                            names[dev].label(bar, address) + " read (BAR" + bar + "+0x" + Long.toHexString(address) + ")",
+                            hex(mask(value, size)), hex(mask(got, size)), -1);
+                }
+            }
+            case MMIO_WRITE, PIO_WRITE -> device.write(bar, address, size, value);
+            case PCI_CFG_READ -> {
+                long got = device.configRead((int) address, size);
+                outputsChecked++;
+                if (mask(got, size) != mask(value, size)) {
+                    divergeAt(seq, time, dev, DivergenceKind.READ_VALUE, "config+0x" + Long.toHexString(address) + " read",
+                            hex(mask(value, size)), hex(mask(got, size)), -1);
+                }
+            }
+            case PCI_CFG_WRITE -> device.configWrite((int) address, size, value);
+            case FRAME_RX -> {
+                boolean taken = device.receive(frameBuffer, 0, length);
+                boolean recordedTaken = (flags & EventFlags.REFUSED) == 0;
+                if (outputsRecorded) {
+                    outputsChecked++;
+                    if (taken != recordedTaken) {
+                        divergeAt(seq, time, dev, DivergenceKind.RECEIVE_RESULT, "frame_rx of " + length + " bytes",
+                                recordedTaken ? "taken" : "refused", taken ? "taken" : "refused", -1);
+                    }
+                }
+            }
+            default -> throw new IllegalStateException(type.toString());
+        }
+    }
+
+    private byte[] frameBuffer = new byte[2048];
+
+    private byte[] frameBuffer(int n) {
+        if (frameBuffer.length < n) {
+            frameBuffer = new byte[n];
+        }
+        return frameBuffer;
+    }
+
+    private static long mask(long v, int size) {
+        return size >= 8 ? v : v & ((1L << (8 * size)) - 1);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    private String describe(EventCursor c) {
+        return switch (c.type()) {
+            case DMA_READ, DMA_WRITE -> String.format("%s 0x%x len %d%s", c.type().label(), c.address(), c.value(),
+                    c.hasFlag(EventFlags.FAULT) ? " (fault)" : "");
+            case INTX -> "intx " + (c.value() != 0 ? "asserted" : "deasserted");
+            case MSI -> String.format("msi address 0x%x data 0x%x", c.address(), c.value());
+            case KICK -> "kick queue " + c.queue();
+            case FRAME_TX -> "frame_tx of " + c.payloadLength() + " bytes";
+            case RX_READY -> "rx_ready";
+            default -> c.type().label();
+        };
+    }
+
+    private void diverge(DivergenceKind kind, int dev, String what, String expected, String actual, int byteDiff) {
+        long seq = hasCurrent ? cursor.sequence() : -1;
+        long time = hasCurrent ? cursor.timeNs() : scheduler.now();
+        divergeAt(seq, time, dev, kind, what, expected, actual, byteDiff);
+    }
+
+    private void divergeAt(long seq, long time, int dev, DivergenceKind kind, String what, String expected, String actual,
+                           int byteDiff) {
+        if (seq >= 0 && seq < options.fromSequence()) {
+            return;
+        }
+        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, context(seq)));
+        if (divergences.size() >= options.maxDivergences()) {
+            stopped = true;
+        }
+    }
+
+    /** True when the current capture event is the output {@code type} of device {@code dev}. */
+    private boolean nextOutputIs(EventType type, int dev) {
+        return hasCurrent && cursor.type() == type && cursor.device() == dev;
+    }
+
+    /** The device produced an output that is not next in the capture. */
+    private void unexpected(int dev, String actual) {
+        String expected = !hasCurrent ? "end of capture" : isInput(cursor.type()) ? "no output before the next input ("
+                + cursor.type().label() + " at sequence " + cursor.sequence() + ")" : describe(cursor);
+        diverge(DivergenceKind.UNEXPECTED_OUTPUT, dev, actual, expected, actual, -1);
+    }
+
+    /** Compares the current event's payload with {@code bytes}; returns the first differing offset or -1. */
+    private int payloadDiff(byte[] bytes, int off, int len) {
+        int n = cursor.payloadLength();
+        if (scratch.length < n) {
+            return 0;
+        }
+        cursor.copyPayload(scratch, 0);
+        int m = Arrays.mismatch(scratch, 0, n, bytes, off, off + len);
+        return m;
+    }
+
+    /** The context a replayed device runs with: checks its outputs against the capture, serves its DMA reads. */
+    private final class ReplayContext implements DeviceContext {
+        private final int dev;
+
+        ReplayContext(int dev) {
+            this.dev = dev;
+        }
+
+        @Override
+        public long now() {
+            return scheduler.now();
+        }
+
+        @Override
+        public Timer newTimer(Runnable callback) {
+            return scheduler.newTimer(callback);
+        }
+
+        @Override
+        public boolean read(long addr, byte[] dst, int off, int len) {
+            if (!outputsRecorded) {
+                return blankMemory.read(addr, dst, off, len);
+            }
+            if (stopped) {
+                return false;
+            }
+            if (nextOutputIs(EventType.DMA_READ, dev) && cursor.address() == addr && cursor.value() == len) {
+                boolean ok = !cursor.hasFlag(EventFlags.FAULT);
+                if (ok) {
+                    cursor.copyPayload(dst, off);
+                }
+                advance();
+                return ok;
+            }
+            String actual = String.format("dma_read 0x%x len %d", addr, len);
+            if (nextOutputIs(EventType.DMA_READ, dev)) {
+                diverge(DivergenceKind.DMA_READ_MISMATCH, dev, "dma_read", describe(cursor), actual, -1);
+            } else {
+                unexpected(dev, actual);
+            }
+            return false;
+        }
+
+        @Override
+        public boolean write(long addr, byte[] src, int off, int len) {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return blankMemory.write(addr, src, off, len);
+            }
+            String actual = String.format("dma_write 0x%x len %d", addr, len);
+            if (stopped) {
+                return true;
+            }
+            if (!nextOutputIs(EventType.DMA_WRITE, dev)) {
+                unexpected(dev, actual);
+                return true;
+            }
+            outputsChecked++;
+            boolean ok = !cursor.hasFlag(EventFlags.FAULT);
+            if (cursor.address() != addr || cursor.value() != len) {
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write", describe(cursor), actual, -1);
+            } else {
+                int diff = payloadDiff(src, off, len);
+                if (diff >= 0) {
+                    diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write 0x" + Long.toHexString(addr),
+                            describe(cursor) + " byte +" + diff + " = " + hexByte(scratch, diff, cursor.payloadLength()),
+                            actual + " byte +" + diff + " = " + hexByte(src, off + diff, off + len), diff);
+                }
+            }
+            advance();
+            return ok;
+        }
+
+        @Override
+        public void setIntx(boolean asserted) {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return;
+            }
+            check(EventType.INTX, asserted ? 1 : 0, 0, "intx " + (asserted ? "asserted" : "deasserted"), true);
+        }
+
+        private boolean level;
+
+        private void check(EventType type, long value, long address, String actual, boolean levelChange) {
+            if (stopped) {
+                return;
+            }
+            if (levelChange) {
+                boolean asserted = value != 0;
+                if (asserted == level) {
+                    return; // not a change: the capture records changes only
+                }
+                level = asserted;
+            }
+            if (!nextOutputIs(type, dev)) {
+                unexpected(dev, actual);
+                return;
+            }
+            outputsChecked++;
+            if (cursor.value() != value || cursor.address() != address) {
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, type.label(), describe(cursor), actual, -1);
+            }
+            advance();
+        }
+
+        @Override
+        public void sendMsi(long address, int data) {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return;
+            }
+            check(EventType.MSI, data & 0xFFFF_FFFFL, address, String.format("msi address 0x%x data 0x%x", address, data), false);
+        }
+
+        @Override
+        public void transmit(byte[] frame, int offset, int length) {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return;
+            }
+            String actual = "frame_tx of " + length + " bytes";
+            if (stopped) {
+                return;
+            }
+            if (!nextOutputIs(EventType.FRAME_TX, dev)) {
+                unexpected(dev, actual);
+                return;
+            }
+            outputsChecked++;
+            int diff = cursor.payloadLength() != length ? Math.min(cursor.payloadLength(), length) : payloadDiff(frame, offset, length);
+            if (cursor.payloadLength() != length) {
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx", describe(cursor), actual, diff);
+            } else if (diff >= 0) {
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx",
+                        describe(cursor) + ", byte " + diff + " = " + hexByte(scratch, diff, length),
+                        actual + ", byte " + diff + " = " + hexByte(frame, offset + diff, offset + length), diff);
+            }
+            advance();
+        }
+
+        @Override
+        public void rxReady() {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return;
+            }
+            check(EventType.RX_READY, 0, 0, "rx_ready", false);
+        }
+
+        @Override
+        public void queueKicked(int queue) {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return;
+            }
+            check(EventType.KICK, queue, 0, "kick queue " + queue, false);
+        }
+    }
+
+    private static String hexByte(byte[] b, int at, int end) {
+        return at < end ? String.format("0x%02x", b[at] & 0xFF) : "(none)";
+    }
+}

@@ -1,0 +1,156 @@
+package io.trapline.replay;
+
+import io.trapline.emulator.e1000.E1000Config;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReplayerTest {
+    @TempDir
+    static Path tmp;
+    static Path good;
+
+    @BeforeAll
+    static void record() {
+        good = E1000Session.record(tmp.resolve("good"), E1000Config.defaults(), 60);
+    }
+
+    private static ReplayResult replay(Path capture, ReplayOptions options) {
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            return Replayer.replay(r, options);
+        }
+    }
+
+    private static long countOf(Path capture, EventType type) {
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            return r.countByType().getOrDefault(type, 0L);
+        }
+    }
+
+    /** The sequence number of the {@code n}-th event (0-based) of {@code type}. */
+    private static long nth(Path capture, EventType type, int n) {
+        AtomicLong found = new AtomicLong(-1);
+        int[] seen = {0};
+        try (CaptureReader r = CaptureReader.open(capture); var c = r.cursor()) {
+            while (c.next()) {
+                if (c.type() == type && seen[0]++ == n) {
+                    found.set(c.sequence());
+                    break;
+                }
+            }
+        }
+        return found.get();
+    }
+
+    @Test
+    void aRecordedE1000SessionReplaysWithZeroDivergences() {
+        assertTrue(countOf(good, EventType.DMA_WRITE) > 50, "the session must exercise DMA");
+        assertTrue(countOf(good, EventType.FRAME_TX) == 60);
+        assertTrue(countOf(good, EventType.INTX) > 10);
+        ReplayResult r = replay(good, ReplayOptions.defaults());
+        assertEquals(java.util.List.of(), r.divergences());
+        assertTrue(r.outputsChecked() > 300, "outputs checked: " + r.outputsChecked());
+        assertTrue(r.unverifiable().isEmpty());
+    }
+
+    @Test
+    void aChangedReadValueIsReportedAtExactlyThatEvent() {
+        long target = nth(good, EventType.MMIO_READ, 10);
+        Path bad = CaptureRewriter.rewrite(good, tmp.resolve("read-" + target), e -> {
+            if (e.sequence == target) {
+                e.value ^= 0x80;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        ReplayResult r = replay(bad, ReplayOptions.defaults());
+        assertFalse(r.divergences().isEmpty());
+        Divergence d = r.divergences().get(0);
+        assertEquals(target, d.sequence());
+        assertEquals(DivergenceKind.READ_VALUE, d.kind());
+        assertTrue(d.what().startsWith("ICR") || d.what().startsWith("STATUS"), d.what());
+        assertEquals(1, r.divergences().size(), "a changed read value misleads nothing else: " + r.divergences());
+    }
+
+    @Test
+    void aDroppedDmaWriteIsReportedAtTheEventThatTookItsPlace() {
+        long target = nth(good, EventType.DMA_WRITE, 7);
+        Path bad = CaptureRewriter.rewrite(good, tmp.resolve("dma-" + target), e ->
+                e.sequence == target ? new CaptureRewriter.Event[0] : new CaptureRewriter.Event[] {e});
+        ReplayResult r = replay(bad, ReplayOptions.defaults());
+        Divergence d = r.divergences().get(0);
+        assertEquals(DivergenceKind.UNEXPECTED_OUTPUT, d.kind());
+        assertTrue(d.actual().startsWith("dma_write"), d.actual());
+        assertEquals(target, d.sequence(), "the event now standing where the dropped write was (the copy renumbers)");
+    }
+
+    @Test
+    void aChangedByteOfATransmittedFrameIsReportedWithItsOffset() {
+        long target = nth(good, EventType.FRAME_TX, 5);
+        Path bad = CaptureRewriter.rewrite(good, tmp.resolve("tx-" + target), e -> {
+            if (e.sequence == target) {
+                e.payload[33] ^= 1;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        ReplayResult r = replay(bad, ReplayOptions.defaults());
+        assertEquals(1, r.divergences().size(), r.divergences().toString());
+        Divergence d = r.divergences().get(0);
+        assertEquals(target, d.sequence());
+        assertEquals(DivergenceKind.OUTPUT_MISMATCH, d.kind());
+        assertEquals(33, d.firstByteDiff());
+    }
+
+    @Test
+    void reorderedInterruptsAreReportedAtTheFirstOfThem() {
+        long first = nth(good, EventType.INTX, 3);
+        CaptureRewriter.Event[] held = new CaptureRewriter.Event[1];
+        Path bad = CaptureRewriter.rewrite(good, tmp.resolve("irq-" + first), e -> {
+            if (e.sequence == first) {
+                held[0] = e;
+                return new CaptureRewriter.Event[0];
+            }
+            if (held[0] != null && e.type == EventType.INTX) {
+                CaptureRewriter.Event a = held[0];
+                held[0] = null;
+                a.time = e.time; // time must not go backwards: the held interrupt moves to the later one's time
+                return new CaptureRewriter.Event[] {e, a};
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        ReplayResult r = replay(bad, ReplayOptions.defaults());
+        Divergence d = r.divergences().get(0);
+        assertTrue(d.sequence() >= first, "nothing before the reordered interrupt: " + d);
+        assertTrue(d.kind() == DivergenceKind.MISSING_OUTPUT || d.kind() == DivergenceKind.UNEXPECTED_OUTPUT
+                || d.kind() == DivergenceKind.OUTPUT_MISMATCH, d.toString());
+    }
+
+    @Test
+    void replayingAgainstAnAlteredModelShowsTheDivergence() {
+        ReplayResult r = replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigation", "off")));
+        assertFalse(r.divergences().isEmpty(), "mitigation off changes when interrupts fire");
+    }
+
+    @Test
+    void divergencesStopAtTheLimitAndCarryContext() {
+        ReplayResult r = replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigation", "off")).withMaxDivergences(3));
+        assertEquals(3, r.divergences().size());
+        assertTrue(r.stoppedEarly());
+        assertTrue(r.divergences().get(0).context().length > 0);
+    }
+
+    @Test
+    void anUnknownModelOrOptionIsAReplayException() {
+        assertThrows(ReplayException.class, () -> replay(good, ReplayOptions.defaults().withModel("rtl8139", Map.of())));
+        ReplayException e = assertThrows(ReplayException.class,
+                () -> replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigaton", "off"))));
+        assertTrue(e.getMessage().contains("mitigaton"));
+    }
+}
