@@ -34,6 +34,49 @@ public final class DeviceCatalog {
     private DeviceCatalog() {
     }
 
+    /** The config keys model {@code model} understands (empty for an unknown model). */
+    public static Set<String> options(String model) {
+        return E1000.equals(model) ? E1000_KEYS : VIRTIO_NET.equals(model) ? VIRTIO_NET_KEYS : Set.of();
+    }
+
+    /**
+     * The config map for a QEMU {@code -device} argument such as
+     * {@code virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,vectors=0,event_idx=off,disable-legacy=on}: the
+     * properties that change device behaviour, in this catalog's keys. Properties that only change how QEMU
+     * itself runs (netdev, ioeventfd, addr, id...) are left out.
+     */
+    public static Map<String, Object> fromQemuDevice(String device) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String[] parts = device.split(",");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = parts[i].substring(0, eq).trim();
+            String value = parts[i].substring(eq + 1).trim();
+            switch (key) {
+                case "mac", "mitigation", "vectors", "event_idx", "mrg_rxbuf", "ctrl_vq", "status", "csum" -> m.put(key, value);
+                case "indirect_desc" -> m.put("indirect_desc", value);
+                case "rx_queue_size", "tx_queue_size" -> m.put(key, value);
+                case "x-txburst" -> m.put("tx_burst", value);
+                case "disable-legacy" -> {
+                    if (bool("qemu", key, value)) {
+                        m.put("transport", "modern");
+                    }
+                }
+                case "disable-modern" -> {
+                    if (bool("qemu", key, value)) {
+                        m.put("transport", "legacy");
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return m;
+    }
+
     /** True when trapline has a model of this name. */
     public static boolean known(String model) {
         return E1000.equals(model) || VIRTIO_NET.equals(model);

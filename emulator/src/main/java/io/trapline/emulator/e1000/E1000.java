@@ -48,6 +48,9 @@ public final class E1000 implements Device {
     private int ioAddress;
     private long unknownBarAccesses;
 
+    /** Size of the option ROM BAR QEMU gives the device. */
+    static final long ROM_SIZE = 0x40000;
+
     public E1000(DeviceContext ctx, E1000Config config) {
         this.ctx = ctx;
         this.config = config;
@@ -56,6 +59,8 @@ public final class E1000 implements Device {
                 SUBSYSTEM_VENDOR, SUBSYSTEM, 1);
         pci.defineBar(0, MMIO_SIZE, BarKind.MEMORY32, false);
         pci.defineBar(1, IO_SIZE, BarKind.IO, false);
+        // QEMU 7.2 loads efi-e1000.rom: a 256 KiB ROM BAR (the shared capture sizes config 0x30 as 0xfffc0000).
+        pci.defineRom(ROM_SIZE);
         eeprom = new Eeprom(config.mac(), DEVICE_82540EM);
         interrupts = new Interrupts(regs, ctx, config.mitigation());
         tx = new TxPath(regs, ctx, interrupts, phy, this::loopback);

@@ -71,7 +71,8 @@ public final class PciConfigSpace {
         // Error bits of STATUS are write-one-to-clear (PCI 3.0, 6.2.3).
         setClearMask(STATUS, 2, 0xF900);
         setWriteMask(CACHE_LINE_SIZE, 1, 0xFF);
-        setWriteMask(LATENCY_TIMER, 1, 0xFF);
+        // LATENCY_TIMER stays read-only 0: QEMU 7.2 opens it only on bridges (the shared e1000 capture reads
+        // config 0x0c back as 0 after the BIOS wrote 0x40 to it).
         setWriteMask(INTERRUPT_LINE, 1, 0xFF);
     }
 
@@ -111,6 +112,17 @@ public final class PciConfigSpace {
             default:
                 throw new IllegalStateException();
         }
+    }
+
+    /**
+     * Declares an expansion ROM BAR of {@code size} bytes (a power of two, at least 2 KiB): the address bits
+     * and the enable bit (0) become writable, so guests can size it (PCI 3.0, 6.2.5.2).
+     */
+    public void defineRom(long size) {
+        if (Long.bitCount(size) != 1 || size < 0x800) {
+            throw new IllegalArgumentException("ROM BAR size must be a power of two >= 2 KiB: " + size);
+        }
+        setWriteMask(ROM_ADDRESS, 4, (-size & 0xFFFF_F800L) | 1);
     }
 
     public long barSize(int index) {

@@ -54,6 +54,17 @@ class PciConfigSpaceTest {
     }
 
     @Test
+    void romBarSizesLikeHardware() {
+        PciConfigSpace c = space();
+        assertEquals(0, c.read(PciConfigSpace.ROM_ADDRESS, 4), "no ROM until one is declared");
+        c.write(PciConfigSpace.ROM_ADDRESS, 4, 0xFFFF_F800L);
+        assertEquals(0, c.read(PciConfigSpace.ROM_ADDRESS, 4));
+        c.defineRom(0x40000);
+        c.write(PciConfigSpace.ROM_ADDRESS, 4, 0xFFFF_F800L);
+        assertEquals(0xFFFC_0000L, c.read(PciConfigSpace.ROM_ADDRESS, 4));
+    }
+
+    @Test
     void readOnlyFieldsIgnoreWrites() {
         PciConfigSpace c = space();
         c.write(0, 4, 0);

@@ -1,0 +1,139 @@
+package io.trapline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventCursor;
+import io.trapline.replay.Divergence;
+import io.trapline.replay.ReplayOptions;
+import io.trapline.replay.ReplayResult;
+import io.trapline.replay.Replayer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code trapline replay}: re-drive the recorded device models and report every divergence. Exit 0 identical, 1 divergent, 2 error. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay a capture through the device models and check every output against it.",
+                "Exit code: 0 identical, 1 divergences found, 2 error."})
+final class ReplayCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CAPTURE", description = "Capture directory.")
+    Path capture;
+
+    @Option(names = "--model", paramLabel = "SPEC",
+            description = "Replay against another model or configuration: [MODEL][,key=value...], e.g. e1000,mitigation=off.")
+    String model;
+
+    @Option(names = "--max-divergences", paramLabel = "N", defaultValue = "10", description = "Stop after N divergences (default ${DEFAULT-VALUE}).")
+    int maxDivergences;
+
+    @Option(names = "--from", paramLabel = "SEQ", defaultValue = "0",
+            description = "Report divergences from this sequence on (devices are still re-driven from the start).")
+    long from;
+
+    @Option(names = "--format", defaultValue = "text", description = "Output: ${COMPLETION-CANDIDATES}.")
+    OutputFormat format;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxDivergences < 1) {
+            throw new UserError("--max-divergences: must be at least 1, got " + maxDivergences);
+        }
+        if (from < 0) {
+            throw new UserError("--from: must be a sequence number >= 0, got " + from);
+        }
+        ReplayOptions options = ReplayOptions.defaults().withMaxDivergences(maxDivergences).from(from);
+        if (model != null) {
+            ModelSpec m = ModelSpec.parse(model);
+            options = options.withModel(m.model(), m.options());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            ReplayResult r = Replayer.replay(reader, options);
+            if (format == OutputFormat.json) {
+                printJson(out, r);
+            } else {
+                printText(out, reader, r);
+            }
+            return r.identical() ? 0 : 1;
+        }
+    }
+
+    private void printText(PrintWriter out, CaptureReader reader, ReplayResult r) {
+        out.printf(Locale.ROOT, "replayed %,d events (%,d inputs, %,d outputs checked) in %s: %,.0f events/s%n",
+                r.events(), r.inputs(), r.outputsChecked(), Durations.span(r.elapsedNs()), r.eventsPerSecond());
+        for (String u : r.unverifiable()) {
+            out.println("unverifiable: " + u);
+        }
+        if (r.identical()) {
+            out.println("0 divergences");
+            return;
+        }
+        out.printf("%d divergence%s%s%n", r.divergences().size(), r.divergences().size() == 1 ? "" : "s",
+                r.stoppedEarly() ? " (stopped at --max-divergences " + maxDivergences + ")" : "");
+        EventLine lines = new EventLine(reader.metadata());
+        int n = 0;
+        for (Divergence d : r.divergences()) {
+            out.printf(Locale.ROOT, "#%d  sequence %d  time %s s  device %d  %s  %s%n", ++n, d.sequence(),
+                    Durations.seconds(d.timeNs()), d.device(), d.kind().name().toLowerCase(Locale.ROOT), d.what());
+            out.println("      expected: " + d.expected());
+            out.println("      actual:   " + d.actual());
+            if (d.context().length > 0) {
+                out.println("      events before it:");
+                try (EventCursor c = reader.cursor(d.context()[0])) {
+                    int shown = 0;
+                    while (shown < d.context().length && c.next()) {
+                        if (c.sequence() == d.context()[shown]) {
+                            out.println("        " + lines.text(c));
+                            shown++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void printJson(PrintWriter out, ReplayResult r) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("capture", capture.toString());
+        root.put("events", r.events());
+        root.put("inputs", r.inputs());
+        root.put("outputs_checked", r.outputsChecked());
+        root.put("elapsed_ns", r.elapsedNs());
+        root.put("events_per_second", Math.round(r.eventsPerSecond()));
+        root.put("identical", r.identical());
+        root.put("stopped_early", r.stoppedEarly());
+        ArrayNode unverifiable = root.putArray("unverifiable");
+        r.unverifiable().forEach(unverifiable::add);
+        ArrayNode divs = root.putArray("divergences");
+        for (Divergence d : r.divergences()) {
+            ObjectNode o = divs.addObject();
+            o.put("sequence", d.sequence());
+            o.put("time_ns", d.timeNs());
+            o.put("device", d.device());
+            o.put("kind", d.kind().name().toLowerCase(Locale.ROOT));
+            o.put("what", d.what());
+            o.put("expected", d.expected());
+            o.put("actual", d.actual());
+            if (d.firstByteDiff() >= 0) {
+                o.put("first_byte_diff", d.firstByteDiff());
+            }
+            ArrayNode ctx = o.putArray("context_sequences");
+            for (long s : d.context()) {
+                ctx.add(s);
+            }
+        }
+        out.println(json.writeValueAsString(root));
+    }
+}
