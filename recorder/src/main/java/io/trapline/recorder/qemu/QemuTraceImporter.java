@@ -342,7 +342,7 @@ public final class QemuTraceImporter {
         tl.word(W_CPU);
         long cpu = tl.dec();
         tl.word(W_MR);
-        tl.hex();
+        tl.token();
         tl.word(W_ADDR);
         long addr = tl.hex();
         tl.word(W_VALUE);
