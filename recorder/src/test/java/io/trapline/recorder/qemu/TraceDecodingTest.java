@@ -128,15 +128,33 @@ class TraceDecodingTest {
     }
 
     @Test
-    void linesWithoutThePrefixTakeThePreviousTime() throws IOException {
+    void aLogWithoutPrefixesImportsAtTimeZero() throws IOException {
         List<Ev> evs = importLines(
                 "pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000",
                 "memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0008 value 0x1 size 4 name 'e1000-mmio'",
+                "memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc000c value 0x3 size 4 name 'e1000-mmio'");
+        assertEquals(List.of(0L, 0L), evs.stream().map(Ev::time).toList());
+        assertEquals(List.of(0x8L, 0xcL), evs.stream().map(Ev::address).toList());
+        assertNull(meta().clock().originEpochNs());
+    }
+
+    @Test
+    void aClockStepBackwardsIsWrittenAtThePreviousTime() throws IOException {
+        List<Ev> evs = importLines(
+                "1@2.000000:pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000",
                 "1@2.000500:memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0008 value 0x2 size 4 name 'e1000-mmio'",
-                "memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc000c value 0x3 size 4 name 'e1000-mmio'",
-                "1@2.000400:memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0010 value 0x4 size 4 name 'e1000-mmio'");
-        assertEquals(List.of(0L, 0L, 0L, 0L), evs.stream().map(Ev::time).toList(),
-                "untimed lines at the previous time; a clock step backwards is written at the previous time");
-        assertEquals(List.of(0x8L, 0x8L, 0xcL, 0x10L), evs.stream().map(Ev::address).toList());
+                "2@2.000400:memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0010 value 0x4 size 4 name 'e1000-mmio'",
+                "1@2.000600:memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0010 value 0x4 size 4 name 'e1000-mmio'");
+        assertEquals(List.of(500_000L, 500_000L, 600_000L), evs.stream().map(Ev::time).toList());
+    }
+
+    @Test
+    void mixingLinesWithAndWithoutThePrefixIsMalformed() throws IOException {
+        Path trace = tmp.resolve("mixed.log");
+        Files.writeString(trace, "1@2.000000:pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000\n"
+                + "memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0008 value 0x1 size 4 name 'e1000-mmio'\n");
+        ImportReport r = QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve("mixed")));
+        assertEquals(1, r.malformedCount());
+        assertEquals(2, r.malformed().get(0).line());
     }
 }
