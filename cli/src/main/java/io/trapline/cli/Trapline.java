@@ -12,7 +12,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Trapline.Version.class,
         description = "Capture, replay and measure what NIC drivers do to e1000 and virtio-net device models.",
-        subcommands = {InfoCommand.class, InspectCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, InspectCommand.class, ImportCommand.class, ReplayCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Trapline implements Runnable {
     /** Exit code for user errors (bad flag, bad file, corrupt capture). */
     public static final int EXIT_USER_ERROR = 2;

@@ -43,7 +43,12 @@ final class LineReader {
             for (int i = pos + scanned; i < lim; i++) {
                 byte c = b[i];
                 if (c == '\n') {
-                    setLine(b, pos, i);
+                    if (i - pos > MAX_LINE) {
+                        overlong = true;
+                        setLine(b, pos, pos + MAX_LINE);
+                    } else {
+                        setLine(b, pos, i);
+                    }
                     pos = i + 1;
                     return true;
                 }

@@ -88,6 +88,8 @@ public final class QemuTraceImporter {
     /** BDF -> NIC index; -1 unknown, -2 known not to be a NIC. */
     private final int[] nicByBdf = new int[1 << 16];
     private long originEpochNs = -1;
+    /** 0 until the first event line; then 1 when lines carry the TID@time prefix, -1 when they do not. */
+    private int timedTrace;
     private long lastTimeNs;
     private String traceMac;
     private int interruptMessageRegion = -1;
@@ -229,6 +231,15 @@ public final class QemuTraceImporter {
                     malformed(traceName, lr.lineNumber(), tl.problem(), b, s, e);
                     continue;
                 }
+                if (timedTrace == 0) {
+                    timedTrace = tl.hasPrefix() ? 1 : -1;
+                } else if (tl.hasPrefix() != (timedTrace > 0)) {
+                    // the first event line decides the form; QEMU never mixes them in one log
+                    flushPendingCfg();
+                    malformed(traceName, lr.lineNumber(), tl.hasPrefix() ? "TID@SECONDS.MICROS: prefix in a log"
+                            + " without prefixes" : "missing the TID@SECONDS.MICROS: prefix", b, s, e);
+                    continue;
+                }
                 long t = lineTime();
                 if (!dispatch(t)) {
                     malformed(traceName, lr.lineNumber(), tl.problem(), b, s, e);
@@ -342,7 +353,7 @@ public final class QemuTraceImporter {
         tl.word(W_CPU);
         long cpu = tl.dec();
         tl.word(W_MR);
-        tl.hex();
+        tl.token();
         tl.word(W_ADDR);
         long addr = tl.hex();
         tl.word(W_VALUE);

@@ -1,0 +1,102 @@
+package io.trapline.analysis;
+
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventCursor;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.util.List;
+
+/**
+ * One table of one or more captures as a stream of Arrow record batches: scans the captures in turn with a
+ * flyweight cursor and fills batches of {@link #BATCH_ROWS} rows, so memory stays flat whatever the capture
+ * size. Each batch gets fresh buffers: a consumer (DuckDB through the C stream interface) may still hold the
+ * previous one.
+ */
+public final class CaptureTableReader extends ArrowReader {
+    public static final int BATCH_ROWS = 1 << 16;
+
+    private final Table table;
+    private final List<CaptureSource> captures;
+    private final TableWriter writer;
+    private int nextCapture;
+    private CaptureReader reader;
+    private EventCursor cursor;
+    private long bytes;
+
+    public CaptureTableReader(BufferAllocator allocator, Table table, List<CaptureSource> captures,
+                              AnalysisOptions options) {
+        super(allocator);
+        this.table = table;
+        this.captures = List.copyOf(captures);
+        this.writer = table.newWriter(options);
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    @Override
+    public boolean loadNextBatch() throws java.io.IOException {
+        VectorSchemaRoot root = getVectorSchemaRoot();
+        for (FieldVector v : root.getFieldVectors()) {
+            v.setInitialCapacity(BATCH_ROWS + 64);
+            v.allocateNew();
+        }
+        writer.bind(root);
+        while (writer.rowCount() < BATCH_ROWS || writer.holdsBatch()) {
+            if (cursor == null && !openNext()) {
+                break;
+            }
+            if (cursor.next()) {
+                writer.onEvent(cursor);
+            } else {
+                writer.endCapture();
+                closeCurrent();
+            }
+        }
+        root.setRowCount(writer.rowCount());
+        bytes += writer.rowCount();
+        return writer.rowCount() > 0;
+    }
+
+    private boolean openNext() {
+        if (nextCapture >= captures.size()) {
+            return false;
+        }
+        CaptureSource s = captures.get(nextCapture++);
+        reader = CaptureReader.open(s.path());
+        cursor = reader.cursor();
+        writer.beginCapture(s, reader.metadata());
+        return true;
+    }
+
+    private void closeCurrent() {
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
+        }
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytes;
+    }
+
+    @Override
+    protected void closeReadSource() {
+        closeCurrent();
+    }
+
+    @Override
+    protected Schema readSchema() {
+        return table.schema();
+    }
+}

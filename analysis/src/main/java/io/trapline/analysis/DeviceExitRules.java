@@ -1,0 +1,44 @@
+package io.trapline.analysis;
+
+import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.recorder.CaptureMetadata;
+
+import java.util.Locale;
+
+/**
+ * Which of a device model's registers take which path under KVM. One implementation per device model, so the
+ * facts about one model (its coalesced registers, its notification region) live in one place.
+ */
+public interface DeviceExitRules {
+
+    /** The path of a guest access: {@code write} or read, in BAR {@code bar} at {@code offset}. */
+    AccessPath path(boolean write, int bar, long offset);
+
+    /** Whether a write at this place is a queue notification (so a KICK that follows it is the same access). */
+    default boolean isNotify(int bar, long offset) {
+        return path(true, bar, offset) == AccessPath.IOEVENTFD;
+    }
+
+    /** Where a KICK event that has no traced write lands: its notification register ({@code bar}, {@code offset}). */
+    default long[] notifyRegister(int queue) {
+        return null;
+    }
+
+    /** Every access exits to userspace (a model trapline knows nothing special about). */
+    DeviceExitRules ALL_EXIT = (write, bar, offset) -> AccessPath.USERSPACE;
+
+    /** The rules for a captured device, found by its model name (through {@link DeviceCatalog}'s names). */
+    static DeviceExitRules forDevice(CaptureMetadata.DeviceInfo device) {
+        if (device == null || device.model() == null) {
+            return ALL_EXIT;
+        }
+        String model = device.model().toLowerCase(Locale.ROOT);
+        if (model.equals(DeviceCatalog.E1000)) {
+            return E1000ExitRules.INSTANCE;
+        }
+        if (model.equals(DeviceCatalog.VIRTIO_NET)) {
+            return VirtioNetExitRules.forTransport(device.transport());
+        }
+        return ALL_EXIT;
+    }
+}

@@ -1,0 +1,66 @@
+package io.trapline.analysis;
+
+import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventType;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.util.List;
+
+/** {@code events}: every event, one row each, header fields only. */
+final class EventsWriter extends TableWriter {
+    static final Schema SCHEMA = new Schema(List.of(CAPTURE, i64("seq"), i64("time_ns"), str("type"), i32("device"),
+            i32("vcpu"), i32("queue"), i32("region"), i64("offset"), i32("size"), i64("value"), i32("flags"),
+            i32("payload_len")));
+
+    private BigIntVector seq;
+    private BigIntVector time;
+    private VarCharVector type;
+    private IntVector device;
+    private IntVector vcpu;
+    private IntVector queue;
+    private IntVector region;
+    private BigIntVector offset;
+    private IntVector size;
+    private BigIntVector value;
+    private IntVector flags;
+    private IntVector payloadLen;
+
+    @Override
+    void bindColumns() {
+        seq = i64v("seq");
+        time = i64v("time_ns");
+        type = strv("type");
+        device = i32v("device");
+        vcpu = i32v("vcpu");
+        queue = i32v("queue");
+        region = i32v("region");
+        offset = i64v("offset");
+        size = i32v("size");
+        value = i64v("value");
+        flags = i32v("flags");
+        payloadLen = i32v("payload_len");
+    }
+
+    @Override
+    void onEvent(EventCursor c) {
+        int r = newRow();
+        EventType t = c.type();
+        seq.setSafe(r, c.sequence());
+        time.setSafe(r, c.timeNs());
+        type.setSafe(r, Labels.TYPE[t.code()]);
+        device.setSafe(r, c.device());
+        boolean onCpu = t.role() == EventType.Role.ACCESS || t == EventType.EXIT || t == EventType.OTHER_READ
+                || t == EventType.OTHER_WRITE;
+        setOrNull(vcpu, r, c.queue(), onCpu && c.queue() != 0xFFFF);
+        setOrNull(queue, r, c.queue(), t == EventType.KICK || t == EventType.MSI);
+        region.setSafe(r, c.region());
+        offset.setSafe(r, c.address());
+        size.setSafe(r, c.size());
+        value.setSafe(r, c.value());
+        flags.setSafe(r, c.flags());
+        payloadLen.setSafe(r, c.payloadLength());
+    }
+}

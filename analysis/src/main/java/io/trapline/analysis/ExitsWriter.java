@@ -1,0 +1,199 @@
+package io.trapline.analysis;
+
+import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventType;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.util.List;
+
+/**
+ * {@code exits}: one row per exit under each selected profile: the guest access that caused it, its class
+ * ({@link ExitClassifier}), who handles it, its price in cycles ({@link CostModel}) and the packet it is
+ * attributed to ({@link Attribution}). Accesses that cause no exit under a profile (coalesced MMIO writes
+ * under KVM) have no row for that profile.
+ */
+final class ExitsWriter extends TableWriter {
+    static final Schema SCHEMA = new Schema(List.of(CAPTURE, str("profile"), i64("seq"), i64("time_ns"),
+            str("kind"), str("dir"), i32("device"), str("target"), i32("vcpu"), i32("region"), i64("offset"),
+            str("register"), str("class"), str("handler"), i64("cycles"), i64("packet")));
+
+    private final List<Profile> profiles;
+    private final CostModel costs;
+    private final byte[][] profileLabels;
+    private final byte[][] classLabels = new byte[ExitClass.values().length][];
+    private final byte[][][] handlers;
+    private final long[] cycles = new long[ExitClass.values().length];
+
+    private VarCharVector profile;
+    private BigIntVector seq;
+    private BigIntVector time;
+    private VarCharVector kind;
+    private VarCharVector dir;
+    private IntVector device;
+    private VarCharVector target;
+    private IntVector vcpu;
+    private IntVector region;
+    private BigIntVector offset;
+    private VarCharVector register;
+    private VarCharVector exitClass;
+    private VarCharVector handler;
+    private BigIntVector cost;
+
+    private Labels labels;
+    private ExitClassifier classifier;
+    private Attribution attribution;
+    private final boolean[] notifyWritten = new boolean[256];
+    private final boolean[] usedPio = new boolean[256];
+
+    ExitsWriter(List<Profile> profiles, CostModel costs) {
+        this.profiles = List.copyOf(profiles);
+        this.costs = costs;
+        profileLabels = new byte[profiles.size()][];
+        handlers = new byte[profiles.size()][ExitClass.values().length][];
+        for (int i = 0; i < profiles.size(); i++) {
+            profileLabels[i] = utf8(profiles.get(i).label());
+            for (ExitClass c : ExitClass.values()) {
+                handlers[i][c.ordinal()] = utf8(ExitClassifier.handler(profiles.get(i), c));
+            }
+        }
+        for (ExitClass c : ExitClass.values()) {
+            classLabels[c.ordinal()] = utf8(c.label());
+            cycles[c.ordinal()] = costs.cycles(c);
+        }
+    }
+
+    @Override
+    void bindColumns() {
+        profile = strv("profile");
+        seq = i64v("seq");
+        time = i64v("time_ns");
+        kind = strv("kind");
+        dir = strv("dir");
+        device = i32v("device");
+        target = strv("target");
+        vcpu = i32v("vcpu");
+        region = i32v("region");
+        offset = i64v("offset");
+        register = strv("register");
+        exitClass = strv("class");
+        handler = strv("handler");
+        cost = i64v("cycles");
+        if (attribution != null) {
+            attribution.bind(i64v("packet"));
+        }
+    }
+
+    @Override
+    void beginCapture(CaptureSource source, CaptureMetadata metadata) {
+        super.beginCapture(source, metadata);
+        labels = new Labels(metadata);
+        classifier = new ExitClassifier(metadata);
+        attribution = new Attribution(classifier);
+        attribution.bind(i64v("packet"));
+        java.util.Arrays.fill(notifyWritten, false);
+        java.util.Arrays.fill(usedPio, false);
+    }
+
+    @Override
+    void onEvent(EventCursor c) {
+        EventType t = c.type();
+        boolean kickAlreadyWritten = t == EventType.KICK && notifyWritten[c.device()];
+        if (t == EventType.KICK) {
+            notifyWritten[c.device()] = false;
+        } else {
+            NotifyTracker.track(c, classifier, notifyWritten);
+        }
+        if (!kickAlreadyWritten) {
+            attribution.observe(c); // a KICK observing its notify write is that same access, not a new one
+        }
+        switch (t) {
+            case MMIO_READ, MMIO_WRITE, PIO_READ, PIO_WRITE -> {
+                boolean pio = t == EventType.PIO_READ || t == EventType.PIO_WRITE;
+                boolean write = t == EventType.MMIO_WRITE || t == EventType.PIO_WRITE;
+                usedPio[c.device()] |= pio;
+                byte[] reg = labels.register(c.device(), c.region(), c.address());
+                for (int i = 0; i < profileLabels.length; i++) {
+                    ExitClass ec = classifier.deviceAccess(profiles.get(i), c.device(), pio, write, c.region(),
+                            c.address());
+                    if (ec != null) {
+                        row(c, i, ec, pio ? Labels.PIO : Labels.MMIO, write, true, labels.model(c.device()),
+                                c.region(), c.address(), reg, write);
+                    }
+                }
+            }
+            case PCI_CFG_READ, PCI_CFG_WRITE -> {
+                boolean write = t == EventType.PCI_CFG_WRITE;
+                byte[] reg = labels.configRegister(c.address());
+                for (int i = 0; i < profileLabels.length; i++) {
+                    row(c, i, classifier.pciConfig(profiles.get(i)), Labels.PCI_CFG, write, true,
+                            labels.model(c.device()), -1, c.address(), reg, false);
+                }
+            }
+            case OTHER_READ, OTHER_WRITE -> {
+                if (!classifier.isGuestAccess(c.region())) {
+                    return;
+                }
+                boolean write = t == EventType.OTHER_WRITE;
+                byte[] reg = labels.otherRegister(c.region(), c.address());
+                for (int i = 0; i < profileLabels.length; i++) {
+                    ExitClass ec = classifier.other(profiles.get(i), c.region(), c.address());
+                    if (ec != null) {
+                        row(c, i, ec, Labels.OTHER, write, false, labels.region(c.region()), c.region(),
+                                c.address(), reg, false);
+                    }
+                }
+            }
+            case KICK -> {
+                if (kickAlreadyWritten) {
+                    return; // the notify write just before it was this access
+                }
+                // ioeventfd on: QEMU traced the notification but not the write that caused it
+                long[] where = classifier.rules(c.device()).notifyRegister(c.queue());
+                boolean pio = usedPio[c.device()] || (where != null && classifier.isIoBar(c.device(), (int) where[0]));
+                int bar = where == null ? -1 : (int) where[0];
+                long off = where == null ? -1 : where[1];
+                byte[] reg = where == null ? utf8("notify") : labels.register(c.device(), bar, off);
+                for (int i = 0; i < profileLabels.length; i++) {
+                    row(c, i, classifier.kick(profiles.get(i), pio), Labels.KICK, true, true,
+                            labels.model(c.device()), bar, off, reg, true);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void row(EventCursor c, int p, ExitClass ec, byte[] k, boolean write, boolean onDevice, byte[] tgt,
+                     int reg, long off, byte[] registerName, boolean doorbell) {
+        int r = newRow();
+        profile.setSafe(r, profileLabels[p]);
+        seq.setSafe(r, c.sequence());
+        time.setSafe(r, c.timeNs());
+        kind.setSafe(r, k);
+        dir.setSafe(r, write ? Labels.WRITE : Labels.READ);
+        setOrNull(device, r, c.device(), onDevice);
+        target.setSafe(r, tgt);
+        setOrNull(vcpu, r, c.queue(), c.type() != EventType.KICK && c.queue() != 0xFFFF);
+        setOrNull(region, r, reg, reg >= 0);
+        setOrNull(offset, r, off, off >= 0);
+        register.setSafe(r, registerName);
+        exitClass.setSafe(r, classLabels[ec.ordinal()]);
+        handler.setSafe(r, handlers[p][ec.ordinal()]);
+        cost.setSafe(r, cycles[ec.ordinal()]);
+        attribution.assign(r, c.timeNs(), doorbell);
+    }
+
+    @Override
+    boolean holdsBatch() {
+        return attribution != null && attribution.hasPending();
+    }
+
+    @Override
+    void endCapture() {
+        attribution.settle(-2);
+    }
+}

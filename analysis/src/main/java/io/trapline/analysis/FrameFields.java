@@ -1,0 +1,157 @@
+package io.trapline.analysis;
+
+/**
+ * The header fields of an Ethernet frame that the {@code packets} table shows: Ethernet (IEEE 802.3, one
+ * optional 802.1Q tag), ARP, IPv4 (RFC 791), IPv6 (RFC 8200, no extension headers walked), TCP (RFC 9293)
+ * and UDP (RFC 768) ports and TCP flags. Reads only inside the frame: a short or malformed frame leaves the
+ * fields it cannot reach unset (-1 or null).
+ */
+final class FrameFields {
+    static final int ETH_IPV4 = 0x0800;
+    static final int ETH_ARP = 0x0806;
+    static final int ETH_VLAN = 0x8100;
+    static final int ETH_IPV6 = 0x86DD;
+    static final int PROTO_ICMP = 1;
+    static final int PROTO_TCP = 6;
+    static final int PROTO_UDP = 17;
+    static final int PROTO_ICMPV6 = 58;
+
+    int ethertype;
+    int vlan;
+    int ipProto;
+    String protocol;
+    String srcIp;
+    String dstIp;
+    int srcPort;
+    int dstPort;
+    int tcpFlags;
+    int payloadLength;
+
+    void parse(byte[] f, int len) {
+        ethertype = -1;
+        vlan = -1;
+        ipProto = -1;
+        protocol = null;
+        srcIp = null;
+        dstIp = null;
+        srcPort = -1;
+        dstPort = -1;
+        tcpFlags = -1;
+        payloadLength = -1;
+        if (len < 14) {
+            return;
+        }
+        int at = 12;
+        ethertype = u16(f, at);
+        at += 2;
+        if (ethertype == ETH_VLAN && len >= 18) {
+            vlan = u16(f, at) & 0xFFF;
+            ethertype = u16(f, at + 2);
+            at += 4;
+        }
+        int l4;
+        int end;
+        switch (ethertype) {
+            case ETH_ARP -> {
+                protocol = "arp";
+                if (len >= at + 28) {
+                    srcIp = ipv4(f, at + 14);
+                    dstIp = ipv4(f, at + 24);
+                }
+                return;
+            }
+            case ETH_IPV4 -> {
+                protocol = "ipv4";
+                if (len < at + 20 || (f[at] & 0xF0) != 0x40) {
+                    return;
+                }
+                int ihl = (f[at] & 0x0F) * 4;
+                int total = u16(f, at + 2);
+                ipProto = f[at + 9] & 0xFF;
+                srcIp = ipv4(f, at + 12);
+                dstIp = ipv4(f, at + 16);
+                l4 = at + ihl;
+                end = Math.min(len, at + Math.max(total, ihl));
+                // a fragment after the first carries no L4 header
+                if ((u16(f, at + 6) & 0x1FFF) != 0) {
+                    protocol = protocolName(ipProto);
+                    return;
+                }
+            }
+            case ETH_IPV6 -> {
+                protocol = "ipv6";
+                if (len < at + 40) {
+                    return;
+                }
+                ipProto = f[at + 6] & 0xFF;
+                srcIp = ipv6(f, at + 8);
+                dstIp = ipv6(f, at + 24);
+                l4 = at + 40;
+                end = Math.min(len, l4 + u16(f, at + 4));
+            }
+            default -> {
+                return;
+            }
+        }
+        protocol = protocolName(ipProto);
+        if (ipProto == PROTO_TCP && end >= l4 + 20) {
+            srcPort = u16(f, l4);
+            dstPort = u16(f, l4 + 2);
+            int dataOffset = ((f[l4 + 12] & 0xF0) >> 4) * 4;
+            tcpFlags = f[l4 + 13] & 0xFF;
+            payloadLength = Math.max(0, end - l4 - dataOffset);
+        } else if (ipProto == PROTO_UDP && end >= l4 + 8) {
+            srcPort = u16(f, l4);
+            dstPort = u16(f, l4 + 2);
+            payloadLength = Math.max(0, end - l4 - 8);
+        } else if (end >= l4) {
+            payloadLength = end - l4;
+        }
+    }
+
+    static String protocolName(int proto) {
+        return switch (proto) {
+            case PROTO_TCP -> "tcp";
+            case PROTO_UDP -> "udp";
+            case PROTO_ICMP -> "icmp";
+            case PROTO_ICMPV6 -> "icmpv6";
+            default -> "ip/" + proto;
+        };
+    }
+
+    /** TCP flags as their names joined by '|' (FIN SYN RST PSH ACK URG ECE CWR), in bit order. */
+    static String tcpFlagNames(int flags) {
+        if (flags < 0) {
+            return null;
+        }
+        String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                sb.append(sb.length() == 0 ? "" : "|").append(names[i]);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String mac(byte[] f, int at) {
+        return String.format("%02x:%02x:%02x:%02x:%02x:%02x", f[at] & 0xFF, f[at + 1] & 0xFF, f[at + 2] & 0xFF,
+                f[at + 3] & 0xFF, f[at + 4] & 0xFF, f[at + 5] & 0xFF);
+    }
+
+    private static String ipv4(byte[] f, int at) {
+        return (f[at] & 0xFF) + "." + (f[at + 1] & 0xFF) + "." + (f[at + 2] & 0xFF) + "." + (f[at + 3] & 0xFF);
+    }
+
+    private static String ipv6(byte[] f, int at) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            sb.append(i == 0 ? "" : ":").append(Integer.toHexString(u16(f, at + 2 * i)));
+        }
+        return sb.toString();
+    }
+
+    private static int u16(byte[] f, int at) {
+        return ((f[at] & 0xFF) << 8) | (f[at + 1] & 0xFF);
+    }
+}

@@ -1,0 +1,123 @@
+package io.trapline.analysis;
+
+import io.trapline.emulator.device.RegisterNames;
+import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.EventType;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * The strings of a capture's rows, made once and reused as UTF-8 bytes: event type labels, device model names,
+ * region names, and register names (from the device model through DeviceCatalog; a bounded cache).
+ */
+final class Labels {
+    private static final int MAX_CACHED = 8192;
+    static final byte[][] TYPE = new byte[256][];
+
+    static {
+        for (EventType t : EventType.values()) {
+            TYPE[t.code()] = t.label().getBytes(UTF_8);
+        }
+    }
+
+    static final byte[] READ = "read".getBytes(UTF_8);
+    static final byte[] WRITE = "write".getBytes(UTF_8);
+    static final byte[] MMIO = "mmio".getBytes(UTF_8);
+    static final byte[] PIO = "pio".getBytes(UTF_8);
+    static final byte[] PCI_CFG = "pci_cfg".getBytes(UTF_8);
+    static final byte[] OTHER = "other".getBytes(UTF_8);
+    static final byte[] KICK = "kick".getBytes(UTF_8);
+
+    private final CaptureMetadata meta;
+    private final RegisterNames[] names = new RegisterNames[256];
+    private final byte[][] models = new byte[256][];
+    private final byte[][] regions;
+    private final Map<Long, byte[]> registerCache = new HashMap<>();
+
+    Labels(CaptureMetadata meta) {
+        this.meta = meta;
+        for (CaptureMetadata.DeviceInfo d : meta.devices()) {
+            if (d.index() >= 0 && d.index() < 256) {
+                names[d.index()] = io.trapline.emulator.device.DeviceCatalog.registerNames(d.model(), d.transport());
+                models[d.index()] = d.model().getBytes(UTF_8);
+            }
+        }
+        int n = meta.regions() == null ? 0 : meta.regions().size();
+        regions = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            regions[i] = meta.regions().get(i).getBytes(UTF_8);
+        }
+    }
+
+    /** The model name of a device ("e1000"), or "device#N" when the capture does not list it. */
+    byte[] model(int device) {
+        byte[] m = models[device & 0xFF];
+        if (m == null) {
+            m = ("device#" + device).getBytes(UTF_8);
+            models[device & 0xFF] = m;
+        }
+        return m;
+    }
+
+    byte[] region(int region) {
+        return region < regions.length ? regions[region] : meta.regionName(region).getBytes(UTF_8);
+    }
+
+    /** The register's name (datasheet/spec) or BARn+0xOFF; for PCI config space, cfg+0xOFF. */
+    byte[] register(int device, int bar, long offset) {
+        long key = ((long) (device & 0xFF) << 56) | ((long) (bar & 0xFF) << 48) | (offset & 0xFFFF_FFFF_FFFFL);
+        byte[] b = registerCache.get(key);
+        if (b != null) {
+            return b;
+        }
+        RegisterNames rn = names[device & 0xFF];
+        String s = rn == null ? RegisterNames.NONE.label(bar, offset) : rn.label(bar, offset);
+        b = s.getBytes(UTF_8);
+        if (registerCache.size() < MAX_CACHED) {
+            registerCache.put(key, b);
+        }
+        return b;
+    }
+
+    byte[] configRegister(long offset) {
+        return String.format("cfg+0x%x", offset).getBytes(UTF_8);
+    }
+
+    /** A register of an unmodelled region: the LAPIC's by name (Intel SDM vol. 3, table 11-1), else +0xOFF. */
+    byte[] otherRegister(int region, long address) {
+        String r = meta.regionName(region);
+        if (r.contains("apic") && !r.contains("ioapic")) {
+            String n = lapicRegister(address & 0xFFF);
+            if (n != null) {
+                return n.getBytes(UTF_8);
+            }
+        }
+        return String.format("0x%x", address).getBytes(UTF_8);
+    }
+
+    static String lapicRegister(long off) {
+        return switch ((int) off) {
+            case 0x20 -> "ID";
+            case 0x30 -> "VERSION";
+            case 0x80 -> "TPR";
+            case 0xB0 -> "EOI";
+            case 0xD0 -> "LDR";
+            case 0xE0 -> "DFR";
+            case 0xF0 -> "SVR";
+            case 0x280 -> "ESR";
+            case 0x300 -> "ICR_LO";
+            case 0x310 -> "ICR_HI";
+            case 0x320 -> "LVT_TIMER";
+            case 0x350 -> "LVT_LINT0";
+            case 0x360 -> "LVT_LINT1";
+            case 0x370 -> "LVT_ERROR";
+            case 0x380 -> "TIMER_ICR";
+            case 0x390 -> "TIMER_CCR";
+            case 0x3E0 -> "TIMER_DCR";
+            default -> null;
+        };
+    }
+}

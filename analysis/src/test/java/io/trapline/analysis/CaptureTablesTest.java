@@ -1,0 +1,177 @@
+package io.trapline.analysis;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Each table's rows for the fixture captures, checked field by field. */
+class CaptureTablesTest {
+    @TempDir
+    Path tmp;
+
+    private static List<Object> column(List<Map<String, Object>> rows, String name) {
+        return rows.stream().map(r -> r.get(name)).collect(Collectors.toList());
+    }
+
+    @Test
+    void eventsHasEveryEventWithItsHeader() {
+        List<Map<String, Object>> rows = TableRows.read(Table.EVENTS, TestCaptures.e1000(tmp.resolve("e")));
+        assertEquals(20, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals((long) i, rows.get(i).get("seq"));
+            assertEquals("c", rows.get(i).get("capture"));
+        }
+        Map<String, Object> icr = rows.get(5);
+        assertEquals("mmio_read", icr.get("type"));
+        assertEquals(0xC0L, icr.get("offset"));
+        assertEquals(0x80L, icr.get("value"));
+        assertEquals(4, icr.get("size"));
+        assertEquals(0, icr.get("vcpu"));
+        assertNull(icr.get("queue"));
+        assertEquals("frame_rx", rows.get(3).get("type"));
+        assertEquals(54, rows.get(3).get("payload_len"));
+    }
+
+    @Test
+    void accessesNameRegistersAndKinds() {
+        List<Map<String, Object>> rows = TableRows.read(Table.ACCESSES, TestCaptures.e1000(tmp.resolve("e")));
+        assertEquals(List.of("mmio", "mmio", "mmio", "mmio", "other", "mmio", "mmio", "mmio", "mmio", "mmio", "pci_cfg"),
+                column(rows, "kind"));
+        assertEquals(List.of("read", "read", "write", "read", "write", "write", "write", "write", "read", "read", "read"),
+                column(rows, "dir"));
+        Map<String, Object> eoi = rows.get(4);
+        assertEquals("apic-msi", eoi.get("target"));
+        assertEquals("EOI", eoi.get("register"));
+        assertNull(eoi.get("device"));
+        assertEquals("e1000", rows.get(1).get("target"));
+        assertEquals("cfg+0x0", rows.get(10).get("register"));
+        // register names come from the device model through DeviceCatalog (BARn+0xOFF when it names nothing)
+        String tdt = (String) rows.get(6).get("register");
+        assertTrue(tdt.equals("TDT") || tdt.equals("BAR0+0x3818"), tdt);
+    }
+
+    @Test
+    void packetsParseEthernetIpAndTcp() {
+        List<Map<String, Object>> rows = TableRows.read(Table.PACKETS, TestCaptures.e1000(tmp.resolve("e")));
+        assertEquals(2, rows.size());
+        Map<String, Object> syn = rows.get(0);
+        assertEquals(0L, syn.get("packet"));
+        assertEquals("rx", syn.get("dir"));
+        assertEquals(false, syn.get("refused"));
+        assertEquals(54, syn.get("length"));
+        assertEquals(0x0800, syn.get("ethertype"));
+        assertEquals("tcp", syn.get("protocol"));
+        assertEquals("10.0.2.2", syn.get("src_ip"));
+        assertEquals("10.0.2.15", syn.get("dst_ip"));
+        assertEquals(40000, syn.get("src_port"));
+        assertEquals(80, syn.get("dst_port"));
+        assertEquals("SYN", syn.get("tcp_flags"));
+        assertEquals(0, syn.get("payload_len"));
+        assertEquals("52:54:00:12:34:56", syn.get("eth_dst"));
+        assertEquals("tx", rows.get(1).get("dir"));
+        assertEquals("SYN|ACK", rows.get(1).get("tcp_flags"));
+    }
+
+    @Test
+    void shortAndOddFramesLeaveUnreachableFieldsNull() {
+        FrameFields f = new FrameFields();
+        f.parse(new byte[10], 10);
+        assertEquals(-1, f.ethertype);
+        byte[] arp = new byte[42];
+        arp[12] = 0x08;
+        arp[13] = 0x06;
+        arp[28] = 10;
+        arp[38] = 10;
+        f.parse(arp, arp.length);
+        assertEquals("arp", f.protocol);
+        assertEquals("10.0.0.0", f.srcIp);
+        byte[] truncatedTcp = TestCaptures.tcp("1.2.3.4", "5.6.7.8", 1, 2, 0x02, 0);
+        f.parse(truncatedTcp, 40);
+        assertEquals("tcp", f.protocol);
+        assertEquals(-1, f.srcPort);
+        // random bytes never throw
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            byte[] b = new byte[r.nextInt(120)];
+            r.nextBytes(b);
+            if (b.length > 13 && r.nextBoolean()) {
+                b[12] = 0x08;
+                b[13] = (byte) (r.nextBoolean() ? 0x00 : 0x06);
+                if (b.length > 14) {
+                    b[14] = 0x45;
+                }
+            }
+            f.parse(b, b.length);
+        }
+    }
+
+    @Test
+    void interruptsKicksMarksAndPhases() {
+        Path v = TestCaptures.virtio(tmp.resolve("v"));
+        List<Map<String, Object>> irq = TableRows.read(Table.INTERRUPTS, v);
+        assertEquals(List.of("msi", "msi"), column(irq, "kind"));
+        assertEquals(List.of(2, 1), column(irq, "vector"));
+        assertEquals(List.of(0x4022L, 0x4021L), column(irq, "msi_data"));
+        assertEquals(List.of(0L, 1L), column(irq, "packet"));
+
+        List<Map<String, Object>> kicks = TableRows.read(Table.KICKS, v);
+        assertEquals(List.of(false, true), column(kicks, "traced_write"));
+        assertEquals(List.of(true, false), column(kicks, "derived"));
+        assertEquals(List.of(0L, 2L), column(kicks, "packet"), "each kick belongs to the TX it started");
+
+        Path e = TestCaptures.e1000(tmp.resolve("e"));
+        List<Map<String, Object>> intx = TableRows.read(Table.INTERRUPTS, e);
+        assertEquals(List.of(1, 0), column(intx, "level"));
+
+        List<Map<String, Object>> marks = TableRows.read(Table.MARKS, e);
+        assertEquals(List.of("phase_start", "request_start", "request_end", "phase_end"), column(marks, "kind"));
+        assertEquals(List.of("workload", "GET /", "GET /", "workload"), column(marks, "name"));
+
+        List<Map<String, Object>> phases = TableRows.read(Table.PHASES, e);
+        assertEquals(2, phases.size());
+        Map<String, Object> req = phases.get(0);
+        assertEquals("request", req.get("kind"));
+        assertEquals(100L, req.get("start_ns"));
+        assertEquals(3_000L, req.get("end_ns"));
+        assertEquals("workload", phases.get(1).get("name"));
+    }
+
+    @Test
+    void severalCapturesFillTheCaptureColumn() {
+        List<CaptureSource> caps = List.of(new CaptureSource("a", TestCaptures.e1000(tmp.resolve("e"))),
+                new CaptureSource("b", TestCaptures.virtio(tmp.resolve("v"))));
+        List<Map<String, Object>> rows = TableRows.read(Table.PACKETS, caps, AnalysisOptions.defaults());
+        assertEquals(List.of("a", "a", "b", "b", "b"), column(rows, "capture"));
+        assertEquals(List.of(0L, 1L, 0L, 1L, 2L), column(rows, "packet"), "packets are numbered per capture");
+    }
+
+    @Test
+    void batchesStayBoundedOnALargeCapture() throws Exception {
+        Path big = tmp.resolve("big");
+        int n = CaptureTableReader.BATCH_ROWS * 2 + 123;
+        try (var w = io.trapline.recorder.CaptureWriter.create(big, TestCaptures.e1000Metadata())) {
+            for (int i = 0; i < n; i++) {
+                w.append(i, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, i);
+            }
+        }
+        try (var a = new org.apache.arrow.memory.RootAllocator();
+             var r = new CaptureTableReader(a, Table.EVENTS, List.of(new CaptureSource("c", big)),
+                     AnalysisOptions.defaults())) {
+            long total = 0;
+            int batches = 0;
+            while (r.loadNextBatch()) {
+                assertTrue(r.getVectorSchemaRoot().getRowCount() <= CaptureTableReader.BATCH_ROWS);
+                total += r.getVectorSchemaRoot().getRowCount();
+                batches++;
+            }
+            assertEquals(n, total);
+            assertEquals(3, batches);
+        }
+    }
+}

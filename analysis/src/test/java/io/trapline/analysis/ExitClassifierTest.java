@@ -1,0 +1,79 @@
+package io.trapline.analysis;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The classification of each kind of access under each profile, straight from the rules. */
+class ExitClassifierTest {
+    private final ExitClassifier e1000 = new ExitClassifier(TestCaptures.e1000Metadata());
+    private final ExitClassifier virtio = new ExitClassifier(TestCaptures.virtioMetadata("modern"));
+    private final ExitClassifier legacy = new ExitClassifier(TestCaptures.virtioMetadata("legacy"));
+
+    @Test
+    void tcgSendsEveryAccessToTheDeviceModel() {
+        assertEquals(ExitClass.TCG_ACCESS, e1000.deviceAccess(Profile.TCG, 0, false, true, 0, 0x2818));
+        assertEquals(ExitClass.TCG_ACCESS, virtio.deviceAccess(Profile.TCG, 0, false, true, 4, 0x3004));
+        assertEquals(ExitClass.TCG_ACCESS, e1000.pciConfig(Profile.TCG));
+        assertEquals(ExitClass.TCG_ACCESS, virtio.kick(Profile.TCG, false));
+    }
+
+    @Test
+    void e1000WritesExitOnlyForTheRegistersQemuLeavesOutOfTheCoalescedRange() {
+        int[] exiting = {0x20, 0xC0, 0xC8, 0xD0, 0xD8, 0x400, 0x3818};
+        for (Profile p : new Profile[] {Profile.KVM, Profile.KVM_VHOST}) {
+            for (int off : exiting) {
+                assertEquals(ExitClass.MMIO, e1000.deviceAccess(p, 0, false, true, 0, off), "write " + off);
+            }
+            for (int off : new int[] {0x0, 0x8, 0xC4, 0x100, 0x2818, 0x2810, 0x5400, 0x3810}) {
+                assertNull(e1000.deviceAccess(p, 0, false, true, 0, off), "coalesced write " + off);
+                assertEquals(ExitClass.MMIO, e1000.deviceAccess(p, 0, false, false, 0, off), "read " + off);
+            }
+            // the I/O BAR is port I/O, never coalesced
+            assertEquals(ExitClass.PIO, e1000.deviceAccess(p, 0, true, true, 1, 0x0));
+        }
+    }
+
+    @Test
+    void virtioNotifyWritesAreIoeventfdAndEverythingElseExitsToUserspace() {
+        assertEquals(ExitClass.MMIO_IOEVENTFD, virtio.deviceAccess(Profile.KVM, 0, false, true, 4, 0x3004));
+        assertEquals(ExitClass.MMIO_IOEVENTFD, virtio.deviceAccess(Profile.KVM_VHOST, 0, false, true, 4, 0x3000));
+        assertEquals(ExitClass.MMIO, virtio.deviceAccess(Profile.KVM, 0, false, true, 4, 0x0016), "common cfg");
+        assertEquals(ExitClass.MMIO, virtio.deviceAccess(Profile.KVM, 0, false, false, 4, 0x1000), "ISR read");
+        assertEquals(ExitClass.MMIO, virtio.deviceAccess(Profile.KVM, 0, false, true, 1, 0x0), "MSI-X table write");
+        assertEquals(ExitClass.MMIO, virtio.deviceAccess(Profile.KVM, 0, false, false, 4, 0x3004), "notify read");
+        assertEquals(ExitClass.PIO_IOEVENTFD, legacy.deviceAccess(Profile.KVM, 0, true, true, 0, 0x10));
+        assertEquals(ExitClass.PIO, legacy.deviceAccess(Profile.KVM, 0, true, true, 0, 0x12), "legacy status");
+        // a modern-only device has no legacy notify port
+        assertEquals(ExitClass.MMIO, virtio.deviceAccess(Profile.KVM, 0, false, true, 0, 0x10));
+    }
+
+    @Test
+    void vhostTakesKicksAwayFromQemu() {
+        assertEquals("qemu", ExitClassifier.handler(Profile.KVM, ExitClass.MMIO_IOEVENTFD));
+        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO_IOEVENTFD));
+        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.PIO_IOEVENTFD));
+        assertEquals("qemu", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO));
+        assertEquals("kvm", ExitClassifier.handler(Profile.KVM, ExitClass.IRQCHIP));
+    }
+
+    @Test
+    void unmodelledRegionsByName() {
+        var meta = TestCaptures.e1000Metadata().withRegions(
+                java.util.List.of("apic-msi", "hpet", "serial", "interrupt-message", "pci-conf-data"));
+        ExitClassifier c = new ExitClassifier(meta);
+        assertEquals(ExitClass.IRQCHIP, c.other(Profile.KVM, 0, 0xFEE000B0L), "LAPIC EOI");
+        assertEquals(ExitClass.MMIO, c.other(Profile.KVM, 1, 0xFED00000L), "HPET");
+        assertEquals(ExitClass.PIO, c.other(Profile.KVM, 2, 0x3F8), "serial port");
+        assertEquals(ExitClass.TCG_ACCESS, c.other(Profile.TCG, 0, 0xFEE000B0L));
+        assertNull(c.other(Profile.KVM, 3, 0xFEE01000L), "interrupt messages are not guest accesses");
+        assertNull(c.other(Profile.TCG, 4, 0xCFC), "config ports are counted as pci_cfg events");
+    }
+
+    @Test
+    void unknownProfileIsAClearError() {
+        AnalysisException e = assertThrows(AnalysisException.class, () -> Profile.parse("xen"));
+        assertTrue(e.getMessage().contains("unknown profile 'xen'") && e.getMessage().contains("kvm-vhost"), e.getMessage());
+        assertEquals(java.util.List.of(Profile.KVM, Profile.TCG), Profile.parseList(java.util.List.of("kvm,tcg", "kvm")));
+    }
+}

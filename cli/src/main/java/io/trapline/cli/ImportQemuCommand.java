@@ -1,0 +1,50 @@
+package io.trapline.cli;
+
+import io.trapline.recorder.qemu.ImportReport;
+import io.trapline.recorder.qemu.QemuImportOptions;
+import io.trapline.recorder.qemu.QemuTraceImporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code trapline import qemu}: a QEMU 7.2 trace-event log (+ pcap, phases) into a capture. */
+@Command(name = "qemu", mixinStandardHelpOptions = true,
+        description = {"Import a QEMU trace-event log (plain, .xz or .gz) into a new capture.",
+                "Malformed lines are counted and listed with their line numbers; --strict stops at the first.",
+                "Conventions: docs/capture-format.md, 'Imported QEMU captures'."})
+final class ImportQemuCommand implements Callable<Integer> {
+    @Option(names = "--trace", required = true, paramLabel = "FILE", description = "QEMU trace log (-trace ... -D FILE).")
+    Path trace;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "pcap of the NIC's netdev (filter-dump), merged as frames.")
+    Path pcap;
+
+    @Option(names = "--phases", paramLabel = "FILE", description = "Marks file: 'name seconds' per line, trace clock.")
+    Path phases;
+
+    @Option(names = "--cmdline", paramLabel = "FILE",
+            description = "QEMU command line (default: qemu-cmdline.txt beside the trace, if present).")
+    Path cmdline;
+
+    @Option(names = "--qemu-version", paramLabel = "X.Y", description = "QEMU version to record (default: from a qemu-X.Y path component).")
+    String qemuVersion;
+
+    @Option(names = "--strict", description = "Stop at the first malformed line (no capture is left behind).")
+    boolean strict;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "New capture directory (must not exist or be empty).")
+    Path output;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
+        ImportReport report = QemuTraceImporter.run(options);
+        spec.commandLine().getOut().print(report.summary());
+        return 0;
+    }
+}

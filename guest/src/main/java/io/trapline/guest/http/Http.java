@@ -1,0 +1,87 @@
+package io.trapline.guest.http;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** The small piece of HTTP/1.x both ends share: request and response heads, and the body's byte pattern. */
+public final class Http {
+    /** Paths the server knows: {@code /file-N} is N bytes of {@link #bodyByte}. */
+    public static final String FILE_PREFIX = "/file-";
+    /** Longest request head the server reads before giving up (busybox httpd reads a bounded header too). */
+    public static final int MAX_HEAD = 8192;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private Http() {
+    }
+
+    /** Byte {@code i} of every body: printable and position-dependent, so a client can check each byte. */
+    public static byte bodyByte(long i) {
+        return (byte) ('a' + (int) (i % 26));
+    }
+
+    /**
+     * A request head like curl's (the captures' requests are 86-89 bytes). {@code padTo} pads the head to
+     * that many bytes with an X-Pad header (request/response workloads with a given request size).
+     */
+    public static byte[] request(String path, String host, boolean keepAlive, int padTo) {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\n")
+                .append("User-Agent: curl/7.88.1\r\n")
+                .append("Accept: */*\r\n");
+        if (keepAlive) {
+            sb.append("Connection: keep-alive\r\n");
+        }
+        int padHeader = "X-Pad: \r\n".length();
+        int missing = padTo - (sb.length() + 2);
+        if (missing >= padHeader) {
+            sb.append("X-Pad: ").append("x".repeat(missing - padHeader)).append("\r\n");
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A response head like busybox httpd's for a static file. */
+    public static byte[] responseHead(int status, long contentLength, boolean keepAlive, long virtualTimeNs) {
+        String reason = switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            default -> "Error";
+        };
+        String date = DATE.format(Instant.ofEpochSecond(virtualTimeNs / 1_000_000_000L));
+        String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-type: application/octet-stream\r\n"
+                + "Date: " + date + "\r\n"
+                + "Connection: " + (keepAlive ? "keep-alive" : "close") + "\r\n"
+                + "Accept-Ranges: bytes\r\n"
+                + "Last-Modified: " + DATE.format(Instant.EPOCH) + "\r\n"
+                + "Content-Length: " + contentLength + "\r\n\r\n";
+        return head.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Index just past the blank line ending a head in {@code b[0, len)}, or -1 when it is not complete. */
+    public static int headEnd(byte[] b, int len) {
+        for (int i = 3; i < len; i++) {
+            if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The value of header {@code name} (case-insensitive) in a head, or null. */
+    public static String header(String head, String name) {
+        String prefix = name.toLowerCase(Locale.ROOT) + ":";
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                return line.substring(prefix.length()).trim();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,205 @@
+package io.trapline.guest.http;
+
+import io.trapline.guest.platform.Cpu;
+import io.trapline.guest.platform.PlatformProfile;
+import io.trapline.guest.tcp.NetStack;
+import io.trapline.guest.tcp.TcpConnection;
+import io.trapline.guest.tcp.TcpHandler;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A static file server like busybox httpd in the captures' guest: a child per connection (fork cost
+ * {@link PlatformProfile#processSpawnNs()} before the first response), {@code GET /file-N} answered with N
+ * bytes, the head and the body written by separate calls, the body in {@value #WRITE_CHUNK}-byte writes,
+ * then close unless the request asked for keep-alive. Every call costs guest CPU time.
+ */
+public final class HttpServer {
+    /**
+     * Body write size. The captures show the 64 KiB response cut at every 32 KiB (a 648-byte segment after
+     * 22 full ones, twice per response), so the server writes 32 KiB at a time.
+     */
+    public static final int WRITE_CHUNK = 32 * 1024;
+    /** Largest body served; larger requests get 404 (a bound so a request cannot ask for unbounded work). */
+    public static final long MAX_BODY = 1L << 40;
+
+    private final NetStack stack;
+    private final Cpu cpu;
+    private final PlatformProfile profile;
+    private long responses;
+    private long bodyBytes;
+
+    public HttpServer(NetStack stack, PlatformProfile profile) {
+        this.stack = stack;
+        this.cpu = stack.cpu();
+        this.profile = profile;
+    }
+
+    public void listen(int port) {
+        stack.listen(port, c -> new Session());
+    }
+
+    public long responses() {
+        return responses;
+    }
+
+    public long bodyBytes() {
+        return bodyBytes;
+    }
+
+    private final class Session implements TcpHandler {
+        private final byte[] head = new byte[Http.MAX_HEAD];
+        private int headLength;
+        private boolean spawned;
+        private boolean serving;
+        private long bodyLeft;
+        private long bodySent;
+        private byte[] pendingHead;
+        private boolean keepAlive;
+        private final byte[] chunk = new byte[WRITE_CHUNK];
+        private boolean writing;
+        private boolean closing;
+
+        @Override
+        public void connected(TcpConnection c) {
+            // accept() returns, the parent forks a child that will read the request
+            cpu.run(profile.syscallNs() + profile.processSpawnNs(), () -> {
+                spawned = true;
+                readRequest(c);
+            });
+        }
+
+        @Override
+        public void readable(TcpConnection c) {
+            if (spawned && !serving) {
+                cpu.run(profile.syscallNs(c.available()), () -> readRequest(c));
+            }
+        }
+
+        @Override
+        public void writable(TcpConnection c) {
+            if (serving && !writing) {
+                writeSome(c);
+            }
+        }
+
+        private void readRequest(TcpConnection c) {
+            if (serving || closing || c.state() == TcpConnection.State.CLOSED) {
+                return;
+            }
+            int n = c.read(head, headLength, head.length - headLength);
+            if (n > 0) {
+                headLength += n;
+            }
+            int end = Http.headEnd(head, headLength);
+            if (end < 0) {
+                if (headLength == head.length || n < 0) {
+                    finish(c, n < 0); // oversized head or the client gave up: like httpd, just close
+                }
+                return;
+            }
+            String text = new String(head, 0, end, StandardCharsets.US_ASCII);
+            System.arraycopy(head, end, head, 0, headLength - end);
+            headLength -= end;
+            respond(c, text);
+        }
+
+        private void respond(TcpConnection c, String text) {
+            String line = text.substring(0, text.indexOf("\r\n"));
+            String[] parts = line.split(" ");
+            int status = 400;
+            long size = 0;
+            if (parts.length == 3 && parts[0].equals("GET")) {
+                status = 404;
+                if (parts[1].startsWith(Http.FILE_PREFIX)) {
+                    try {
+                        size = Long.parseLong(parts[1].substring(Http.FILE_PREFIX.length()));
+                        status = size >= 0 && size <= MAX_BODY ? 200 : 404;
+                    } catch (NumberFormatException e) {
+                        status = 404;
+                    }
+                }
+            }
+            if (status != 200) {
+                size = 0;
+            }
+            keepAlive = status == 200 && "keep-alive".equalsIgnoreCase(Http.header(text, "Connection"));
+            serving = true;
+            bodyLeft = size;
+            bodySent = 0;
+            pendingHead = Http.responseHead(status, size, keepAlive, cpu.scheduler().now());
+            responses++;
+            writeSome(c);
+        }
+
+        /** One write() call: the head, or the next chunk of the body that fits the send buffer. */
+        private void writeSome(TcpConnection c) {
+            byte[] data;
+            int len;
+            if (pendingHead != null) {
+                data = pendingHead;
+                len = pendingHead.length;
+            } else {
+                len = (int) Math.min(Math.min(bodyLeft, WRITE_CHUNK), c.sendSpace());
+                if (bodyLeft > 0 && len <= 0) {
+                    return; // send buffer full: wait for writable()
+                }
+                for (int i = 0; i < len; i++) {
+                    chunk[i] = Http.bodyByte(bodySent + i);
+                }
+                data = chunk;
+            }
+            if (len > c.sendSpace()) {
+                return;
+            }
+            writing = true;
+            int length = len;
+            cpu.run(profile.syscallNs(length), () -> {
+                writing = false;
+                if (c.state() == TcpConnection.State.CLOSED) {
+                    return;
+                }
+                int n = c.write(data, 0, length);
+                if (n < 0) {
+                    return;
+                }
+                if (data == pendingHead) {
+                    pendingHead = null;
+                } else {
+                    bodySent += n;
+                    bodyLeft -= n;
+                    bodyBytes += n;
+                }
+                if (pendingHead == null && bodyLeft == 0) {
+                    done(c);
+                } else {
+                    writeSome(c);
+                }
+            });
+        }
+
+        private void done(TcpConnection c) {
+            serving = false;
+            if (keepAlive) {
+                if (headLength > 0 || c.available() > 0) {
+                    cpu.run(profile.syscallNs(), () -> readRequest(c)); // a pipelined request
+                }
+                return;
+            }
+            finish(c, false);
+        }
+
+        private void finish(TcpConnection c, boolean peerGone) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            cpu.run(profile.serverCloseNs(), () -> {
+                if (peerGone) {
+                    c.discard(c.available());
+                }
+                c.close();
+            });
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.trapline.guest.workload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code COUNTxSIZE}: that many requests for a body of that many bytes. */
+public record RequestGroup(int count, long size) {
+    /** The shared captures' workload: 200 GETs of 1 KiB, then 20 of 64 KiB. */
+    public static final String DEFAULT = "200x1024,20x65536";
+
+    public RequestGroup {
+        if (count <= 0 || size < 0) {
+            throw new IllegalArgumentException("request group needs count > 0 and size >= 0: " + count + "x" + size);
+        }
+    }
+
+    /** Parses {@code COUNTxSIZE[,COUNTxSIZE...]}; sizes may end in k or m (KiB, MiB). */
+    public static List<RequestGroup> parseList(String text) {
+        List<RequestGroup> groups = new ArrayList<>();
+        for (String part : text.split(",")) {
+            groups.add(parse(part.trim()));
+        }
+        return List.copyOf(groups);
+    }
+
+    public static RequestGroup parse(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        int x = t.indexOf('x');
+        if (x <= 0 || x == t.length() - 1) {
+            throw new IllegalArgumentException("expected COUNTxSIZE, got '" + text + "'");
+        }
+        try {
+            return new RequestGroup(Integer.parseInt(t.substring(0, x)), parseSize(t.substring(x + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected COUNTxSIZE, got '" + text + "'", e);
+        }
+    }
+
+    /** Bytes from {@code 1024}, {@code 64k} or {@code 16m}. */
+    public static long parseSize(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("k")) {
+            unit = 1024;
+        } else if (t.endsWith("m")) {
+            unit = 1024 * 1024;
+        }
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        return Math.multiplyExact(Long.parseLong(digits), unit);
+    }
+
+    @Override
+    public String toString() {
+        return count + "x" + size;
+    }
+}

@@ -1,0 +1,90 @@
+package io.trapline.guest.workload;
+
+import io.trapline.guest.http.HttpClient;
+
+/**
+ * A host-side client workload against the guest's HTTP server. {@link #start} marks {@code ready} at once,
+ * then follows the captures' plan: {@code idle_start}, an idle phase, {@code idle_end}, {@code work_start},
+ * the {@code workload} phase with every request, {@code work_end}. Subclasses issue the requests.
+ */
+public abstract class Workload {
+    protected final WorkloadEnv env;
+    protected MarkListener marks = MarkListener.NONE;
+    private boolean started;
+    private boolean done;
+    private int nextIndex;
+    private long requestsOk;
+    private long requestsFailed;
+    private long bodyBytes;
+    private long workStartNs = -1;
+    private long workEndNs = -1;
+
+    protected Workload(WorkloadEnv env) {
+        this.env = env;
+    }
+
+    /** Name as on the command line: web, keepalive, bulk, rr. */
+    public abstract String name();
+
+    /** Issues the requests; call {@link #requestDone} for each and {@link #workDone} after the last. */
+    protected abstract void begin();
+
+    public final void start(MarkListener listener) {
+        if (started) {
+            throw new IllegalStateException("workload already started");
+        }
+        started = true;
+        this.marks = listener;
+        var s = env.scheduler();
+        marks.mark(s.now(), "ready");
+        s.after(env.readyToIdleNs(), () -> {
+            marks.mark(s.now(), "idle_start");
+            marks.phaseStart(s.now(), "idle");
+            s.after(env.idleNs(), () -> {
+                marks.phaseEnd(s.now(), "idle");
+                marks.mark(s.now(), "idle_end");
+                marks.mark(s.now(), "work_start");
+                marks.phaseStart(s.now(), "workload");
+                workStartNs = s.now();
+                begin();
+            });
+        });
+    }
+
+    public final boolean done() {
+        return done;
+    }
+
+    public final WorkloadResult result() {
+        return new WorkloadResult(name(), requestsOk, requestsFailed, bodyBytes, workStartNs, workEndNs);
+    }
+
+    /** Marks the start of the next request and returns its index. */
+    protected final int requestStarting(String what) {
+        int index = nextIndex++;
+        marks.requestStart(env.scheduler().now(), index, what);
+        return index;
+    }
+
+    protected final void requestDone(int index, int status, long bytes, boolean intact) {
+        if (status == 200 && intact) {
+            requestsOk++;
+        } else {
+            requestsFailed++;
+        }
+        bodyBytes += bytes;
+        marks.requestEnd(env.scheduler().now(), index, status, bytes);
+    }
+
+    protected final void workDone() {
+        long now = env.scheduler().now();
+        workEndNs = now;
+        marks.phaseEnd(now, "workload");
+        marks.mark(now, "work_end");
+        done = true;
+    }
+
+    protected final HttpClient open(HttpClient.Listener listener) {
+        return HttpClient.open(env.client(), env.scheduler(), env.profile(), env.serverIp(), env.serverPort(), listener);
+    }
+}

@@ -1,0 +1,197 @@
+package io.trapline.recorder.qemu;
+
+import io.trapline.recorder.CaptureException;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Damaged copies of the real e1000 run (its first 60,000 trace lines: boot, PCI enumeration, driver probe):
+ * garbage and binary junk lines, a truncated xz stream, a truncated pcap, a bad phases line. Every damaged
+ * line is counted and listed with its line number, the rest imports as from the clean copy, and --strict
+ * stops at the first with file:line.
+ */
+class DamagedInputTest {
+    static final int LINES = 60_000;
+    static List<String> clean;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void readRealTrace() throws IOException {
+        Path xz = SharedCapturesImportTest.sharedRuns().resolve("e1000").resolve("trace.log.xz");
+        clean = new ArrayList<>(LINES);
+        try (InputStream in = new XZInputStream(Files.newInputStream(xz))) {
+            String[] all = new String(in.readNBytes(16 << 20), StandardCharsets.US_ASCII).split("\n", LINES + 1);
+            clean.addAll(Arrays.asList(all).subList(0, LINES));
+        }
+    }
+
+    private Path write(String name, List<String> lines) throws IOException {
+        Path p = tmp.resolve(name);
+        byte[] text = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        try (OutputStream out = name.endsWith(".gz") ? new GZIPOutputStream(Files.newOutputStream(p))
+                : name.endsWith(".xz") ? new XZOutputStream(Files.newOutputStream(p), new LZMA2Options(1))
+                : Files.newOutputStream(p)) {
+            out.write(text);
+        }
+        return p;
+    }
+
+    private ImportReport importTrace(Path trace, String out) {
+        return QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve(out)));
+    }
+
+    @Test
+    void garbageLinesAreCountedWithTheirLineNumbersAndTheRestImportsUnchanged() throws IOException {
+        ImportReport good = importTrace(write("clean.log.gz", clean), "clean");
+        assertEquals(0, good.malformedCount());
+
+        List<String> damaged = new ArrayList<>(clean);
+        // inserted (1-based line numbers in the damaged file): 101, 5001, 30001, 40001
+        damaged.add(100, "this is not a trace line");
+        damaged.add(5000, "14155@1795635735.12x456:memory_region_ops_read cpu 0");
+        damaged.add(30000, "14155@1795635736.000001:memory_region_ops_write cpu 0 mr 0x1 addr 0xzz value 0x1 size 4 name 'x'");
+        damaged.add(40000, "14155@1795635736.000001:pci_update_mappings_add e1000 00:03.0 9,0xfebc0000+0x20000");
+        ImportReport r = importTrace(write("damaged.log.gz", damaged), "damaged");
+
+        assertEquals(4, r.malformedCount(), r.summary());
+        assertEquals(List.of(101L, 5001L, 30001L, 40001L), r.malformed().stream().map(MalformedLine::line).toList());
+        assertTrue(r.malformed().get(0).reason().contains("prefix"), r.malformed().get(0).toString());
+        assertTrue(r.malformed().get(2).reason().contains("hex"), r.malformed().get(2).toString());
+        assertEquals(clean.size() + 4, r.lines());
+        assertEquals(good.eventsByType(), r.eventsByType(), "the good lines import exactly as before");
+    }
+
+    @Test
+    void binaryJunkIsReportedNeverImportedAndNeverCrashes() throws IOException {
+        List<String> damaged = new ArrayList<>(clean);
+        Random rnd = new Random(8);
+        byte[] junk = new byte[300];
+        rnd.nextBytes(junk);
+        for (int i = 0; i < junk.length; i++) {
+            if (junk[i] == '\n') {
+                junk[i] = 0;
+            }
+        }
+        junk[7] = 1; // at least one control byte
+        damaged.add(2000, new String(junk, StandardCharsets.ISO_8859_1));
+        char[] longLine = new char[LineReader.MAX_LINE + 5000];
+        Arrays.fill(longLine, 'a');
+        damaged.add(3000, new String(longLine));
+        ImportReport r = importTrace(write("junk.log", damaged), "junk");
+        assertEquals(2, r.malformedCount(), r.summary());
+        assertEquals(2001, r.malformed().get(0).line());
+        assertTrue(r.malformed().get(0).reason().startsWith("binary"), r.malformed().get(0).toString());
+        assertEquals(3001, r.malformed().get(1).line());
+        assertTrue(r.malformed().get(1).reason().contains("longer"), r.malformed().get(1).toString());
+        assertEquals(clean.size() + 2, r.lines());
+    }
+
+    @Test
+    void randomlyCorruptedLinesAreEachEitherImportedOrReported() throws IOException {
+        Random rnd = new Random(42);
+        List<String> damaged = new ArrayList<>(clean.subList(0, 20_000));
+        for (int k = 0; k < 300; k++) {
+            int i = rnd.nextInt(damaged.size());
+            char[] c = damaged.get(i).toCharArray();
+            int flips = 1 + rnd.nextInt(4);
+            for (int f = 0; f < flips && c.length > 0; f++) {
+                c[rnd.nextInt(c.length)] = (char) (0x20 + rnd.nextInt(0x5f));
+            }
+            damaged.set(i, new String(c));
+        }
+        ImportReport r = importTrace(write("fuzz.log", damaged), "fuzz");
+        assertEquals(damaged.size(), r.lines());
+        assertTrue(r.malformedCount() > 0 && r.malformedCount() <= 300, r.summary());
+        try (CaptureReader reader = CaptureReader.open(tmp.resolve("fuzz"))) {
+            assertEquals(r.eventsWritten(), reader.countByType().values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    @Test
+    void aTruncatedXzStreamKeepsWhatWasReadAndSaysWhereItEnded() throws IOException {
+        Path full = write("full.log.xz", clean);
+        byte[] bytes = Files.readAllBytes(full);
+        Path cut = tmp.resolve("cut.log.xz");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length * 6 / 10));
+
+        ImportReport r = importTrace(cut, "cut");
+        assertNotNull(r.inputEndedEarly(), r.summary());
+        // the cut usually leaves a partial last line, which is malformed as well
+        assertTrue(r.malformedCount() == 1 || r.malformedCount() == 2, r.summary());
+        MalformedLine m = r.malformed().get(r.malformed().size() - 1);
+        assertEquals(r.lines() + 1, m.line());
+        assertTrue(m.reason().contains("input ends early"), m.toString());
+        assertTrue(r.lines() > LINES / 3 && r.lines() < LINES, "lines before the cut: " + r.summary());
+        assertTrue(r.count(EventType.OTHER_WRITE) > 1000, "events before the cut are kept");
+
+        CaptureException e = assertThrows(CaptureException.class, () ->
+                QemuTraceImporter.run(QemuImportOptions.of(cut, tmp.resolve("cut-strict")).withStrict(true)));
+        assertTrue(e.getMessage().startsWith(cut + ":"), e.getMessage());
+        // strict stops at the first problem: the partial last line if the cut left one, else the early end
+        String at = r.malformed().get(0).line() + ": ";
+        assertTrue(e.getMessage().startsWith(cut + ":" + at), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("cut-strict")), "strict failure leaves no capture behind");
+    }
+
+    @Test
+    void strictStopsAtTheFirstMalformedLineNamingFileAndLine() throws IOException {
+        List<String> damaged = new ArrayList<>(clean.subList(0, 10_000));
+        damaged.add(1234, "garbage!");
+        damaged.add(5000, "more garbage!");
+        Path p = write("strict.log", damaged);
+        CaptureException e = assertThrows(CaptureException.class, () ->
+                QemuTraceImporter.run(QemuImportOptions.of(p, tmp.resolve("strict")).withStrict(true)));
+        assertTrue(e.getMessage().startsWith(p + ":1235: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertFalse(Files.exists(tmp.resolve("strict")));
+    }
+
+    @Test
+    void aTruncatedPcapAndABadPhasesLineAreReported() throws IOException {
+        Path run = SharedCapturesImportTest.sharedRuns().resolve("e1000");
+        byte[] pcap = Files.readAllBytes(run.resolve("packets.pcap"));
+        Path cutPcap = tmp.resolve("cut.pcap");
+        Files.write(cutPcap, Arrays.copyOf(pcap, 5000));
+        Path phases = tmp.resolve("phases.txt");
+        List<String> ph = new ArrayList<>(Files.readAllLines(run.resolve("phases.txt")));
+        ph.add(2, "idle_start not-a-time");
+        Files.write(phases, ph);
+        Path trace = write("t.log", clean.subList(0, 5000));
+
+        ImportReport r = QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve("o"))
+                .withPcap(cutPcap).withPhases(phases));
+        assertEquals(2, r.malformedCount(), r.summary());
+        assertEquals(phases.toString(), r.malformed().get(0).file());
+        assertEquals(3, r.malformed().get(0).line());
+        assertEquals(cutPcap.toString(), r.malformed().get(1).file());
+        assertTrue(r.malformed().get(1).reason().contains("truncated"), r.malformed().get(1).toString());
+        assertTrue(r.frames() > 0, "frames before the cut are kept");
+    }
+}

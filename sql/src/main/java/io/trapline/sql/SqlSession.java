@@ -1,0 +1,161 @@
+package io.trapline.sql;
+
+import io.trapline.analysis.AnalysisOptions;
+import io.trapline.analysis.CaptureSource;
+import io.trapline.analysis.CaptureTableReader;
+import io.trapline.analysis.Table;
+import io.trapline.recorder.CaptureReader;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.duckdb.DuckDBConnection;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * DuckDB over a set of captures. Every table of {@link Table} is visible by its name; DuckDB reads it in place
+ * through the Arrow C stream interface (no row-by-row inserts). A registered Arrow stream can be read once, so
+ * each statement gets fresh streams. The database is in memory and never extension-downloading; with
+ * {@code fileAccess} off (the {@code sql} command) a query can read and write no files, so it cannot modify a
+ * capture.
+ */
+public final class SqlSession implements AutoCloseable {
+    private final List<CaptureSource> captures;
+    private final AnalysisOptions options;
+    private final BufferAllocator allocator;
+    private final DuckDBConnection connection;
+    private final List<ArrowArrayStream> open = new ArrayList<>();
+
+    private SqlSession(List<CaptureSource> captures, AnalysisOptions options, boolean fileAccess) {
+        this.captures = List.copyOf(captures);
+        this.options = options;
+        // check every capture up front, so a bad one is reported as itself and not as a query error
+        for (CaptureSource s : captures) {
+            try (CaptureReader r = CaptureReader.open(s.path())) {
+                r.metadata();
+            }
+        }
+        this.allocator = new RootAllocator();
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+            Properties p = new Properties();
+            // nothing can be downloaded here: parquet and json are built in
+            p.setProperty("autoinstall_known_extensions", "false");
+            p.setProperty("autoload_known_extensions", "false");
+            Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+            this.connection = c.unwrap(DuckDBConnection.class);
+            if (!fileAccess) {
+                try (Statement st = connection.createStatement()) {
+                    st.execute("SET enable_external_access = false");
+                    st.execute("SET lock_configuration = true");
+                }
+            }
+        } catch (SQLException e) {
+            allocator.close();
+            throw SqlException.of(e);
+        } catch (ClassNotFoundException e) {
+            allocator.close();
+            throw new IllegalStateException("DuckDB JDBC driver missing from the classpath", e);
+        }
+    }
+
+    /** A session for queries: no file access. */
+    public static SqlSession open(List<CaptureSource> captures, AnalysisOptions options) {
+        return new SqlSession(captures, options, false);
+    }
+
+    /** A session that may write files (export). */
+    public static SqlSession openWithFileAccess(List<CaptureSource> captures, AnalysisOptions options) {
+        return new SqlSession(captures, options, true);
+    }
+
+    public List<CaptureSource> captures() {
+        return captures;
+    }
+
+    public AnalysisOptions options() {
+        return options;
+    }
+
+    /** Runs one statement and hands its result to {@code consumer}; errors come back as DuckDB's message. */
+    public <T> T query(String sql, ResultHandler<T> consumer) {
+        registerTables();
+        try (Statement st = connection.createStatement()) {
+            boolean hasResult = st.execute(sql);
+            if (!hasResult) {
+                return consumer.handle(null);
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                return consumer.handle(rs);
+            }
+        } catch (SQLException e) {
+            throw SqlException.of(e);
+        } finally {
+            releaseTables();
+        }
+    }
+
+    /** Runs a statement whose result is a single number. */
+    public long queryLong(String sql) {
+        return query(sql, rs -> {
+            if (rs == null || !rs.next()) {
+                throw new SqlException("no result: " + sql);
+            }
+            return rs.getLong(1);
+        });
+    }
+
+    /** Receives a statement's result set (null for a statement without one). */
+    @FunctionalInterface
+    public interface ResultHandler<T> {
+        T handle(ResultSet rs) throws SQLException;
+    }
+
+    private void registerTables() {
+        for (Table t : Table.values()) {
+            CaptureTableReader reader = new CaptureTableReader(allocator, t, captures, options);
+            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+            Data.exportArrayStream(allocator, reader, stream);
+            open.add(stream);
+            connection.registerArrowStream(t.label(), stream);
+        }
+    }
+
+    private void releaseTables() {
+        for (ArrowArrayStream s : open) {
+            s.release();
+            s.close();
+        }
+        open.clear();
+    }
+
+    /** The table names and each one's columns with their SQL types, as DuckDB sees them. */
+    public List<String[]> columns(Table t) {
+        return query("DESCRIBE SELECT * FROM " + t.label(), rs -> {
+            List<String[]> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void close() {
+        releaseTables();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing an in-memory database: nothing to recover
+        }
+        allocator.close();
+    }
+}
