@@ -190,5 +190,7 @@ class E1000RegisterFileTest {
         assertEquals(0xFFFE_0000L, pci.read(0x10, 4), "128 KiB memory BAR, as the trace's sizing shows");
         pci.write(0x14, 4, 0xFFFF_FFFFL);
         assertEquals(0xFFFF_FFC1L, pci.read(0x14, 4), "64-byte I/O BAR, as the trace's sizing shows");
+        pci.write(0x30, 4, 0xFFFF_F800L);
+        assertEquals(0xFFFC_0000L, pci.read(0x30, 4), "256 KiB expansion ROM BAR (efi-e1000.rom)");
     }
 }
