@@ -274,10 +274,10 @@ public final class VirtioPciTransport {
      * bumps config_generation and sets ISR to 0x3 (queue and config bits) before signalling.
      */
     public void configInterrupt() {
-        generation = (generation + 1) & 0xFF;
         if ((status & VirtioStatus.DRIVER_OK) == 0) {
             return;
         }
+        generation = (generation + 1) & 0xFF;
         raise(ISR_QUEUE | ISR_CONFIG, configVector);
     }
 

@@ -131,6 +131,10 @@ final class TestDriver {
     }
 
     TestDriver(VirtioNetConfig config) {
+        this(config, io.trapline.emulator.device.BoundaryTap.NONE);
+    }
+
+    TestDriver(VirtioNetConfig config, io.trapline.emulator.device.BoundaryTap tap) {
         legacy = config.mode() == io.trapline.emulator.virtio.pci.TransportMode.LEGACY;
         machine.setInterruptSink(new InterruptSink() {
             @Override
@@ -156,7 +160,7 @@ final class TestDriver {
                 rxReady++;
             }
         });
-        net = (VirtioNet) machine.plug(ctx -> new VirtioNet(ctx, config)).device();
+        net = (VirtioNet) machine.plug(ctx -> new VirtioNet(ctx, config), tap).device();
         device = net;
     }
 
