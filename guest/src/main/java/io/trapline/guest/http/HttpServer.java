@@ -63,7 +63,7 @@ public final class HttpServer {
         @Override
         public void connected(TcpConnection c) {
             // accept() returns, the parent forks a child that will read the request
-            cpu.run(profile.syscallNs() + profile.processSpawnNs(), () -> {
+            cpu.runTask(profile.syscallNs() + profile.processSpawnNs(), () -> {
                 spawned = true;
                 readRequest(c);
             });
@@ -72,7 +72,7 @@ public final class HttpServer {
         @Override
         public void readable(TcpConnection c) {
             if (spawned && !serving) {
-                cpu.run(profile.syscallNs(c.available()), () -> readRequest(c));
+                cpu.runTask(profile.syscallNs(c.available()), () -> readRequest(c));
             }
         }
 
@@ -154,7 +154,7 @@ public final class HttpServer {
             }
             writing = true;
             int length = len;
-            cpu.run(profile.syscallNs(length), () -> {
+            cpu.runTask(profile.syscallNs(length), () -> {
                 writing = false;
                 if (c.state() == TcpConnection.State.CLOSED) {
                     return;
@@ -182,7 +182,7 @@ public final class HttpServer {
             serving = false;
             if (keepAlive) {
                 if (headLength > 0 || c.available() > 0) {
-                    cpu.run(profile.syscallNs(), () -> readRequest(c)); // a pipelined request
+                    cpu.runTask(profile.syscallNs(), () -> readRequest(c)); // a pipelined request
                 }
                 return;
             }
@@ -194,7 +194,7 @@ public final class HttpServer {
                 return;
             }
             closing = true;
-            cpu.run(profile.serverCloseNs(), () -> {
+            cpu.runTask(profile.serverCloseNs(), () -> {
                 if (peerGone) {
                     c.discard(c.available());
                 }

@@ -1,36 +1,91 @@
 package io.trapline.guest.platform;
 
 import io.trapline.emulator.time.Scheduler;
+import io.trapline.emulator.time.Timer;
+
+import java.util.ArrayDeque;
 
 /**
- * One processor in virtual time: work items run one after another, each finishing {@code cost} after the
- * later of "now" and the end of the previous item. That serial queue is what turns per-operation costs
- * into throughput: a busy CPU delays everything queued behind it. The guest has one (the captures ran
- * {@code -smp 1}); the host side has one for the QEMU main loop that runs slirp.
+ * One processor in virtual time with two levels of work, as a kernel has: {@link #run} for interrupt and
+ * softirq work (the network stack, drivers), done in order and ahead of everything else, and
+ * {@link #runTask} for process context (applications, system calls), done in order whenever the kernel
+ * level is idle. Kernel work that arrives while a task runs pushes the task's completion back by its
+ * cost — it preempted the task. This serial accounting turns per-operation costs into throughput: a busy
+ * CPU delays what is queued behind it. The guest has one (the captures ran {@code -smp 1}); the host side
+ * has one for the QEMU main loop that runs slirp.
  */
 public final class Cpu {
     private final Scheduler scheduler;
-    private long busyUntil;
+    private final Timer taskTimer;
+    private final ArrayDeque<Job> tasks = new ArrayDeque<>();
+    private Job currentTask;
+    private long taskDone;
+    private long kernelBusyUntil;
     private long busyNs;
+
+    private record Job(long cost, Runnable work) {
+    }
 
     public Cpu(Scheduler scheduler) {
         this.scheduler = scheduler;
+        this.taskTimer = scheduler.newTimer(this::taskFinished);
     }
 
-    /** Queues {@code work} to run once {@code costNs} of this CPU's time has been spent on it. */
+    /** Kernel-level work: runs once {@code costNs} of CPU time has been spent on it, after earlier kernel work. */
     public void run(long costNs, Runnable work) {
+        check(costNs);
+        long start = Math.max(scheduler.now(), kernelBusyUntil);
+        kernelBusyUntil = start + costNs;
+        busyNs += costNs;
+        scheduler.at(kernelBusyUntil, work);
+        if (currentTask != null) {
+            taskDone += costNs; // preempted
+            taskTimer.arm(taskDone);
+        }
+    }
+
+    /** Process-level work: runs after {@code costNs} of CPU time not taken by kernel work, after earlier tasks. */
+    public void runTask(long costNs, Runnable work) {
+        check(costNs);
+        tasks.addLast(new Job(costNs, work));
+        if (currentTask == null) {
+            startTask();
+        }
+    }
+
+    private void startTask() {
+        currentTask = tasks.pollFirst();
+        if (currentTask == null) {
+            return;
+        }
+        busyNs += currentTask.cost;
+        taskDone = Math.max(scheduler.now(), kernelBusyUntil) + currentTask.cost;
+        taskTimer.arm(taskDone);
+    }
+
+    private void taskFinished() {
+        Job done = currentTask;
+        currentTask = null;
+        done.work.run();
+        if (currentTask == null) {
+            startTask();
+        }
+    }
+
+    private static void check(long costNs) {
         if (costNs < 0) {
             throw new IllegalArgumentException("negative cost " + costNs);
         }
-        long start = Math.max(scheduler.now(), busyUntil);
-        busyUntil = start + costNs;
-        busyNs += costNs;
-        scheduler.at(busyUntil, work);
     }
 
-    /** Time at which everything queued so far is done. */
-    public long busyUntil() {
-        return Math.max(busyUntil, scheduler.now());
+    /** Time at which all kernel work queued so far is done. */
+    public long kernelBusyUntil() {
+        return Math.max(kernelBusyUntil, scheduler.now());
+    }
+
+    /** True when neither level has work queued or running. */
+    public boolean idle() {
+        return currentTask == null && kernelBusyUntil <= scheduler.now();
     }
 
     /** Total cost charged so far (virtual nanoseconds the CPU spent working). */

@@ -216,16 +216,21 @@ public final class TcpConnection {
     void openPassive(Packet syn) {
         state = State.SYN_RECEIVED;
         rcvNxt = syn.seq + 1;
+        rcvEdge = rcvNxt;
+        lastAckSent = rcvNxt;
         sendMss = Math.min(cfg.mss(), syn.mssOption > 0 ? syn.mssOption : DEFAULT_MSS);
         sndWnd = syn.window;
         output();
     }
 
-    private void established() {
+    private void established(boolean ackTheSynAck) {
         state = State.ESTABLISHED;
         cwnd = (long) cfg.initialCwnd() * sendMss;
         // Linux tcp_incr_quickack: up to half the window in full segments, at most TCP_MAX_QUICKACKS
         quickAcks = Math.min(cfg.quickAckSegments(), cfg.receiveBuffer() / (2 * cfg.mss()));
+        if (ackTheSynAck) {
+            sendAck(); // third step of the handshake
+        }
         handler.connected(this);
     }
 
@@ -273,7 +278,7 @@ public final class TcpConnection {
             sndWnd = p.window;
             rtoTimer.cancel();
             sampleRtt(p.ack);
-            established();
+            established(false);
             if (state == State.CLOSED) {
                 return;
             }
@@ -305,14 +310,15 @@ public final class TcpConnection {
             return; // simultaneous open is not modelled
         }
         rcvNxt = p.seq + 1;
+        rcvEdge = rcvNxt;
+        lastAckSent = rcvNxt;
         sendMss = Math.min(cfg.mss(), p.mssOption > 0 ? p.mssOption : DEFAULT_MSS);
         sndUna = p.ack;
         sndWnd = p.window;
         rtoTimer.cancel();
         retries = 0;
         sampleRtt(p.ack);
-        sendAck();
-        established();
+        established(true);
         output();
     }
 

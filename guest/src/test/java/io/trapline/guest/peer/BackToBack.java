@@ -26,6 +26,7 @@ public final class BackToBack {
     /** Every delivered frame in delivery order, with the direction: true = guest to host. */
     public final List<byte[]> frames = new ArrayList<>();
     public final List<Boolean> fromGuest = new ArrayList<>();
+    public final List<Long> times = new ArrayList<>();
     private final MessageDigest digest;
 
     public BackToBack(PlatformProfile profile, long seed) {
@@ -50,6 +51,7 @@ public final class BackToBack {
 
     private void record(long time, byte[] f, boolean up) {
         frames.add(f);
+        times.add(time);
         fromGuest.add(up);
         digest.update(Long.toString(time).getBytes());
         digest.update(up ? (byte) 1 : (byte) 0);
