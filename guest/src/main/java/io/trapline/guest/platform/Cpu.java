@@ -44,6 +44,20 @@ public final class Cpu {
         }
     }
 
+    /**
+     * More CPU time for the kernel work running now (a driver's register access costs an exit): kernel work
+     * queued from here on, and the task it preempted, finish that much later.
+     */
+    public void charge(long ns) {
+        check(ns);
+        kernelBusyUntil = Math.max(scheduler.now(), kernelBusyUntil) + ns;
+        busyNs += ns;
+        if (currentTask != null) {
+            taskDone += ns;
+            taskTimer.arm(taskDone);
+        }
+    }
+
     /** Process-level work: runs after {@code costNs} of CPU time not taken by kernel work, after earlier tasks. */
     public void runTask(long costNs, Runnable work) {
         check(costNs);
