@@ -1,0 +1,86 @@
+package io.trapline.guest.kernel;
+
+import io.trapline.emulator.machine.InterruptSink;
+import io.trapline.guest.platform.Cpu;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The guest's interrupt controller (IO-APIC for INTx, local APIC for MSI): delivers device interrupts to the
+ * handlers drivers registered, on the guest CPU, each costing the platform's delivery time. INTx is
+ * level-triggered: a handler that returns while its line is still asserted is entered again.
+ */
+public final class InterruptController implements InterruptSink {
+    private final Cpu cpu;
+    private final long deliveryNs;
+    private final Map<Integer, Line> lines = new HashMap<>();
+    private final Map<Long, Runnable> vectors = new HashMap<>();
+    private long delivered;
+
+    public InterruptController(Cpu cpu, long deliveryNs) {
+        this.cpu = cpu;
+        this.deliveryNs = deliveryNs;
+    }
+
+    private final class Line {
+        final Runnable handler;
+        boolean asserted;
+        boolean inService;
+
+        Line(Runnable handler) {
+            this.handler = handler;
+        }
+
+        void deliver() {
+            if (inService || !asserted) {
+                return;
+            }
+            inService = true;
+            delivered++;
+            cpu.run(deliveryNs, () -> {
+                handler.run();
+                inService = false;
+                deliver(); // still asserted: level-triggered, enter again
+            });
+        }
+    }
+
+    /** request_irq for the INTx line of device {@code deviceIndex}. */
+    public void onIntx(int deviceIndex, Runnable handler) {
+        lines.put(deviceIndex, new Line(handler));
+    }
+
+    /** The handler for MSI messages with this address and data (a vector the driver programmed). */
+    public void onMsi(long address, int data, Runnable handler) {
+        vectors.put(key(address, data), handler);
+    }
+
+    private static long key(long address, int data) {
+        return address * 31 + (data & 0xFFFF_FFFFL);
+    }
+
+    @Override
+    public void intx(int deviceIndex, boolean asserted) {
+        Line line = lines.get(deviceIndex);
+        if (line == null) {
+            return;
+        }
+        line.asserted = asserted;
+        line.deliver();
+    }
+
+    @Override
+    public void msi(int deviceIndex, long address, int data) {
+        Runnable handler = vectors.get(key(address, data));
+        if (handler != null) {
+            delivered++;
+            cpu.run(deliveryNs, handler);
+        }
+    }
+
+    /** Interrupts delivered to handlers so far. */
+    public long delivered() {
+        return delivered;
+    }
+}

@@ -1,0 +1,105 @@
+package io.trapline.guest.run;
+
+import io.trapline.emulator.device.BoundaryTap;
+import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.emulator.machine.Machine;
+import io.trapline.emulator.machine.PciSlot;
+import io.trapline.guest.driver.E1000Driver;
+import io.trapline.guest.driver.NicDriver;
+import io.trapline.guest.http.HttpServer;
+import io.trapline.guest.kernel.Firmware;
+import io.trapline.guest.kernel.GuestKernel;
+import io.trapline.guest.peer.HostPeer;
+import io.trapline.guest.peer.UserNetwork;
+import io.trapline.guest.platform.PlatformProfile;
+import io.trapline.guest.tcp.NetStack;
+import io.trapline.guest.workload.MarkListener;
+import io.trapline.guest.workload.Workload;
+import io.trapline.guest.workload.WorkloadEnv;
+import io.trapline.guest.workload.WorkloadResult;
+import io.trapline.guest.workload.Workloads;
+
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One embedded run: a machine with one NIC model, the guest (kernel, driver model, TCP/IP stack, HTTP
+ * server), the host peer and a workload, all in virtual time. Whatever taps the device boundary (the
+ * recorder) is passed in, as is where the workload's marks go.
+ */
+public final class GuestRun {
+    /** Guest RAM, as the shared captures' {@code -m 256}. */
+    public static final long RAM = 256L << 20;
+    /** Virtual time after the workload's end that the run goes on (the captures' window ends 0.25 s after work_end). */
+    public static final long TAIL_NS = 250_000_000L;
+    /** A run that has not finished after this much virtual time is stopped. */
+    public static final long LIMIT_NS = Long.getLong("trapline.run.limit.ns", 3_600_000_000_000L);
+
+    /**
+     * @param nic          {@code e1000} or {@code virtio-net}
+     * @param deviceConfig device options in {@link DeviceCatalog} keys
+     * @param workload     web, keepalive, bulk, rr
+     * @param workloadOptions workload options, e.g. {@code requests=200x1024,20x65536}
+     */
+    public record Options(String nic, Map<String, Object> deviceConfig, String workload, Map<String, String> workloadOptions,
+                          PlatformProfile profile, long seed) {
+    }
+
+    /** What happened. */
+    public record Result(WorkloadResult workload, long endNs, long interrupts, long driverAccesses, boolean finished) {
+    }
+
+    /** Progress callback: virtual time and requests done so far. */
+    public interface Progress {
+        void update(long virtualNs, long requestsDone);
+    }
+
+    private GuestRun() {
+    }
+
+    public static Result run(Options options, BoundaryTap tap, MarkListener marks, Progress progress) {
+        Machine machine = new Machine(RAM);
+        PciSlot slot = machine.plug(ctx -> DeviceCatalog.create(options.nic(), options.deviceConfig(), ctx), tap);
+        Firmware.assignBars(machine);
+        GuestKernel kernel = new GuestKernel(machine, options.profile());
+        Random random = new Random(options.seed());
+        NetStack guest = UserNetwork.guestStack(machine.scheduler(), kernel.cpu(), options.profile(), random);
+        HostPeer peer = HostPeer.forDevice(machine.scheduler(), options.profile(), random, slot.index(), slot.device());
+        machine.setNetwork(peer);
+        HttpServer server = new HttpServer(guest, options.profile());
+        server.listen(UserNetwork.HTTP_PORT);
+        NicDriver driver = driverFor(options.nic(), kernel, slot, guest);
+        guest.attach(driver);
+        WorkloadEnv env = WorkloadEnv.asCaptured(machine.scheduler(), peer.stack(), UserNetwork.GUEST_IP,
+                UserNetwork.HTTP_PORT, options.profile());
+        Workload workload = Workloads.create(options.workload(), env, options.workloadOptions());
+        marks.phaseStart(0, "boot");
+        driver.start(() -> {
+            marks.phaseEnd(machine.scheduler().now(), "boot");
+            workload.start(marks);
+        });
+        var s = machine.scheduler();
+        long lastProgress = 0;
+        long events = 0;
+        while (!workload.done() && s.now() < LIMIT_NS && s.runNext()) {
+            if (progress != null && ++events % 4096 == 0 && s.now() - lastProgress > 100_000_000L) {
+                lastProgress = s.now();
+                progress.update(s.now(), workload.result().requests());
+            }
+        }
+        boolean finished = workload.done();
+        if (finished) {
+            s.runUntil(s.now() + TAIL_NS);
+        }
+        return new Result(workload.result(), s.now(), driver.interrupts(), 0, finished);
+    }
+
+    static NicDriver driverFor(String nic, GuestKernel kernel, PciSlot slot, NetStack stack) {
+        switch (nic) {
+            case DeviceCatalog.E1000:
+                return new E1000Driver(kernel, slot, stack);
+            default:
+                throw new IllegalArgumentException("no guest driver model for NIC '" + nic + "' (known: e1000)");
+        }
+    }
+}
