@@ -117,4 +117,39 @@ class RetransmissionTest {
             assertTrue(Arrays.equals(data, server.data.toByteArray()), "seed " + seed);
         }
     }
+
+    @Test
+    void aLostWindowUpdateIsRecoveredByTheZeroWindowProbe() {
+        TcpPair pair = new TcpPair();
+        TcpPair.Recorder server = new TcpPair.Recorder(false);
+        TcpConnection[] accepted = new TcpConnection[1];
+        pair.b.listen(TcpPair.PORT, c -> {
+            accepted[0] = c;
+            return server;
+        });
+        TcpPair.Recorder clientEvents = new TcpPair.Recorder(true);
+        TcpConnection client = pair.a.connect(TcpPair.IP_B, TcpPair.PORT, clientEvents);
+        pair.runUntil(() -> clientEvents.connected && server.connected, 10_000);
+        byte[] data = pattern(100_000);
+        int[] off = {client.write(data, 0, data.length)};
+        client.setHandler(new TcpHandler() {
+            @Override
+            public void writable(TcpConnection c) {
+                off[0] += Math.max(0, c.write(data, off[0], data.length - off[0]));
+            }
+        });
+        pair.runFor(1_000_000_000L); // the receiver's buffer fills, the window closes
+        boolean[] dropping = {true};
+        pair.bToA.loseWhen(f -> dropping[0]); // the window update after the read is lost
+        server.drain(accepted[0]);
+        pair.runFor(1_000_000);
+        dropping[0] = false;
+        server.readAll = true;
+        pair.runUntil(() -> {
+            server.drain(accepted[0]);
+            return server.received == data.length;
+        }, 1_000_000);
+        assertArrayEquals(data, server.data.toByteArray());
+        assertTrue(pair.bToA.framesLost() >= 1);
+    }
 }
