@@ -9,12 +9,18 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One table of one or more captures as a stream of Arrow record batches: scans the captures in turn with a
  * flyweight cursor and fills batches of {@link #BATCH_ROWS} rows, so memory stays flat whatever the capture
  * size. Each batch gets fresh buffers: a consumer (DuckDB through the C stream interface) may still hold the
- * previous one.
+ * previous one. The capture is scanned on one thread owned by this reader, whichever thread asks for the next
+ * batch (DuckDB asks from its worker threads; a Chronicle tailer must stay on one thread). A failure (a corrupt
+ * capture) is kept, so that the caller can report it as itself rather than as the consumer's error.
  */
 public final class CaptureTableReader extends ArrowReader {
     public static final int BATCH_ROWS = 1 << 16;
@@ -26,6 +32,8 @@ public final class CaptureTableReader extends ArrowReader {
     private CaptureReader reader;
     private EventCursor cursor;
     private long bytes;
+    private ExecutorService scanner;
+    private volatile RuntimeException failure;
 
     public CaptureTableReader(BufferAllocator allocator, Table table, List<CaptureSource> captures,
                               AnalysisOptions options) {
@@ -39,9 +47,35 @@ public final class CaptureTableReader extends ArrowReader {
         return table;
     }
 
+    /** The exception that ended the scan, or null. */
+    public RuntimeException failure() {
+        return failure;
+    }
+
     @Override
     public boolean loadNextBatch() throws java.io.IOException {
         VectorSchemaRoot root = getVectorSchemaRoot();
+        if (scanner == null) {
+            scanner = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "trapline-scan-" + table.label());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        Future<Boolean> batch = scanner.submit(() -> fill(root));
+        try {
+            return batch.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while scanning " + table.label());
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            failure = c instanceof RuntimeException r ? r : new IllegalStateException(c);
+            throw failure;
+        }
+    }
+
+    private boolean fill(VectorSchemaRoot root) {
         for (FieldVector v : root.getFieldVectors()) {
             v.setInitialCapacity(BATCH_ROWS + 64);
             v.allocateNew();
@@ -92,7 +126,18 @@ public final class CaptureTableReader extends ArrowReader {
 
     @Override
     protected void closeReadSource() {
-        closeCurrent();
+        if (scanner != null) {
+            try {
+                scanner.submit(this::closeCurrent).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // closing after a failed scan: the failure is already reported
+            }
+            scanner.shutdown();
+        } else {
+            closeCurrent();
+        }
     }
 
     @Override

@@ -83,11 +83,31 @@ final class Labels {
     }
 
     byte[] configRegister(long offset) {
-        return String.format("cfg+0x%x", offset).getBytes(UTF_8);
+        long key = (0xFEL << 56) | (offset & 0xFFFF_FFFFL);
+        byte[] b = registerCache.get(key);
+        if (b == null) {
+            b = String.format("cfg+0x%x", offset).getBytes(UTF_8);
+            if (registerCache.size() < MAX_CACHED) {
+                registerCache.put(key, b);
+            }
+        }
+        return b;
     }
 
     /** A register of an unmodelled region: the LAPIC's by name (Intel SDM vol. 3, table 11-1), else +0xOFF. */
     byte[] otherRegister(int region, long address) {
+        long key = (0xFFL << 56) | ((long) (region & 0xFFFF) << 40) | (address & 0xFF_FFFF_FFFFL);
+        byte[] b = registerCache.get(key);
+        if (b == null) {
+            b = otherRegisterName(region, address);
+            if (registerCache.size() < MAX_CACHED) {
+                registerCache.put(key, b);
+            }
+        }
+        return b;
+    }
+
+    private byte[] otherRegisterName(int region, long address) {
         String r = meta.regionName(region);
         if (r.contains("apic") && !r.contains("ioapic")) {
             String n = lapicRegister(address & 0xFFF);
@@ -117,7 +137,8 @@ final class Labels {
             case 0x380 -> "TIMER_ICR";
             case 0x390 -> "TIMER_CCR";
             case 0x3E0 -> "TIMER_DCR";
-            default -> null;
+            default -> off >= 0x100 && off < 0x280 && (off & 0xF) == 0
+                    ? (off < 0x180 ? "ISR" : off < 0x200 ? "TMR" : "IRR") + "[" + ((off >> 4) & 7) + "]" : null;
         };
     }
 }

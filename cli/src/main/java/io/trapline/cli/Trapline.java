@@ -13,6 +13,7 @@ import java.io.PrintWriter;
         versionProvider = Trapline.Version.class,
         description = "Capture, replay and measure what NIC drivers do to e1000 and virtio-net device models.",
         subcommands = {InfoCommand.class, InspectCommand.class, ImportCommand.class, ReplayCommand.class,
+                AnalyzeCommand.class, SqlCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Trapline implements Runnable {
     /** Exit code for user errors (bad flag, bad file, corrupt capture). */

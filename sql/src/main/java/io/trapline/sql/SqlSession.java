@@ -33,6 +33,7 @@ public final class SqlSession implements AutoCloseable {
     private final BufferAllocator allocator;
     private final DuckDBConnection connection;
     private final List<ArrowArrayStream> open = new ArrayList<>();
+    private final List<CaptureTableReader> readers = new ArrayList<>();
 
     private SqlSession(List<CaptureSource> captures, AnalysisOptions options, boolean fileAccess) {
         this.captures = List.copyOf(captures);
@@ -97,6 +98,11 @@ public final class SqlSession implements AutoCloseable {
                 return consumer.handle(rs);
             }
         } catch (SQLException e) {
+            for (CaptureTableReader r : readers) {
+                if (r.failure() != null) {
+                    throw r.failure(); // a corrupt capture: report it as itself, not as DuckDB's scan error
+                }
+            }
             throw SqlException.of(e);
         } finally {
             releaseTables();
@@ -125,6 +131,7 @@ public final class SqlSession implements AutoCloseable {
             ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
             Data.exportArrayStream(allocator, reader, stream);
             open.add(stream);
+            readers.add(reader);
             connection.registerArrowStream(t.label(), stream);
         }
     }
@@ -135,6 +142,7 @@ public final class SqlSession implements AutoCloseable {
             s.close();
         }
         open.clear();
+        readers.clear();
     }
 
     /** The table names and each one's columns with their SQL types, as DuckDB sees them. */

@@ -84,4 +84,23 @@ class E1000PhyTest {
         assertEquals(0, rig.read(STATUS) & STATUS_LU);
         assertEquals(0, rig.read(ICR));
     }
+
+    @Test
+    void withAutonegotiationOffTheLinkComesUpAtOnce() {
+        E1000Rig rig = new E1000Rig();
+        mdicWrite(rig, Phy.BMCR, Phy.BMCR_FD | Phy.BMCR_SPEED1000); // AUTOEN off
+        rig.nic.setLinkUp(false);
+        rig.read(ICR);
+        rig.nic.setLinkUp(true);
+        assertEquals(STATUS_LU, rig.read(STATUS) & STATUS_LU);
+        assertEquals(ICR_LSC, rig.read(ICR));
+    }
+
+    @Test
+    void configurationRejectsImpossibleMacAddresses() {
+        assertThrows(IllegalArgumentException.class, () -> E1000Config.defaults().withMac(new byte[5]));
+        assertThrows(IllegalArgumentException.class,
+                () -> E1000Config.defaults().withMac(E1000Config.parseMac("01:00:5e:00:00:01")));
+        assertThrows(IllegalArgumentException.class, () -> E1000Config.parseMac("52:54:00:12:34"));
+    }
 }

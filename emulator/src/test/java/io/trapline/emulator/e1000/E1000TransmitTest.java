@@ -268,4 +268,60 @@ class E1000TransmitTest {
         assertEquals(2, rig.read(PTC64));
         assertEquals(128, rig.read(GOTCL));
     }
+
+    @Test
+    void udpSegmentationFixesTheUdpLengthOfEachSegment() {
+        E1000Rig rig = new E1000Rig();
+        rig.setUpTx(RING, 16);
+        int mss = 500;
+        int payload = 1200;
+        byte[] f = tcpFrame(payload); // reuse the IPv4 header; make the transport UDP (8-byte header)
+        f[23] = 17;
+        byte[] udp = new byte[42 + payload];
+        System.arraycopy(f, 0, udp, 0, 34);
+        put16(udp, 34, 5353);
+        put16(udp, 36, 5353);
+        put16(udp, 40, (int) ((TxPath.onesComplementSum(udp, 26, 8) + 17) % 0xFFFF));
+        for (int i = 42; i < udp.length; i++) {
+            udp[i] = (byte) (i * 13);
+        }
+        rig.memory().write(BUF, udp, 0, udp.length);
+        contextDescriptor(rig, 0, 14, 24, 33, 34, 40, 0, TXD_CMD_TSE | TXD_CMD_IP | payload, 42, mss);
+        dataDescriptor(rig, 1, BUF, udp.length, TXD_CMD_TSE | TXD_CMD_EOP, TXD_POPTS_IXSM | TXD_POPTS_TXSM);
+        rig.write(TDT, 2);
+        assertEquals(3, rig.sent.size());
+        int[] sizes = {500, 500, 200};
+        for (int i = 0; i < 3; i++) {
+            byte[] seg = rig.sent.get(i);
+            assertEquals(42 + sizes[i], seg.length);
+            assertEquals(8 + sizes[i], get16(seg, 38), "UDP length of segment " + i);
+            assertEquals(28 + sizes[i], get16(seg, 16), "IPv4 total length of segment " + i);
+            assertTrue(ipChecksumValid(seg));
+            long sum = TxPath.onesComplementSum(seg, 26, 8) + 17 + (8 + sizes[i])
+                    + TxPath.onesComplementSum(seg, 34, seg.length - 34);
+            while ((sum >>> 16) != 0) {
+                sum = (sum & 0xFFFF) + (sum >>> 16);
+            }
+            assertEquals(0xFFFF, sum, "UDP checksum of segment " + i);
+        }
+    }
+
+    @Test
+    void ipv6SegmentationWritesPayloadLengthAsQemuDoes() {
+        E1000Rig rig = new E1000Rig();
+        rig.setUpTx(RING, 16);
+        int hdr = 14 + 40 + 20;
+        int payload = 300;
+        byte[] f = E1000Rig.frame(E1000Rig.PEER_MAC, E1000Rig.OUR_MAC, 0x86DD, hdr + payload);
+        f[14] = 0x60;
+        f[20] = 6;
+        rig.memory().write(BUF, f, 0, f.length);
+        contextDescriptor(rig, 0, 14, 0, 0, 54, 70, 0, TXD_CMD_TSE | TXD_CMD_TCP | payload, hdr, 200);
+        dataDescriptor(rig, 1, BUF, f.length, TXD_CMD_TSE | TXD_CMD_EOP, 0);
+        rig.write(TDT, 2);
+        assertEquals(2, rig.sent.size());
+        // QEMU 7.2 (xmit_seg) stores size - ipcss, which counts the 40-byte IPv6 header too.
+        assertEquals(40 + 20 + 200, get16(rig.sent.get(0), 18));
+        assertEquals(40 + 20 + 100, get16(rig.sent.get(1), 18));
+    }
 }

@@ -460,6 +460,8 @@ public final class TcpConnection {
             if (len == 0) {
                 if (unsent == 0 && finQueued) {
                     emit(sndNxt, Packet.FIN | Packet.ACK, 0, false);
+                } else if (unsent > 0 && inflight == 0 && sndWnd == 0 && !rtoTimer.armed()) {
+                    rtoTimer.arm(stack.scheduler().now() + rto); // persist timer: probe the zero window
                 }
                 return;
             }
@@ -606,7 +608,16 @@ public final class TcpConnection {
     }
 
     private void onRetransmitTimeout() {
-        if (state == State.CLOSED || state == State.TIME_WAIT || sndUna == sndMax) {
+        if (state == State.CLOSED || state == State.TIME_WAIT) {
+            return;
+        }
+        if (sndUna == sndMax) {
+            if (canSendData() && sndWnd == 0 && bufSeq + sendBuf.size() - sndNxt > 0) {
+                // zero-window probe (RFC 1122 4.2.2.17): an old sequence number makes the peer announce its window
+                emit(sndUna - 1, Packet.ACK, 0, false);
+                rto = Math.min(cfg.maxRtoNs(), rto * 2);
+                rtoTimer.arm(stack.scheduler().now() + rto);
+            }
             return;
         }
         if (++retries > cfg.maxRetransmits()) {

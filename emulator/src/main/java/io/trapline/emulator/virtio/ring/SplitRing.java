@@ -29,6 +29,8 @@ public final class SplitRing {
     private boolean eventIdx;
     private boolean indirectDesc;
     private boolean notifyOnEmpty;
+    /** Whether the device currently wants kicks (QEMU's vq->notification). */
+    private boolean notification = true;
 
     private int lastAvailIdx;
     private int usedIdx;
@@ -84,6 +86,7 @@ public final class SplitRing {
         signalledUsed = 0;
         signalledUsedValid = false;
         inUse = 0;
+        notification = true;
     }
 
     public boolean ready() {
@@ -153,8 +156,8 @@ public final class SplitRing {
         lastAvailIdx = (lastAvailIdx + 1) & 0xFFFF;
         inUse++;
         // QEMU 7.2 (virtqueue_split_pop) publishes avail_event = last_avail_idx after every pop with
-        // EVENT_IDX: the driver kicks next only once it adds past what the device has consumed.
-        if (eventIdx) {
+        // EVENT_IDX while kicks are wanted (vring_set_avail_event does nothing with notification off).
+        if (eventIdx && notification) {
             writeU16(usedAddr + UsedRing.availEvent(size), lastAvailIdx);
         }
         return true;
@@ -257,10 +260,16 @@ public final class SplitRing {
         if (pendingUsed == 0) {
             return;
         }
+        int old = usedIdx;
         usedIdx = (usedIdx + pendingUsed) & 0xFFFF;
         inUse = Math.max(0, inUse - pendingUsed);
         pendingUsed = 0;
         writeU16(usedAddr + UsedRing.IDX, usedIdx);
+        // QEMU (virtqueue_split_flush): if the index ran past the last signalled value by a whole wrap, the
+        // remembered value no longer orders correctly; signal unconditionally next time.
+        if ((short) (usedIdx - signalledUsed) < ((usedIdx - old) & 0xFFFF)) {
+            signalledUsedValid = false;
+        }
     }
 
     /** fillUsed + flushUsed for one element. */
@@ -294,15 +303,19 @@ public final class SplitRing {
 
     /**
      * Turns driver notifications (kicks) on or off (virtio 1.2, 2.7.10): without EVENT_IDX through the
-     * NO_NOTIFY flag; with it QEMU 7.2 (virtio_queue_split_set_notification) writes avail_event = the
-     * current avail->idx either way, so "off" means avail_event stays behind while the driver adds more.
+     * NO_NOTIFY flag; with it, "on" publishes avail_event = the current avail->idx and "off" leaves
+     * avail_event behind (and pops stop moving it) while the driver adds more, as QEMU 7.2 does
+     * (virtio_queue_split_set_notification, vring_set_avail_event).
      */
     public void setNotification(boolean enable) throws RingFault {
+        notification = enable;
         if (!ready()) {
             return;
         }
         if (eventIdx) {
-            writeU16(usedAddr + UsedRing.availEvent(size), readU16(availAddr + AvailRing.IDX));
+            if (enable) {
+                writeU16(usedAddr + UsedRing.availEvent(size), readU16(availAddr + AvailRing.IDX));
+            }
         } else {
             writeU16(usedAddr + UsedRing.FLAGS, enable ? 0 : UsedRing.F_NO_NOTIFY);
         }

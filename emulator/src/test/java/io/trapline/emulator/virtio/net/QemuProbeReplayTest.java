@@ -33,6 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * naturally aligned size (4, 2 or 1 bytes; the extra bytes Linux never means to write are read-only or
  * write-one-to-clear there), and a config read matches when the model's value at one of the aligned sizes
  * equals QEMU's.
+ *
+ * <p>One justified exception: guest memory is not in the trace, so the rings the model sees are empty and
+ * the completions QEMU signalled during bring-up (control-queue commands: {@code virtqueue_pop},
+ * {@code virtio_notify} in the trace) do not happen in the model. An ISR read that follows such a
+ * {@code virtio_notify} may therefore miss QEMU's queue bit; it is accepted only when the model's bits are a
+ * subset of QEMU's, and counted. Only the INTx run (vectors=0) reads ISR during probe: 1 such read.
  */
 class QemuProbeReplayTest {
     private static final Pattern LINE = Pattern.compile("^\\d+@([0-9.]+):(\\S+) (.*)$");
@@ -54,6 +60,8 @@ class QemuProbeReplayTest {
         int barReadsMatched;
         int writes;
         int kicks;
+        /** ISR reads whose QEMU value came from a data-path interrupt the trace shows (see class comment). */
+        int isrReadsAfterDataPathInterrupt;
         final List<String> mismatches = new ArrayList<>();
     }
 
@@ -72,6 +80,22 @@ class QemuProbeReplayTest {
     }
 
     @Test
+    void probeWithoutMsixReadsMatchQemu() throws IOException {
+        // vectors=0: no MSI-X capability or BAR1, interrupts by INTx with ISR reads (ioeventfd=off: kicks are writes).
+        Result r = replay("virtio_intx", VirtioNetConfig.defaults().vectors(0), false);
+        assertAllMatched(r);
+        assertTrue(r.barReads >= 20, "probe has its BAR reads: " + r.barReads);
+    }
+
+    @Test
+    void probeWithoutEventIdxReadsMatchQemu() throws IOException {
+        // event_idx=off: device_feature loses bit 29 (ioeventfd=off: kicks are writes).
+        Result r = replay("virtio_noeventidx", VirtioNetConfig.defaults().eventIdx(false), false);
+        assertAllMatched(r);
+        assertTrue(r.barReads >= 40, "probe has its BAR reads: " + r.barReads);
+    }
+
+    @Test
     void legacyOnlyProbeReadsMatchQemu() throws IOException {
         Result r = replay("virtio_legacy", TransportMode.LEGACY);
         assertAllMatched(r);
@@ -79,8 +103,9 @@ class QemuProbeReplayTest {
     }
 
     private static void assertAllMatched(Result r) {
-        System.out.printf("probe replay: %d config reads (%d matched), %d BAR reads (%d matched), %d writes, %d kicks%n",
-                r.cfgReads, r.cfgReadsMatched, r.barReads, r.barReadsMatched, r.writes, r.kicks);
+        System.out.printf("probe replay: %d config reads (%d matched), %d BAR reads (%d matched, %d of them ISR reads"
+                + " after a data-path interrupt), %d writes, %d kicks%n", r.cfgReads, r.cfgReadsMatched, r.barReads,
+                r.barReadsMatched, r.isrReadsAfterDataPathInterrupt, r.writes, r.kicks);
         assertTrue(r.mismatches.isEmpty(), r.mismatches.size() + " mismatches:\n" + String.join("\n", r.mismatches));
         assertEquals(r.cfgReads, r.cfgReadsMatched);
         assertEquals(r.barReads, r.barReadsMatched);
@@ -88,11 +113,21 @@ class QemuProbeReplayTest {
     }
 
     static Result replay(String folder, TransportMode mode) throws IOException {
+        return replay(folder, VirtioNetConfig.defaults().mode(mode), true);
+    }
+
+    /**
+     * @param ioeventfdKicks true when kicks appear only as virtio_queue_notify (QEMU's default ioeventfd=on);
+     *                       with ioeventfd=off they are BAR writes already and the event is not fed again
+     */
+    static Result replay(String folder, VirtioNetConfig config, boolean ioeventfdKicks) throws IOException {
+        TransportMode mode = config.mode();
         Path dir = Path.of(System.getProperty("trapline.shared.dir", "/work/shared"), "captures", "qemu-7.2-tcg", folder);
         double ready = readyTime(dir.resolve("phases.txt"));
         Machine machine = new Machine(256L << 20);
-        Device device = machine.plug(ctx -> new VirtioNet(ctx, VirtioNetConfig.defaults().mode(mode))).device();
+        Device device = machine.plug(ctx -> new VirtioNet(ctx, config)).device();
         Map<Integer, Long> barBase = new HashMap<>();
+        boolean dataPathInterrupt = false;
         Result r = new Result();
         try (InputStream in = new XZInputStream(Files.newInputStream(dir.resolve("trace.log.xz")));
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
@@ -100,6 +135,9 @@ class QemuProbeReplayTest {
             int lineNo = 0;
             while ((line = reader.readLine()) != null) {
                 lineNo++;
+                if (!line.contains("virtio") && !line.contains("msix")) {
+                    continue; // other devices' events: most of the trace
+                }
                 Matcher m = LINE.matcher(line);
                 if (!m.matches()) {
                     continue;
@@ -164,18 +202,30 @@ class QemuProbeReplayTest {
                         } else {
                             r.barReads++;
                             long v = device.read(bar, offset, size);
+                            boolean isr = a.group(4).equals("virtio-pci-isr-virtio-net")
+                                    || (bar == 0 && offset == VirtioPciRegisters.LEGACY_ISR);
                             if (v == value) {
+                                r.barReadsMatched++;
+                            } else if (isr && dataPathInterrupt && (v & ~value) == 0) {
+                                r.isrReadsAfterDataPathInterrupt++;
                                 r.barReadsMatched++;
                             } else {
                                 r.mismatches.add("line " + lineNo + " " + VirtioPciRegisters.name(bar, offset)
                                         + " qemu 0x" + Long.toHexString(value) + " model 0x" + Long.toHexString(v));
                             }
+                            if (isr) {
+                                dataPathInterrupt = false;
+                            }
                         }
+                        break;
+                    }
+                    case "virtio_notify": {
+                        dataPathInterrupt = true;
                         break;
                     }
                     case "virtio_queue_notify": {
                         Matcher a = NOTIFY.matcher(args);
-                        if (a.find()) {
+                        if (ioeventfdKicks && a.find()) {
                             int q = Integer.parseInt(a.group(1));
                             if (mode == TransportMode.LEGACY) {
                                 device.write(0, VirtioPciRegisters.LEGACY_QUEUE_NOTIFY, 2, q);

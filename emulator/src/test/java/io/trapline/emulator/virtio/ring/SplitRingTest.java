@@ -333,6 +333,12 @@ class SplitRingTest {
         ring.setNotification(true);
         assertEquals(2, guest.availEvent(), "enable publishes the driver's current avail idx");
         assertEquals(0, guest.usedFlags(), "flags untouched with EVENT_IDX");
+        ring.setNotification(false);
+        assertEquals(2, guest.availEvent(), "off leaves avail_event behind");
+        guest.publish(0);
+        assertTrue(ring.pop(chain));
+        assertTrue(ring.pop(chain));
+        assertEquals(2, guest.availEvent(), "pops do not move it while kicks are off");
     }
 
     @Test

@@ -1,0 +1,85 @@
+package io.trapline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trapline.sql.CaptureComparison;
+import io.trapline.sql.SqlSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trapline analyze}: captures side by side: packets, accesses, exits and cycles per packet per profile. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {"Compare captures side by side: requests, packets, NIC accesses, exits per packet under each"
+                + " hypervisor profile, interrupts per packet, kicks, cycles per packet, CPU overhead, top registers.",
+                "Measured in the phase given by --phase, else in 'window' or 'workload' when the capture has it,"
+                        + " else over the whole capture."})
+final class AnalyzeCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CAPTURE", arity = "0..*", description = "Capture directories, or NAME=DIR.")
+    List<String> captures;
+
+    @Option(names = "--phase", paramLabel = "NAME", description = "Measure inside this phase of every capture.")
+    String phase;
+
+    @Option(names = "--format", defaultValue = "table", description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    TableFormat format;
+
+    @Option(names = "--explain-costs", description = "Print the cycles of each exit class and their sources, then stop.")
+    boolean explainCosts;
+
+    @Mixin
+    AnalysisSetup setup;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        return AnalysisSetup.userErrors(() -> {
+            if (explainCosts) {
+                out.print(setup.costModel().explain());
+                return 0;
+            }
+            try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
+                print(out, CaptureComparison.measure(s, phase));
+            }
+            return 0;
+        });
+    }
+
+    private void print(PrintWriter out, CaptureComparison c) throws Exception {
+        if (format == TableFormat.json) {
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ArrayNode arr = json.createArrayNode();
+            for (int i = 0; i < c.captures().size(); i++) {
+                ObjectNode o = arr.addObject();
+                o.put("capture", c.captures().get(i));
+                for (CaptureComparison.Metric m : c.metrics()) {
+                    o.putPOJO(m.key(), m.values().get(i));
+                }
+            }
+            out.println(json.writeValueAsString(arr));
+            return;
+        }
+        List<String> header = new ArrayList<>();
+        header.add(format == TableFormat.table ? "" : "metric");
+        header.addAll(c.captures());
+        List<List<Object>> rows = new ArrayList<>();
+        for (CaptureComparison.Metric m : c.metrics()) {
+            List<Object> r = new ArrayList<>();
+            r.add(format == TableFormat.csv ? m.key() : m.label());
+            r.addAll(m.values());
+            rows.add(r);
+        }
+        ResultPrinter.print(out, header, rows, format);
+    }
+}

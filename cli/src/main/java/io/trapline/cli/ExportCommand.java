@@ -1,0 +1,45 @@
+package io.trapline.cli;
+
+import io.trapline.sql.CaptureExport;
+import io.trapline.sql.ExportFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trapline export}: the tables as Parquet, Arrow IPC or CSV, or the frames as pcap. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Write captures' tables as Parquet (partitioned by table and capture), Arrow IPC or CSV files,"
+                + " or their frames as a pcap file (Wireshark, tshark)."})
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CAPTURE", arity = "1..*", description = "Capture directories, or NAME=DIR.")
+    List<String> captures;
+
+    @Option(names = "--format", required = true, description = "parquet | arrow | csv (a directory of files) or pcap (one file).")
+    ExportFormat format;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "Where to write.")
+    Path output;
+
+    @Mixin
+    AnalysisSetup setup;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        return AnalysisSetup.userErrors(() -> {
+            CaptureExport.Result r = CaptureExport.export(AnalysisSetup.captures(captures), setup.options(), format, output);
+            out.printf("%s: %d %s written to %s%n", format, r.rows(), format == ExportFormat.pcap ? "frames" : "rows",
+                    output);
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,105 @@
+package io.trapline.cli;
+
+import io.trapline.sql.SavedQueries;
+import io.trapline.sql.SqlSession;
+import io.trapline.sql.Statements;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trapline sql}: SQL over the capture tables; an interactive shell when no query is given. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = {"Run SQL (DuckDB) over captures' tables: events, accesses, packets, interrupts, kicks, marks,"
+                + " phases, exits (see docs/sql.md). Every table has a 'capture' column.",
+                "With no -e, -f or -q: an interactive shell (.tables, .schema, .queries, .run NAME, .quit)."})
+final class SqlCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CAPTURE", arity = "0..*", description = "Capture directories, or NAME=DIR.")
+    List<String> captures;
+
+    @Option(names = {"-e", "--execute"}, paramLabel = "SQL", description = "Run this SQL (statements separated by ';').")
+    String execute;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Run the SQL in this file.")
+    Path file;
+
+    @Option(names = {"-q", "--query"}, paramLabel = "NAME", description = "Run a saved query (see --list).")
+    String saved;
+
+    @Option(names = "--list", description = "List the saved queries and stop.")
+    boolean list;
+
+    @Option(names = "--format", defaultValue = "table", description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    TableFormat format;
+
+    @Mixin
+    AnalysisSetup setup;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            for (String n : SavedQueries.NAMES) {
+                out.printf("%-18s %s%n", n, SavedQueries.description(n));
+            }
+            return 0;
+        }
+        int given = (execute != null ? 1 : 0) + (file != null ? 1 : 0) + (saved != null ? 1 : 0);
+        if (given > 1) {
+            throw new UserError("give one of -e, -f and -q");
+        }
+        String sql = execute;
+        if (file != null) {
+            try {
+                sql = Files.readString(file);
+            } catch (NoSuchFileException e) {
+                throw new UserError(file + ": no such file");
+            } catch (IOException e) {
+                throw new UserError(file + ": cannot read: " + e.getMessage());
+            }
+        }
+        if (saved != null) {
+            sql = SavedQueries.text(saved);
+            if (sql == null) {
+                throw new UserError("no saved query '" + saved + "' (known: " + String.join(", ", SavedQueries.NAMES) + ")");
+            }
+        }
+        String query = sql;
+        return AnalysisSetup.userErrors(() -> {
+            try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
+                if (query == null) {
+                    return new SqlShell(s, format, out).run(spec.commandLine().getErr());
+                }
+                List<String> statements = Statements.split(query);
+                if (statements.isEmpty()) {
+                    throw new UserError("no SQL statement given");
+                }
+                for (String st : statements) {
+                    run(s, st, out);
+                }
+            }
+            return 0;
+        });
+    }
+
+    void run(SqlSession s, String statement, PrintWriter out) {
+        s.query(statement, rs -> {
+            if (rs != null) {
+                ResultPrinter.print(out, rs, format);
+            }
+            return null;
+        });
+        out.flush();
+    }
+}

@@ -1,0 +1,165 @@
+package io.trapline.cli;
+
+import io.trapline.analysis.Table;
+import io.trapline.sql.SavedQueries;
+import io.trapline.sql.SqlException;
+import io.trapline.sql.SqlSession;
+import io.trapline.sql.Statements;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * The interactive SQL shell: line editing and history (JLine; history in ~/.trapline_sql_history), statements
+ * over several lines until a ';', and dot commands: .tables, .schema [TABLE], .queries, .run NAME, .help, .quit.
+ * An error is printed as DuckDB's message and the shell goes on.
+ */
+final class SqlShell {
+    private static final String PROMPT = "trapline> ";
+    private static final String CONTINUE = "     ...> ";
+
+    private final SqlSession session;
+    private final TableFormat format;
+    private final PrintWriter out;
+
+    SqlShell(SqlSession session, TableFormat format, PrintWriter out) {
+        this.session = session;
+        this.format = format;
+        this.out = out;
+    }
+
+    /** Runs on the process's terminal. */
+    int run(PrintWriter err) throws IOException {
+        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).build()) {
+            return run(t, err);
+        }
+    }
+
+    /** Runs on the given streams (tests, pipes). */
+    int run(InputStream in, OutputStream termOut, PrintWriter err) throws IOException {
+        try (Terminal t = TerminalBuilder.builder().system(false).streams(in, termOut).dumb(true).build()) {
+            return run(t, err);
+        }
+    }
+
+    private int run(Terminal terminal, PrintWriter err) {
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("trapline")
+                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".trapline_sql_history"))
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUE)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .build();
+        out.println("trapline sql: tables " + tableList() + ". End statements with ';'. .help for commands.");
+        out.flush();
+        StringBuilder buf = new StringBuilder();
+        int errors = 0;
+        while (true) {
+            String line;
+            try {
+                line = reader.readLine(buf.length() == 0 ? PROMPT : CONTINUE);
+            } catch (UserInterruptException e) {
+                buf.setLength(0);
+                continue;
+            } catch (EndOfFileException e) {
+                break;
+            }
+            if (buf.length() == 0 && line.strip().startsWith(".")) {
+                if (!dot(line.strip())) {
+                    break;
+                }
+                out.flush();
+                continue;
+            }
+            buf.append(line).append('\n');
+            if (!Statements.complete(buf.toString())) {
+                continue;
+            }
+            for (String st : Statements.split(buf.toString())) {
+                try {
+                    session.query(st, rs -> {
+                        if (rs != null) {
+                            ResultPrinter.print(out, rs, format);
+                        } else {
+                            out.println("OK");
+                        }
+                        return null;
+                    });
+                } catch (SqlException e) {
+                    errors++;
+                    err.println(e.getMessage());
+                    err.flush();
+                }
+            }
+            buf.setLength(0);
+            out.flush();
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Runs a dot command; false to leave the shell. */
+    private boolean dot(String cmd) {
+        String[] parts = cmd.split("\\s+", 2);
+        String arg = parts.length > 1 ? parts[1].trim() : "";
+        switch (parts[0]) {
+            case ".quit", ".exit", ".q" -> {
+                return false;
+            }
+            case ".tables" -> out.println(tableList());
+            case ".schema" -> {
+                for (Table t : Table.values()) {
+                    if (arg.isEmpty() || t.label().equalsIgnoreCase(arg)) {
+                        out.println(t.label() + " (");
+                        var cols = session.columns(t);
+                        for (int i = 0; i < cols.size(); i++) {
+                            out.printf("  %-14s %s%s%n", cols.get(i)[0], cols.get(i)[1], i + 1 < cols.size() ? "," : "");
+                        }
+                        out.println(")");
+                    }
+                }
+                if (!arg.isEmpty() && Table.ofLabel(arg) == null) {
+                    out.println("no table '" + arg + "' (tables: " + tableList() + ")");
+                }
+            }
+            case ".queries" -> {
+                for (String n : SavedQueries.NAMES) {
+                    out.printf("%-18s %s%n", n, SavedQueries.description(n));
+                }
+            }
+            case ".run" -> {
+                String sql = SavedQueries.text(arg);
+                if (sql == null) {
+                    out.println("no saved query '" + arg + "' (.queries lists them)");
+                } else {
+                    for (String st : Statements.split(sql)) {
+                        try {
+                            session.query(st, rs -> rs == null ? 0 : ResultPrinter.print(out, rs, format));
+                        } catch (SqlException e) {
+                            out.println(e.getMessage());
+                        }
+                    }
+                }
+            }
+            case ".help" -> out.println(".tables | .schema [TABLE] | .queries | .run NAME | .quit;"
+                    + " SQL statements end with ';' and may span lines");
+            default -> out.println("unknown command " + parts[0] + " (.help lists them)");
+        }
+        return true;
+    }
+
+    private static String tableList() {
+        StringBuilder sb = new StringBuilder();
+        for (Table t : Table.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(t.label());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,83 @@
+package io.trapline.guest.http;
+
+import io.trapline.guest.peer.BackToBack;
+import io.trapline.guest.peer.UserNetwork;
+import io.trapline.guest.platform.PlatformProfile;
+import io.trapline.guest.tcp.TcpConnection;
+import io.trapline.guest.tcp.TcpHandler;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpServerTest {
+
+    /** Sends raw bytes to the guest's server and collects the reply until the server closes. */
+    private static String exchange(String request) {
+        BackToBack net = new BackToBack(PlatformProfile.kvm(), 1);
+        ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        boolean[] closed = {false};
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        net.peer.stack().connect(UserNetwork.GUEST_IP, UserNetwork.HTTP_PORT, new TcpHandler() {
+            @Override
+            public void connected(TcpConnection c) {
+                c.write(bytes, 0, bytes.length);
+            }
+
+            @Override
+            public void readable(TcpConnection c) {
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = c.read(buf, 0, buf.length)) > 0) {
+                    reply.write(buf, 0, n);
+                }
+                if (n < 0) {
+                    c.close();
+                }
+            }
+
+            @Override
+            public void closed(TcpConnection c, boolean reset) {
+                closed[0] = true;
+            }
+        });
+        long events = 0;
+        while (!closed[0] && net.scheduler.runNext() && ++events < 1_000_000) {
+            // run
+        }
+        assertTrue(closed[0], "the server closed the connection");
+        return reply.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aFileRequestGetsItsBytes() {
+        String reply = exchange("GET /file-30 HTTP/1.0\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 200 OK\r\n"), reply);
+        assertTrue(reply.contains("Content-Length: 30\r\n"));
+        assertTrue(reply.contains("Connection: close\r\n"));
+        assertTrue(reply.endsWith("\r\n\r\nabcdefghijklmnopqrstuvwxyzabcd"), reply);
+    }
+
+    @Test
+    void unknownPathsAre404AndGarbageIs400() {
+        assertTrue(exchange("GET /etc/passwd HTTP/1.0\r\n\r\n").startsWith("HTTP/1.1 404 "));
+        assertTrue(exchange("GET /file-abc HTTP/1.0\r\n\r\n").startsWith("HTTP/1.1 404 "));
+        assertTrue(exchange("BREW /pot HTTP/1.0\r\n\r\n").startsWith("HTTP/1.1 400 "));
+        assertTrue(exchange("\r\n\r\n").startsWith("HTTP/1.1 400 "));
+    }
+
+    @Test
+    void anOversizedHeadIsDroppedWithoutAnswer() {
+        assertEquals("", exchange("GET /file-1 HTTP/1.0\r\nX: " + "y".repeat(Http.MAX_HEAD) + "\r\n\r\n"));
+    }
+
+    @Test
+    void requestsArePaddedToTheAskedSize() {
+        assertEquals(500, Http.request("/file-1", "10.0.2.15", true, 500).length);
+        byte[] plain = Http.request("/file-1024", "127.0.0.1:18080", false, 0);
+        assertTrue(plain.length >= 86 && plain.length <= 89, "the captures' curl requests are 86-89 bytes, this is " + plain.length);
+    }
+}

@@ -1,0 +1,59 @@
+package io.trapline.guest.platform;
+
+import io.trapline.emulator.time.Scheduler;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CpuTest {
+
+    @Test
+    void kernelWorkRunsInOrderAndQueuesBehindEarlierKernelWork() {
+        Scheduler s = new Scheduler();
+        Cpu cpu = new Cpu(s);
+        List<String> log = new ArrayList<>();
+        cpu.run(100, () -> log.add("a@" + s.now()));
+        cpu.run(50, () -> log.add("b@" + s.now()));
+        s.runUntil(1_000);
+        assertEquals(List.of("a@100", "b@150"), log);
+        assertEquals(150, cpu.busyNs());
+    }
+
+    @Test
+    void kernelWorkPreemptsARunningTask() {
+        Scheduler s = new Scheduler();
+        Cpu cpu = new Cpu(s);
+        List<String> log = new ArrayList<>();
+        cpu.runTask(1_000, () -> log.add("task@" + s.now()));
+        s.at(200, () -> cpu.run(300, () -> log.add("irq@" + s.now())));
+        s.runUntil(10_000);
+        assertEquals(List.of("irq@500", "task@1300"), log);
+        assertTrue(cpu.idle());
+    }
+
+    @Test
+    void tasksRunOneAfterAnother() {
+        Scheduler s = new Scheduler();
+        Cpu cpu = new Cpu(s);
+        List<String> log = new ArrayList<>();
+        cpu.runTask(100, () -> {
+            log.add("t1@" + s.now());
+            cpu.runTask(10, () -> log.add("t3@" + s.now()));
+        });
+        cpu.runTask(100, () -> log.add("t2@" + s.now()));
+        s.runUntil(10_000);
+        assertEquals(List.of("t1@100", "t2@200", "t3@210"), log);
+    }
+
+    @Test
+    void negativeCostsAreRejected() {
+        Cpu cpu = new Cpu(new Scheduler());
+        assertThrows(IllegalArgumentException.class, () -> cpu.run(-1, () -> { }));
+        assertThrows(IllegalArgumentException.class, () -> cpu.runTask(-1, () -> { }));
+    }
+}

@@ -1,0 +1,169 @@
+package io.trapline.sql;
+
+import io.trapline.analysis.AnalysisException;
+import io.trapline.analysis.AnalysisOptions;
+import io.trapline.analysis.CaptureSource;
+import io.trapline.analysis.CaptureTableReader;
+import io.trapline.analysis.Table;
+import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventFlags;
+import io.trapline.recorder.EventType;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes captures' tables out as Parquet, Arrow IPC or CSV, or their frames as a pcap file. */
+public final class CaptureExport {
+    private CaptureExport() {
+    }
+
+    /** What was written: files and rows (frames for pcap). */
+    public record Result(List<Path> files, long rows) {
+    }
+
+    public static Result export(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, Path out) {
+        for (CaptureSource c : captures) {
+            Path cap = c.path().toAbsolutePath().normalize();
+            if (out.toAbsolutePath().normalize().startsWith(cap)) {
+                throw new AnalysisException(out + ": inside capture " + c.path() + " (export never writes into a capture)");
+            }
+        }
+        try {
+            return switch (format) {
+                case pcap -> pcap(captures, out);
+                case arrow -> arrow(captures, options, prepareDirectory(out));
+                case parquet, csv -> viaDuckDb(captures, options, format, prepareDirectory(out));
+            };
+        } catch (IOException e) {
+            throw new AnalysisException(out + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    private static Path prepareDirectory(Path out) throws IOException {
+        if (Files.exists(out)) {
+            if (!Files.isDirectory(out)) {
+                throw new AnalysisException(out + ": exists and is not a directory");
+            }
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new AnalysisException(out + ": directory is not empty (refusing to overwrite)");
+                }
+            }
+        }
+        Files.createDirectories(out);
+        return out;
+    }
+
+    private static Result viaDuckDb(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, Path dir) {
+        List<Path> files = new ArrayList<>();
+        long rows = 0;
+        try (SqlSession s = SqlSession.openWithFileAccess(captures, options)) {
+            for (Table t : Table.values()) {
+                String sql;
+                if (format == ExportFormat.parquet) {
+                    Path target = dir.resolve(t.label());
+                    sql = "COPY (SELECT * FROM " + t.label() + ") TO " + CaptureComparison.quote(target.toString())
+                            + " (FORMAT parquet, PARTITION_BY (capture), WRITE_PARTITION_COLUMNS true)";
+                    files.add(target);
+                } else {
+                    Path target = dir.resolve(t.label() + ".csv");
+                    sql = "COPY (SELECT * FROM " + t.label() + ") TO " + CaptureComparison.quote(target.toString())
+                            + " (FORMAT csv, HEADER true)";
+                    files.add(target);
+                }
+                rows += s.query(sql, rs -> rs != null && rs.next() ? rs.getLong(1) : 0L);
+            }
+        }
+        return new Result(files, rows);
+    }
+
+    private static Result arrow(List<CaptureSource> captures, AnalysisOptions options, Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        long rows = 0;
+        try (BufferAllocator a = new RootAllocator()) {
+            for (Table t : Table.values()) {
+                Path target = dir.resolve(t.label() + ".arrow");
+                try (CaptureTableReader r = new CaptureTableReader(a, t, captures, options);
+                     FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    VectorSchemaRoot root = r.getVectorSchemaRoot();
+                    try (ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
+                        w.start();
+                        while (r.loadNextBatch()) {
+                            w.writeBatch();
+                            rows += root.getRowCount();
+                        }
+                        w.end();
+                    }
+                }
+                files.add(target);
+            }
+        }
+        return new Result(files, rows);
+    }
+
+    /**
+     * The frames of every capture in one libpcap file (microsecond time stamps, link type 1 = Ethernet). Time is
+     * the capture's clock: for imported captures (clock "trace") the host time the trace started plus time_ns;
+     * for embedded captures virtual time from 0. Refused RX frames are left out (the device did not take them;
+     * the same frame comes again when it does).
+     */
+    private static Result pcap(List<CaptureSource> captures, Path out) throws IOException {
+        if (Files.isDirectory(out)) {
+            throw new AnalysisException(out + ": is a directory (pcap export writes one file)");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        long frames = 0;
+        int snap = 262_144;
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
+            ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            h.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(snap).putInt(1);
+            os.write(h.array());
+            byte[] buf = new byte[2048];
+            ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            for (CaptureSource c : captures) {
+                try (CaptureReader r = CaptureReader.open(c.path()); EventCursor e = r.cursor()) {
+                    CaptureMetadata.Clock clock = r.metadata().clock();
+                    long origin = clock != null && clock.originEpochNs() != null ? clock.originEpochNs() : 0;
+                    while (e.next()) {
+                        EventType t = e.type();
+                        if ((t != EventType.FRAME_RX && t != EventType.FRAME_TX) || (e.flags() & EventFlags.REFUSED) != 0) {
+                            continue;
+                        }
+                        int len = e.payloadLength();
+                        if (buf.length < len) {
+                            buf = new byte[len];
+                        }
+                        e.copyPayload(buf, 0);
+                        long ns = origin + e.timeNs();
+                        int caplen = Math.min(len, snap);
+                        rec.clear();
+                        rec.putInt((int) (ns / 1_000_000_000L)).putInt((int) (ns % 1_000_000_000L / 1000))
+                                .putInt(caplen).putInt(len);
+                        os.write(rec.array());
+                        os.write(buf, 0, caplen);
+                        frames++;
+                    }
+                }
+            }
+        }
+        return new Result(List.of(out), frames);
+    }
+}
