@@ -1,0 +1,90 @@
+package io.trapline.recorder.embedded;
+
+import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.emulator.pci.BarKind;
+import io.trapline.emulator.pci.PciConfigSpace;
+import io.trapline.guest.run.GuestRun;
+import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.RecordingTap;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code trapline record}: runs the embedded guest (driver model, TCP/IP, workload) against a device model with the
+ * recording tap on its boundary, and writes everything into a capture. Same options and seed give the same events,
+ * byte for byte: the run lives in virtual time and draws randomness only from the seed.
+ */
+public final class EmbeddedRecorder {
+    private EmbeddedRecorder() {
+    }
+
+    /** The outcome: the run and the workload window's counts. */
+    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events) {
+    }
+
+    public static Recording record(GuestRun.Options options, Path output, GuestRun.Progress progress) {
+        Map<String, Object> config = new LinkedHashMap<>(options.deviceConfig());
+        String transport = null;
+        if (DeviceCatalog.VIRTIO_NET.equals(options.nic())) {
+            var vc = DeviceCatalog.virtioNetConfig(config);
+            config = new LinkedHashMap<>(DeviceCatalog.describe(vc));
+            transport = DeviceCatalog.transportName(vc.mode());
+        } else if (DeviceCatalog.E1000.equals(options.nic())) {
+            config = new LinkedHashMap<>(DeviceCatalog.describe(DeviceCatalog.e1000Config(config)));
+        }
+        Map<String, Object> workloadOptions = new LinkedHashMap<>(options.workloadOptions());
+        workloadOptions.put("profile", options.profile().name());
+        CaptureMetadata meta = CaptureMetadata.create(
+                new CaptureMetadata.Source("embedded", "trapline record: embedded Linux-like guest driver model",
+                        CaptureMetadata.map("profile", options.profile().name(), "nic", options.nic())),
+                new CaptureMetadata.Clock("virtual", null), Instant.now().toString(),
+                new CaptureMetadata.Workload(options.workload(), options.seed(), workloadOptions),
+                List.of(new CaptureMetadata.DeviceInfo(0, options.nic(), transport, config, null, List.of())));
+        GuestRun.Options resolved = new GuestRun.Options(options.nic(), config, options.workload(),
+                options.workloadOptions(), options.profile(), options.seed());
+        GuestRun.Result result;
+        PciConfigSpace[] pci = new PciConfigSpace[1];
+        try (CaptureWriter writer = CaptureWriter.create(output, meta)) {
+            RecordingTap tap = new RecordingTap(writer);
+            result = GuestRun.run(resolved, new io.trapline.emulator.device.BoundaryTap() {
+                @Override
+                public io.trapline.emulator.device.DeviceContext wrapContext(int deviceIndex, io.trapline.emulator.device.DeviceContext context) {
+                    return tap.wrapContext(deviceIndex, context);
+                }
+
+                @Override
+                public io.trapline.emulator.device.Device wrapDevice(int deviceIndex, io.trapline.emulator.device.Device device) {
+                    pci[0] = device.pciConfig();
+                    return tap.wrapDevice(deviceIndex, device);
+                }
+            }, new CaptureMarks(writer), progress);
+            writer.updateMetadata(withBars(writer.metadata(), pci[0]));
+        }
+        try (CaptureReader reader = CaptureReader.open(output)) {
+            return new Recording(output, result, WindowSummary.of(reader, GuestRun.TAIL_NS),
+                    reader.metadata().events().count());
+        }
+    }
+
+    private static CaptureMetadata withBars(CaptureMetadata meta, PciConfigSpace pci) {
+        List<CaptureMetadata.Bar> bars = new ArrayList<>();
+        for (int i = 0; i < PciConfigSpace.BAR_COUNT; i++) {
+            BarKind kind = pci.barKind(i);
+            if (kind != null) {
+                bars.add(new CaptureMetadata.Bar(i, kind == BarKind.IO ? "io" : "mmio", pci.barAddress(i), pci.barSize(i)));
+            }
+        }
+        CaptureMetadata.DeviceInfo d = meta.devices().get(0);
+        CaptureMetadata.DeviceInfo withBars = new CaptureMetadata.DeviceInfo(d.index(), d.model(), d.transport(),
+                d.config(), d.negotiatedFeatures(), bars);
+        return new CaptureMetadata(meta.format(), meta.tool(), meta.source(), meta.clock(), meta.startedAt(),
+                meta.workload(), List.of(withBars), meta.regions(), meta.status(), meta.events());
+    }
+}
