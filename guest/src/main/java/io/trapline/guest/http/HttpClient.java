@@ -144,10 +144,8 @@ public final class HttpClient implements TcpHandler {
             parseHead(text);
             inBody = true;
         }
-        for (int i = at; i < n; i++) {
-            if (buffer[i] != Http.bodyByte(bodyReceived + i - at)) {
-                intact = false;
-            }
+        if (intact && !Http.isBody(bodyReceived, buffer, at, n - at)) {
+            intact = false;
         }
         bodyReceived += n - at;
         if (bodyReceived >= bodyExpected) {

@@ -154,9 +154,7 @@ public final class HttpServer {
                 if (chunk == null || chunk.length < len) {
                     chunk = new byte[len]; // sized by the first body write: small files need small buffers
                 }
-                for (int i = 0; i < len; i++) {
-                    chunk[i] = Http.bodyByte(bodySent + i);
-                }
+                Http.fillBody(bodySent, chunk, 0, len);
                 data = chunk;
             }
             if (len > c.sendSpace()) {
