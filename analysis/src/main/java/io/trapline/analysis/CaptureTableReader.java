@@ -25,6 +25,14 @@ import java.util.concurrent.Future;
 public final class CaptureTableReader extends ArrowReader {
     public static final int BATCH_ROWS = 1 << 16;
 
+    static {
+        // Every write goes through setSafe, which grows a vector before writing past its capacity, so Arrow's
+        // per-access bounds checks (a reference-count read on every set) only cost time. Respect an explicit choice.
+        if (System.getProperty("arrow.enable_unsafe_memory_access") == null) {
+            System.setProperty("arrow.enable_unsafe_memory_access", "true");
+        }
+    }
+
     private final Table table;
     private final List<CaptureSource> captures;
     private final TableWriter writer;

@@ -109,14 +109,22 @@ final class FrameFields {
         }
     }
 
+    private static final String[] PROTOCOL_NAMES = new String[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            PROTOCOL_NAMES[i] = switch (i) {
+                case PROTO_TCP -> "tcp";
+                case PROTO_UDP -> "udp";
+                case PROTO_ICMP -> "icmp";
+                case PROTO_ICMPV6 -> "icmpv6";
+                default -> "ip/" + i;
+            };
+        }
+    }
+
     static String protocolName(int proto) {
-        return switch (proto) {
-            case PROTO_TCP -> "tcp";
-            case PROTO_UDP -> "udp";
-            case PROTO_ICMP -> "icmp";
-            case PROTO_ICMPV6 -> "icmpv6";
-            default -> "ip/" + proto;
-        };
+        return PROTOCOL_NAMES[proto & 0xFF];
     }
 
     /** TCP flags as their names joined by '|' (FIN SYN RST PSH ACK URG ECE CWR), in bit order. */
@@ -134,16 +142,36 @@ final class FrameFields {
         return sb.toString();
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     static String mac(byte[] f, int at) {
-        return String.format("%02x:%02x:%02x:%02x:%02x:%02x", f[at] & 0xFF, f[at + 1] & 0xFF, f[at + 2] & 0xFF,
-                f[at + 3] & 0xFF, f[at + 4] & 0xFF, f[at + 5] & 0xFF);
+        char[] c = new char[17];
+        for (int i = 0; i < 6; i++) {
+            c[i * 3] = HEX[(f[at + i] >> 4) & 0xF];
+            c[i * 3 + 1] = HEX[f[at + i] & 0xF];
+            if (i < 5) {
+                c[i * 3 + 2] = ':';
+            }
+        }
+        return new String(c);
     }
 
-    private static String ipv4(byte[] f, int at) {
-        return (f[at] & 0xFF) + "." + (f[at + 1] & 0xFF) + "." + (f[at + 2] & 0xFF) + "." + (f[at + 3] & 0xFF);
+    private final java.util.Map<Integer, String> ipv4Names = new java.util.HashMap<>();
+
+    /** Dotted IPv4 text; one String per distinct address (bounded), since traffic repeats a few addresses. */
+    private String ipv4(byte[] f, int at) {
+        int v = ((f[at] & 0xFF) << 24) | ((f[at + 1] & 0xFF) << 16) | ((f[at + 2] & 0xFF) << 8) | (f[at + 3] & 0xFF);
+        String s = ipv4Names.get(v);
+        if (s == null) {
+            s = (f[at] & 0xFF) + "." + (f[at + 1] & 0xFF) + "." + (f[at + 2] & 0xFF) + "." + (f[at + 3] & 0xFF);
+            if (ipv4Names.size() < 4096) {
+                ipv4Names.put(v, s);
+            }
+        }
+        return s;
     }
 
-    private static String ipv6(byte[] f, int at) {
+    private String ipv6(byte[] f, int at) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 8; i++) {
             sb.append(i == 0 ? "" : ":").append(Integer.toHexString(u16(f, at + 2 * i)));

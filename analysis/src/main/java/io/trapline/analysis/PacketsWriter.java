@@ -43,6 +43,14 @@ final class PacketsWriter extends TableWriter {
     private long nextPacket;
     private byte[] frame = new byte[2048];
     private final FrameFields fields = new FrameFields();
+    private final StringBytes strings = new StringBytes();
+    private static final byte[][] TCP_FLAGS = new byte[256][];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            TCP_FLAGS[i] = utf8(FrameFields.tcpFlagNames(i));
+        }
+    }
 
     @Override
     void bindColumns() {
@@ -93,16 +101,16 @@ final class PacketsWriter extends TableWriter {
         dir.setSafe(r, t == EventType.FRAME_RX ? RX : TX);
         refused.setSafe(r, (c.flags() & EventFlags.REFUSED) != 0 ? 1 : 0);
         length.setSafe(r, len);
-        setOrNull(ethDst, r, len >= 6 ? utf8(FrameFields.mac(frame, 0)) : null);
-        setOrNull(ethSrc, r, len >= 12 ? utf8(FrameFields.mac(frame, 6)) : null);
+        setOrNull(ethDst, r, len >= 6 ? strings.mac(frame, 0) : null);
+        setOrNull(ethSrc, r, len >= 12 ? strings.mac(frame, 6) : null);
         setOrNull(ethertype, r, fields.ethertype, fields.ethertype >= 0);
         setOrNull(vlan, r, fields.vlan, fields.vlan >= 0);
-        setOrNull(protocol, r, utf8(fields.protocol));
-        setOrNull(srcIp, r, utf8(fields.srcIp));
-        setOrNull(dstIp, r, utf8(fields.dstIp));
+        setOrNull(protocol, r, strings.of(fields.protocol));
+        setOrNull(srcIp, r, strings.of(fields.srcIp));
+        setOrNull(dstIp, r, strings.of(fields.dstIp));
         setOrNull(srcPort, r, fields.srcPort, fields.srcPort >= 0);
         setOrNull(dstPort, r, fields.dstPort, fields.dstPort >= 0);
-        setOrNull(tcpFlags, r, utf8(FrameFields.tcpFlagNames(fields.tcpFlags)));
+        setOrNull(tcpFlags, r, fields.tcpFlags >= 0 ? TCP_FLAGS[fields.tcpFlags & 0xFF] : null);
         setOrNull(tcpFlagBits, r, fields.tcpFlags, fields.tcpFlags >= 0);
         setOrNull(payloadLen, r, fields.payloadLength, fields.payloadLength >= 0);
     }

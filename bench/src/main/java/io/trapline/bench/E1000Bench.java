@@ -97,6 +97,19 @@ public class E1000Bench {
         nic.write(0, IMS, 4, ICR_RXT0);
     }
 
+    /**
+     * The five accesses Linux's e1000 makes per interrupt (ICR read, IMC write, STATUS read as a write
+     * flush, IMS write, STATUS read): one op = five register accesses.
+     */
+    @Benchmark
+    public long interruptHandlerAccesses() {
+        long icr = nic.read(0, ICR, 4);
+        nic.write(0, IMC, 4, 0xFFFF_FFFFL);
+        long status = nic.read(0, STATUS, 4);
+        nic.write(0, IMS, 4, ICR_TXDW | ICR_TXQE | ICR_LSC | ICR_RXDMT0 | ICR_RXT0);
+        return icr + status + nic.read(0, STATUS, 4);
+    }
+
     /** One frame: TDT write, descriptor read, payload DMA, backend hand-off, DD write-back, TXQE|TXDW. */
     @Benchmark
     public int transmitFrame() {

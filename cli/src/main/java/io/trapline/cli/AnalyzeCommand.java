@@ -74,12 +74,25 @@ final class AnalyzeCommand implements Callable<Integer> {
         header.add(format == TableFormat.table ? "" : "metric");
         header.addAll(c.captures());
         List<List<Object>> rows = new ArrayList<>();
+        List<CaptureComparison.Metric> lists = new ArrayList<>();
         for (CaptureComparison.Metric m : c.metrics()) {
+            if (format != TableFormat.csv && m.key().startsWith("top_registers")) {
+                lists.add(m); // too wide for a column: printed below the table
+                continue;
+            }
             List<Object> r = new ArrayList<>();
             r.add(format == TableFormat.csv ? m.key() : m.label());
             r.addAll(m.values());
             rows.add(r);
         }
         ResultPrinter.print(out, header, rows, format);
+        for (CaptureComparison.Metric m : lists) {
+            out.println();
+            out.println(m.label() + ":");
+            for (int i = 0; i < c.captures().size(); i++) {
+                out.println((format == TableFormat.markdown ? "- " : "  ") + c.captures().get(i) + ": "
+                        + ResultPrinter.text(m.values().get(i)));
+            }
+        }
     }
 }

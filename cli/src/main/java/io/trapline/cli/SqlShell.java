@@ -12,10 +12,12 @@ import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -37,38 +39,55 @@ final class SqlShell {
         this.out = out;
     }
 
-    /** Runs on the process's terminal. */
+    /** Where lines come from: JLine on a terminal, plain lines from a pipe or a test. Null at the end. */
+    private interface Lines {
+        String next(String prompt);
+    }
+
+    /** Runs on the process's terminal (JLine: editing, history); on plain lines when stdin is not a terminal. */
     int run(PrintWriter err) throws IOException {
-        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).build()) {
-            return run(t, err);
+        if (System.console() == null) {
+            return run(System.in, err);
+        }
+        try (Terminal t = TerminalBuilder.builder().system(true).build()) {
+            LineReader reader = LineReaderBuilder.builder().terminal(t).appName("trapline")
+                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".trapline_sql_history"))
+                    .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUE)
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                    .build();
+            return loop(prompt -> {
+                while (true) {
+                    try {
+                        return reader.readLine(prompt);
+                    } catch (UserInterruptException e) {
+                        return ""; // Ctrl-C: drop the line, keep the shell
+                    } catch (EndOfFileException e) {
+                        return null;
+                    }
+                }
+            }, err);
         }
     }
 
-    /** Runs on the given streams (tests, pipes). */
-    int run(InputStream in, OutputStream termOut, PrintWriter err) throws IOException {
-        try (Terminal t = TerminalBuilder.builder().system(false).streams(in, termOut).dumb(true).build()) {
-            return run(t, err);
-        }
+    /** Runs on plain lines (a pipe, a test): no prompts, no history. */
+    int run(InputStream in, PrintWriter err) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        return loop(prompt -> {
+            try {
+                return r.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }, err);
     }
 
-    private int run(Terminal terminal, PrintWriter err) {
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("trapline")
-                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".trapline_sql_history"))
-                .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUE)
-                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                .build();
+    private int loop(Lines lines, PrintWriter err) {
         out.println("trapline sql: tables " + tableList() + ". End statements with ';'. .help for commands.");
         out.flush();
         StringBuilder buf = new StringBuilder();
-        int errors = 0;
         while (true) {
-            String line;
-            try {
-                line = reader.readLine(buf.length() == 0 ? PROMPT : CONTINUE);
-            } catch (UserInterruptException e) {
-                buf.setLength(0);
-                continue;
-            } catch (EndOfFileException e) {
+            String line = lines.next(buf.length() == 0 ? PROMPT : CONTINUE);
+            if (line == null) {
                 break;
             }
             if (buf.length() == 0 && line.strip().startsWith(".")) {
@@ -93,7 +112,6 @@ final class SqlShell {
                         return null;
                     });
                 } catch (SqlException e) {
-                    errors++;
                     err.println(e.getMessage());
                     err.flush();
                 }

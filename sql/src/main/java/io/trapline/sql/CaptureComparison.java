@@ -93,12 +93,12 @@ public final class CaptureComparison {
         for (Profile p : profiles) {
             Map<String, long[]> per = new LinkedHashMap<>();
             for (String n : names) {
-                per.put(n, new long[3]);
+                per.put(n, new long[4]);
             }
             exits.put(p.label(), per);
         }
-        s.query("SELECT t.capture, profile, count(*), sum(cycles), count(*) FILTER (WHERE device IS NOT NULL)"
-                + " FROM exits t" + in + " GROUP BY 1, 2", rs -> {
+        s.query("SELECT t.capture, profile, count(*), sum(cycles), count(*) FILTER (WHERE device IS NOT NULL),"
+                + " count(*) FILTER (WHERE handler = 'qemu') FROM exits t" + in + " GROUP BY 1, 2", rs -> {
                     while (rs.next()) {
                         Map<String, long[]> per = exits.get(rs.getString(2));
                         long[] v = per == null ? null : per.get(rs.getString(1));
@@ -106,6 +106,7 @@ public final class CaptureComparison {
                             v[0] = rs.getLong(3);
                             v[1] = rs.getLong(4);
                             v[2] = rs.getLong(5);
+                            v[3] = rs.getLong(6);
                         }
                     }
                     return null;
@@ -149,6 +150,8 @@ public final class CaptureComparison {
                     n -> round((double) e.get(n)[0] / packets.get(n)[0], 3)));
             m.add(metric("nic_exits_per_packet." + p.label(), "  of which on the NIC", names,
                     n -> round((double) e.get(n)[2] / packets.get(n)[0], 3)));
+            m.add(metric("userspace_exits_per_packet." + p.label(), "  of which served by QEMU", names,
+                    n -> round((double) e.get(n)[3] / packets.get(n)[0], 3)));
         }
         for (Profile p : profiles) {
             Map<String, long[]> e = exits.get(p.label());

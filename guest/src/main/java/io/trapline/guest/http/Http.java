@@ -18,9 +18,45 @@ public final class Http {
     private Http() {
     }
 
+    private static final int PATTERN_STEP = 32 * 1024;
+    /** The body pattern from offset 0, long enough to copy any 32 KiB piece starting at any phase. */
+    private static final byte[] PATTERN = new byte[26 + PATTERN_STEP];
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) {
+            PATTERN[i] = bodyByte(i);
+        }
+    }
+
     /** Byte {@code i} of every body: printable and position-dependent, so a client can check each byte. */
     public static byte bodyByte(long i) {
         return (byte) ('a' + (int) (i % 26));
+    }
+
+    /** Writes body bytes {@code [pos, pos + len)} into {@code dst} at {@code off}. */
+    public static void fillBody(long pos, byte[] dst, int off, int len) {
+        while (len > 0) {
+            int n = Math.min(len, PATTERN_STEP);
+            System.arraycopy(PATTERN, (int) (pos % 26), dst, off, n);
+            pos += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** True when {@code src[off, off + len)} holds body bytes {@code [pos, pos + len)}. */
+    public static boolean isBody(long pos, byte[] src, int off, int len) {
+        while (len > 0) {
+            int n = Math.min(len, PATTERN_STEP);
+            int phase = (int) (pos % 26);
+            if (java.util.Arrays.mismatch(PATTERN, phase, phase + n, src, off, off + n) >= 0) {
+                return false;
+            }
+            pos += n;
+            off += n;
+            len -= n;
+        }
+        return true;
     }
 
     /**

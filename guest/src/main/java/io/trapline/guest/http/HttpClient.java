@@ -32,8 +32,8 @@ public final class HttpClient implements TcpHandler {
     private final Listener listener;
     private final String host;
     private final TcpConnection connection;
-    private final byte[] buffer = new byte[64 * 1024];
-    private final byte[] head = new byte[Http.MAX_HEAD];
+    private final byte[] buffer = new byte[16 * 1024];
+    private byte[] head = new byte[1024];
 
     private byte[] request;
     private boolean keepAlive;
@@ -126,6 +126,9 @@ public final class HttpClient implements TcpHandler {
     private void consume(int n) {
         int at = 0;
         if (!inBody) {
+            if (head.length - headLength < n && head.length < Http.MAX_HEAD) {
+                head = java.util.Arrays.copyOf(head, Http.MAX_HEAD);
+            }
             int take = Math.min(n, head.length - headLength);
             System.arraycopy(buffer, 0, head, headLength, take);
             int end = Http.headEnd(head, headLength + take);
@@ -141,10 +144,8 @@ public final class HttpClient implements TcpHandler {
             parseHead(text);
             inBody = true;
         }
-        for (int i = at; i < n; i++) {
-            if (buffer[i] != Http.bodyByte(bodyReceived + i - at)) {
-                intact = false;
-            }
+        if (intact && !Http.isBody(bodyReceived, buffer, at, n - at)) {
+            intact = false;
         }
         bodyReceived += n - at;
         if (bodyReceived >= bodyExpected) {

@@ -48,7 +48,7 @@ public final class HttpServer {
     }
 
     private final class Session implements TcpHandler {
-        private final byte[] head = new byte[Http.MAX_HEAD];
+        private byte[] head = new byte[1024];
         private int headLength;
         private boolean spawned;
         private boolean serving;
@@ -56,7 +56,7 @@ public final class HttpServer {
         private long bodySent;
         private byte[] pendingHead;
         private boolean keepAlive;
-        private final byte[] chunk = new byte[WRITE_CHUNK];
+        private byte[] chunk;
         private boolean writing;
         private boolean closing;
 
@@ -87,13 +87,20 @@ public final class HttpServer {
             if (serving || closing || c.state() == TcpConnection.State.CLOSED) {
                 return;
             }
-            int n = c.read(head, headLength, head.length - headLength);
-            if (n > 0) {
-                headLength += n;
-            }
-            int end = Http.headEnd(head, headLength);
+            int end;
+            int n;
+            do {
+                if (headLength == head.length && head.length < Http.MAX_HEAD) {
+                    head = java.util.Arrays.copyOf(head, Http.MAX_HEAD);
+                }
+                n = c.read(head, headLength, head.length - headLength);
+                if (n > 0) {
+                    headLength += n;
+                }
+                end = Http.headEnd(head, headLength);
+            } while (end < 0 && n > 0 && headLength < Http.MAX_HEAD);
             if (end < 0) {
-                if (headLength == head.length || n < 0) {
+                if (headLength == Http.MAX_HEAD || n < 0) {
                     finish(c, n < 0); // oversized head or the client gave up: like httpd, just close
                 }
                 return;
@@ -144,9 +151,10 @@ public final class HttpServer {
                 if (bodyLeft > 0 && len <= 0) {
                     return; // send buffer full: wait for writable()
                 }
-                for (int i = 0; i < len; i++) {
-                    chunk[i] = Http.bodyByte(bodySent + i);
+                if (chunk == null || chunk.length < len) {
+                    chunk = new byte[len]; // sized by the first body write: small files need small buffers
                 }
+                Http.fillBody(bodySent, chunk, 0, len);
                 data = chunk;
             }
             if (len > c.sendSpace()) {

@@ -50,7 +50,11 @@ public final class Wire implements GuestNic {
 
     @Override
     public boolean transmit(byte[] frame, int offset, int length, int gsoSize, boolean more) {
-        Gso.segment(frame, offset, length, gsoSize, this::send);
+        if (gsoSize == 0) {
+            send(java.util.Arrays.copyOfRange(frame, offset, offset + length));
+        } else {
+            Gso.segment(frame, offset, length, gsoSize, this::send);
+        }
         return true;
     }
 

@@ -1,13 +1,19 @@
 package io.trapline.guest.tcp;
 
-/** A fixed-capacity FIFO of bytes: a socket's send or receive buffer. */
+/**
+ * A FIFO of bytes with a fixed limit: a socket's send or receive buffer. Storage starts small and doubles
+ * up to the limit as data needs it, so thousands of short connections do not each hold the full buffers.
+ */
 final class ByteRing {
-    private final byte[] data;
+    private static final int INITIAL = 2048;
+    private final int limit;
+    private byte[] data;
     private int head;
     private int size;
 
-    ByteRing(int capacity) {
-        this.data = new byte[capacity];
+    ByteRing(int limit) {
+        this.limit = limit;
+        this.data = new byte[Math.min(INITIAL, limit)];
     }
 
     int size() {
@@ -15,22 +21,36 @@ final class ByteRing {
     }
 
     int free() {
-        return data.length - size;
+        return limit - size;
     }
 
     int capacity() {
-        return data.length;
+        return limit;
     }
 
     /** Appends as much as fits; returns the bytes taken. */
     int write(byte[] src, int off, int len) {
         int n = Math.min(len, free());
+        if (size + n > data.length) {
+            grow(size + n);
+        }
         int tail = (head + size) % data.length;
         int first = Math.min(n, data.length - tail);
         System.arraycopy(src, off, data, tail, first);
         System.arraycopy(src, off + first, data, 0, n - first);
         size += n;
         return n;
+    }
+
+    private void grow(int needed) {
+        int cap = data.length;
+        while (cap < needed) {
+            cap = (int) Math.min((long) cap * 2, limit);
+        }
+        byte[] bigger = new byte[cap];
+        peek(0, bigger, 0, size);
+        data = bigger;
+        head = 0;
     }
 
     /** Copies {@code len} bytes starting {@code from} bytes after the head, without consuming them. */

@@ -2,6 +2,9 @@ package io.trapline.recorder.qemu;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -12,6 +15,7 @@ import java.util.Arrays;
  */
 final class LineReader {
     static final int MAX_LINE = 1 << 16;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final InputStream in;
     private byte[] buf = new byte[1 << 17];
@@ -40,7 +44,18 @@ final class LineReader {
         while (true) {
             byte[] b = buf;
             int lim = limit;
-            for (int i = pos + scanned; i < lim; i++) {
+            int i = pos + scanned;
+            // eight bytes at a time while none is a control byte (newline included), DEL or non-ASCII
+            while (i + 8 <= lim) {
+                long w = (long) LONG_LE.get(b, i);
+                long flagged = ((w - 0x2020202020202020L) & ~w) | w | (((w ^ 0x7f7f7f7f7f7f7f7fL) - 0x0101010101010101L)
+                        & ~(w ^ 0x7f7f7f7f7f7f7f7fL));
+                if ((flagged & 0x8080808080808080L) != 0) {
+                    break;
+                }
+                i += 8;
+            }
+            for (; i < lim; i++) {
                 byte c = b[i];
                 if (c == '\n') {
                     if (i - pos > MAX_LINE) {

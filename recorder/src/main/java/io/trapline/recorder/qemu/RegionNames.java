@@ -57,7 +57,7 @@ final class RegionNames {
             }
             slot = (slot + 1) & mask;
         }
-        if (count == CAPACITY - 1) {
+        if (count >= CAPACITY - 1) {
             if (overflowId < 0) {
                 overflowId = count;
                 register(count, b, s, e);

@@ -4,5 +4,5 @@ SELECT capture, profile, class, handler, target, register,
        sum(cycles) AS cycles,
        round(100.0 * sum(cycles) / nullif(sum(sum(cycles)) OVER (PARTITION BY capture, profile), 0), 1) AS pct_cycles
 FROM exits
-GROUP BY ALL
+GROUP BY capture, profile, class, handler, target, register
 ORDER BY capture, profile, exits DESC, register;

@@ -1,7 +1,6 @@
 package io.trapline.emulator.virtio.pci;
 
 import io.trapline.emulator.device.DeviceContext;
-import io.trapline.emulator.pci.BarKind;
 import io.trapline.emulator.pci.MsixTable;
 import io.trapline.emulator.pci.PciConfigSpace;
 import io.trapline.emulator.virtio.ring.DescriptorChain;
@@ -28,7 +27,7 @@ public final class VirtioPciTransport {
     private final QueueRegisters[] queues;
     private final ModernInterface modern;
     private final LegacyInterface legacy;
-    private int pciCfgCap = -1;
+    private final VirtioPciLayout layout;
 
     int status;
     int isr;
@@ -44,79 +43,15 @@ public final class VirtioPciTransport {
         this.ctx = ctx;
         this.device = device;
         this.options = options;
-        int type = device.deviceType();
-        boolean modernOnly = options.mode() == TransportMode.MODERN;
-        // Device ids and revision: virtio 1.2 section 4.1.2.1 (0x1040 + type for modern, 0x1000 + type - 1
-        // transitional); QEMU gives a modern-only device subsystem id 0x1100 and revision 1.
-        config = new PciConfigSpace(256, 0x1AF4, modernOnly ? 0x1040 + type : 0x1000 + type - 1,
-                device.pciClass(), modernOnly ? 1 : 0, 0x1AF4, modernOnly ? 0x1100 : type, 1);
-        if (options.legacy()) {
-            // QEMU sizes the I/O BAR as the register block plus device config, rounded up to a power of two.
-            int need = legacyConfigOffset(options.vectors() > 0) + device.configSize();
-            config.defineBar(LEGACY_BAR, need <= 4 ? 4 : Integer.highestOneBit(need - 1) << 1, BarKind.IO, false);
-        }
-        if (options.vectors() > 0) {
-            config.defineBar(MSIX_BAR, MSIX_BAR_SIZE, BarKind.MEMORY32, false);
-        }
-        if (options.modern()) {
-            config.defineBar(MODERN_BAR, MODERN_BAR_SIZE, BarKind.MEMORY64, true);
-            addVendorCap(CFG_TYPE_COMMON, CAP_SIZE, COMMON_OFFSET, REGION_SIZE);
-            addVendorCap(CFG_TYPE_ISR, CAP_SIZE, ISR_OFFSET, REGION_SIZE);
-            addVendorCap(CFG_TYPE_DEVICE, CAP_SIZE, DEVICE_OFFSET, REGION_SIZE);
-            int notify = addVendorCap(CFG_TYPE_NOTIFY, NOTIFY_CAP_SIZE, NOTIFY_OFFSET,
-                    NOTIFY_OFF_MULTIPLIER * VIRTIO_QUEUE_MAX);
-            config.setRaw(notify + NOTIFY_CAP_MULTIPLIER, 4, NOTIFY_OFF_MULTIPLIER);
-            pciCfgCap = addVendorCap(CFG_TYPE_PCI, PCI_CFG_CAP_SIZE, 0, 0);
-            config.setRaw(pciCfgCap + CAP_BAR, 1, 0);
-            config.setWriteMask(pciCfgCap + CAP_BAR, 1, 0xFF);
-            config.setWriteMask(pciCfgCap + CAP_OFFSET, 4, 0xFFFF_FFFFL);
-            config.setWriteMask(pciCfgCap + CAP_LENGTH, 4, 0xFFFF_FFFFL);
-            config.setWriteMask(pciCfgCap + PCI_CFG_CAP_DATA, 4, 0xFFFF_FFFFL);
-        }
-        msix = options.vectors() > 0
-                ? new MsixTable(config, ctx::sendMsi, options.vectors(), MSIX_BAR, 0, MSIX_BAR, MSIX_PBA_OFFSET)
-                : null;
-        linkCapabilitiesNewestFirst();
-        if (options.romBarSize() > 0) {
-            config.setWriteMask(PciConfigSpace.ROM_ADDRESS, 4, (-(long) options.romBarSize() & 0xFFFF_F800L) | 1);
-        }
+        layout = new VirtioPciLayout(device, options, ctx::sendMsi);
+        config = layout.config;
+        msix = layout.msix;
         queues = new QueueRegisters[device.queueCount()];
         for (int q = 0; q < queues.length; q++) {
             queues[q] = new QueueRegisters(ctx, device.queueMaxSize(q));
         }
         modern = new ModernInterface(this);
         legacy = new LegacyInterface(this);
-    }
-
-    private int addVendorCap(int type, int length, int offset, int regionLength) {
-        int cap = config.addCapability(CAP_VENDOR, length);
-        config.setRaw(cap + 2, 1, length);
-        config.setRaw(cap + CAP_CFG_TYPE, 1, type);
-        config.setRaw(cap + CAP_BAR, 1, MODERN_BAR);
-        config.setRaw(cap + CAP_OFFSET, 4, offset);
-        config.setRaw(cap + CAP_LENGTH, 4, regionLength);
-        return cap;
-    }
-
-    /**
-     * QEMU's pci_add_capability links each new capability at the head of the list, so the list runs from
-     * the last one added (MSI-X at 0x98) back to the first (common at 0x40); guests walk it in that order.
-     */
-    private void linkCapabilitiesNewestFirst() {
-        int[] caps = new int[16];
-        int n = 0;
-        for (int at = (int) config.getRaw(PciConfigSpace.CAPABILITIES_POINTER, 1); at != 0 && n < caps.length;
-             at = (int) config.getRaw(at + 1, 1)) {
-            caps[n++] = at;
-        }
-        if (n == 0) {
-            return;
-        }
-        config.setRaw(PciConfigSpace.CAPABILITIES_POINTER, 1, caps[n - 1]);
-        for (int i = n - 1; i > 0; i--) {
-            config.setRaw(caps[i] + 1, 1, caps[i - 1]);
-        }
-        config.setRaw(caps[0] + 1, 1, 0);
     }
 
     // ---- the device boundary, as the owning device forwards it ----
@@ -126,13 +61,9 @@ public final class VirtioPciTransport {
     }
 
     public long configRead(int offset, int size) {
-        if (pciCfgCap >= 0 && offset >= pciCfgCap + PCI_CFG_CAP_DATA && offset < pciCfgCap + PCI_CFG_CAP_SIZE) {
-            int length = (int) config.getRaw(pciCfgCap + CAP_LENGTH, 4);
-            if (length == 1 || length == 2 || length == 4) {
-                long value = read((int) config.getRaw(pciCfgCap + CAP_BAR, 1),
-                        config.getRaw(pciCfgCap + CAP_OFFSET, 4), length);
-                config.setRaw(pciCfgCap + PCI_CFG_CAP_DATA, 4, value);
-            }
+        if (layout.touchesPciCfgData(offset, size) && layout.pciCfgLength() > 0) {
+            long value = read(layout.pciCfgBar(), layout.pciCfgOffset(), layout.pciCfgLength());
+            config.setRaw(layout.pciCfgCap + PCI_CFG_CAP_DATA, 4, value);
         }
         return config.read(offset, size);
     }
@@ -147,12 +78,10 @@ public final class VirtioPciTransport {
             }
             updateIntx();
         }
-        if (pciCfgCap >= 0 && offset >= pciCfgCap + PCI_CFG_CAP_DATA && offset < pciCfgCap + PCI_CFG_CAP_SIZE) {
-            int length = (int) config.getRaw(pciCfgCap + CAP_LENGTH, 4);
-            if (length == 1 || length == 2 || length == 4) {
-                write((int) config.getRaw(pciCfgCap + CAP_BAR, 1), config.getRaw(pciCfgCap + CAP_OFFSET, 4),
-                        length, config.getRaw(pciCfgCap + PCI_CFG_CAP_DATA, 4));
-            }
+        if (layout.touchesPciCfgData(offset, size) && layout.pciCfgLength() > 0) {
+            // The PCI_CFG window (virtio 1.2, 4.1.4.9): a data write is a BAR write of the window's length.
+            write(layout.pciCfgBar(), layout.pciCfgOffset(), layout.pciCfgLength(),
+                    config.getRaw(layout.pciCfgCap + PCI_CFG_CAP_DATA, 4));
         }
         if (msix != null) {
             msix.configWritten();

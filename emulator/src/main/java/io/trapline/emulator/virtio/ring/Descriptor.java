@@ -20,4 +20,30 @@ public final class Descriptor {
 
     private Descriptor() {
     }
+
+    // Field access on a descriptor's 16 little-endian bytes at {@code at} in {@code b}.
+
+    static long addr(byte[] b, int at) {
+        return u32(b, at + ADDR) | u32(b, at + ADDR + 4) << 32;
+    }
+
+    static long len(byte[] b, int at) {
+        return u32(b, at + LEN);
+    }
+
+    static int flags(byte[] b, int at) {
+        return u16(b, at + FLAGS);
+    }
+
+    static int next(byte[] b, int at) {
+        return u16(b, at + NEXT);
+    }
+
+    static int u16(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (long) (b[at + 3] & 0xFF) << 24);
+    }
 }

@@ -1,11 +1,10 @@
 package io.trapline.emulator.virtio.ring;
 
 import io.trapline.emulator.memory.DmaMemory;
-import io.trapline.emulator.memory.LittleEndian;
 
 /**
  * The device side of one split virtqueue (virtio 1.2 section 2.7), independent of any device type and of
- * the transport: it only reads and writes guest memory through a {@link DmaMemory}.
+ * the transport: it only reads and writes guest memory through a {@link DmaMemory}, its one dependency.
  *
  * <p>Every guest-controlled quantity is bounded before use: a chain walk costs at most the queue size (or
  * the indirect table size) descriptor reads, an element holds at most {@link DescriptorChain#MAX_BUFFERS}
@@ -179,9 +178,9 @@ public final class SplitRing {
             if (!memory.read(descAddr + (long) Descriptor.SIZE * index, desc, 0, Descriptor.SIZE)) {
                 throw new RingFault(RingError.RING_OUT_OF_RAM);
             }
-            int flags = LittleEndian.u16(desc, Descriptor.FLAGS);
-            long length = LittleEndian.u32(desc, Descriptor.LEN);
-            long address = LittleEndian.u64(desc, Descriptor.ADDR);
+            int flags = Descriptor.flags(desc, 0);
+            long length = Descriptor.len(desc, 0);
+            long address = Descriptor.addr(desc, 0);
             if ((flags & Descriptor.F_INDIRECT) != 0) {
                 if (!indirectDesc) {
                     throw new RingFault(RingError.INDIRECT_NOT_NEGOTIATED);
@@ -196,7 +195,7 @@ public final class SplitRing {
             if ((flags & Descriptor.F_NEXT) == 0) {
                 return;
             }
-            index = LittleEndian.u16(desc, Descriptor.NEXT);
+            index = Descriptor.next(desc, 0);
             if (index >= size) {
                 throw new RingFault(RingError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
             }
@@ -222,16 +221,16 @@ public final class SplitRing {
                 throw new RingFault(RingError.CHAIN_LOOP);
             }
             int at = index * Descriptor.SIZE;
-            int flags = LittleEndian.u16(indirectTable, at + Descriptor.FLAGS);
+            int flags = Descriptor.flags(indirectTable, at);
             if ((flags & Descriptor.F_INDIRECT) != 0) {
                 throw new RingFault(RingError.INDIRECT_IN_INDIRECT);
             }
-            chain.add(LittleEndian.u64(indirectTable, at + Descriptor.ADDR),
-                    LittleEndian.u32(indirectTable, at + Descriptor.LEN), (flags & Descriptor.F_WRITE) != 0);
+            chain.add(Descriptor.addr(indirectTable, at), Descriptor.len(indirectTable, at),
+                    (flags & Descriptor.F_WRITE) != 0);
             if ((flags & Descriptor.F_NEXT) == 0) {
                 return;
             }
-            index = LittleEndian.u16(indirectTable, at + Descriptor.NEXT);
+            index = Descriptor.next(indirectTable, at);
             if (index >= n) {
                 throw new RingFault(RingError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
             }
@@ -246,8 +245,7 @@ public final class SplitRing {
         if (!ready()) {
             return;
         }
-        LittleEndian.put32(usedElem, UsedRing.ELEM_ID, head);
-        LittleEndian.put32(usedElem, UsedRing.ELEM_LEN, written);
+        UsedRing.putElem(usedElem, head, written);
         int slot = ((usedIdx + pendingUsed) & 0xFFFF) % size;
         if (!memory.write(usedAddr + UsedRing.ringEntry(slot), usedElem, 0, UsedRing.ELEM_SIZE)) {
             throw new RingFault(RingError.RING_OUT_OF_RAM);
@@ -333,11 +331,12 @@ public final class SplitRing {
         if (!memory.read(addr, u16, 0, 2)) {
             throw new RingFault(RingError.RING_OUT_OF_RAM);
         }
-        return LittleEndian.u16(u16, 0);
+        return Descriptor.u16(u16, 0);
     }
 
     private void writeU16(long addr, int value) throws RingFault {
-        LittleEndian.put16(u16, 0, value);
+        u16[0] = (byte) value;
+        u16[1] = (byte) (value >>> 8);
         if (!memory.write(addr, u16, 0, 2)) {
             throw new RingFault(RingError.RING_OUT_OF_RAM);
         }

@@ -29,4 +29,12 @@ public final class UsedRing {
     public static int size(int queueSize) {
         return RING + ELEM_SIZE * queueSize + 2;
     }
+
+    /** Fills {@code b} with a little-endian {@code virtq_used_elem}. */
+    static void putElem(byte[] b, int id, long len) {
+        for (int i = 0; i < 4; i++) {
+            b[ELEM_ID + i] = (byte) (id >>> (8 * i));
+            b[ELEM_LEN + i] = (byte) (len >>> (8 * i));
+        }
+    }
 }

@@ -1,0 +1,179 @@
+package io.trapline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trapline.sql.SqlSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** analyze, sql and export end to end on fixture captures, and their bad inputs. */
+class AnalysisCommandsTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertOneErrorLine(CliRun r, String... mentions) {
+        assertEquals(2, r.code(), "exit code; stderr: " + r.err() + " stdout: " + r.out());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+        for (String m : mentions) {
+            assertTrue(err.contains(m), "'" + err + "' should mention '" + m + "'");
+        }
+    }
+
+    @Test
+    void analyzePutsCapturesSideBySide() throws Exception {
+        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        Path v = AnalysisCaptures.virtio(tmp.resolve("virtio"));
+        CliRun r = CliRun.of("analyze", e.toString(), "v=" + v, "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("e1000", json.get(0).get("capture").asText());
+        assertEquals("v", json.get(1).get("capture").asText());
+        JsonNode e1000 = json.get(0);
+        assertEquals("workload", e1000.get("phase").asText());
+        assertEquals(1, e1000.get("requests").asLong(), "one request mark");
+        // in the workload phase: 2 packets; kvm exits: ICR, IMC, STATUS, EOI, TDT, IMS, STATUS = 7
+        assertEquals(3.5, e1000.get("exits_per_packet.kvm").asDouble(), 1e-9);
+        assertEquals(4.0, e1000.get("exits_per_packet.tcg").asDouble(), 1e-9, "RDT counts under tcg");
+        assertEquals((6 * 8_800 + 3_600) / 2, e1000.get("cycles_per_packet.kvm").asLong());
+        assertEquals(0.5, e1000.get("interrupts_per_packet").asDouble(), 1e-9);
+        assertTrue(e1000.get("top_registers.kvm").asText().startsWith("STATUS 2"), e1000.toString());
+        // virtio: 3 packets; kicks 2, one of them only as a KICK
+        JsonNode virtio = json.get(1);
+        assertEquals(2, virtio.get("kicks").asLong());
+        assertEquals(4, virtio.get("userspace_exits_per_packet.kvm").asDouble() * 3, 0.01,
+                "without vhost QEMU serves the kicks too (after the in-kernel ioeventfd exit)");
+        assertEquals(2, virtio.get("userspace_exits_per_packet.kvm-vhost").asDouble() * 3, 0.01,
+                "with vhost only the MSI-X table write and the ISR read reach QEMU");
+        assertEquals(4, virtio.get("userspace_exits_per_packet.tcg").asDouble() * 3, 0.01);
+
+        CliRun table = CliRun.of("analyze", e.toString(), v.toString(), "--profile", "kvm");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("exits per packet, kvm"), table.out());
+        assertFalse(table.out().contains("tcg"), table.out());
+        CliRun md = CliRun.of("analyze", e.toString(), "--format", "markdown", "--phase", "workload");
+        assertTrue(md.out().startsWith("| metric | e1000 |"), md.out());
+    }
+
+    @Test
+    void explainCostsShowsEverySource() {
+        CliRun r = CliRun.of("analyze", "--explain-costs", "--cost", "mmio=9000");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("pci-testdev"));
+        assertTrue(r.out().contains("9,000") && r.out().contains("set by --cost"), r.out());
+    }
+
+    @Test
+    void sqlRunsQueriesSavedQueriesAndFiles() throws Exception {
+        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        CliRun r = CliRun.of("sql", e.toString(), "-e",
+                "SELECT register, count(*) AS n FROM exits WHERE profile = 'kvm' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1;"
+                        + " SELECT count(*) AS packets FROM packets", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("register,n", "STATUS,4", "packets", "2"), r.out().lines().toList());
+        CliRun saved = CliRun.of("sql", e.toString(), "-q", "per-packet-exits", "--format", "json");
+        assertEquals(0, saved.code(), saved.err());
+        JsonNode rows = new ObjectMapper().readTree(saved.out());
+        assertEquals(3, rows.size());
+        assertEquals("kvm", rows.get(0).get("profile").asText());
+        assertEquals(5.0, rows.get(0).get("exits_per_packet").asDouble(), 1e-9, "10 exits, 2 packets");
+        for (String q : io.trapline.sql.SavedQueries.NAMES) {
+            CliRun each = CliRun.of("sql", e.toString(), "-q", q);
+            assertEquals(0, each.code(), q + ": " + each.err());
+        }
+        Path f = tmp.resolve("q.sql");
+        Files.writeString(f, "-- how many\nSELECT count(*) AS n FROM accesses WHERE kind = 'other';\n");
+        CliRun file = CliRun.of("sql", e.toString(), "-f", f.toString());
+        assertEquals(0, file.code(), file.err());
+        assertTrue(file.out().contains("(1 row)"), file.out());
+        assertTrue(CliRun.of("sql", "--list").out().contains("e1000-vs-virtio"));
+    }
+
+    @Test
+    void interactiveShellTakesMultiLineStatementsAndDotCommands() throws Exception {
+        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        String input = ".tables\n.schema packets\nSELECT count(*)\n  AS n\nFROM packets;\nSELECT nope FROM events;\n"
+                + ".run per-packet-exits\n.quit\n";
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (SqlSession s = SqlSession.open(List.of(io.trapline.analysis.CaptureSource.parse(e.toString())),
+                io.trapline.analysis.AnalysisOptions.defaults())) {
+            SqlShell shell = new SqlShell(s, TableFormat.csv, new PrintWriter(out, true));
+            int code = shell.run(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                    new PrintWriter(err, true));
+            assertEquals(0, code);
+        }
+        String o = out.toString();
+        assertTrue(o.contains("events, accesses, packets, interrupts, kicks, marks, phases, exits"), o);
+        assertTrue(o.contains("tcp_flags"), o);
+        assertTrue(o.contains("n\n2\n"), o);
+        assertTrue(o.contains("exits_per_packet"), o);
+        assertTrue(err.toString().contains("nope"), err.toString());
+    }
+
+    @Test
+    void exportWritesParquetArrowCsvAndPcap() throws Exception {
+        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        CliRun pq = CliRun.of("export", e.toString(), "--format", "parquet", "-o", tmp.resolve("pq").toString());
+        assertEquals(0, pq.code(), pq.err());
+        assertTrue(Files.exists(tmp.resolve("pq/packets/capture=e1000")), list(tmp.resolve("pq")));
+        // readable back by DuckDB
+        CliRun back = CliRun.of("sql", e.toString(), "-e", "SELECT 1", "--format", "csv");
+        assertEquals(0, back.code());
+        CliRun csv = CliRun.of("export", e.toString(), "--format", "csv", "-o", tmp.resolve("csv").toString());
+        assertEquals(0, csv.code(), csv.err());
+        List<String> lines = Files.readAllLines(tmp.resolve("csv/packets.csv"));
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(0).startsWith("capture,packet,seq"), lines.get(0));
+        CliRun arrow = CliRun.of("export", e.toString(), "--format", "arrow", "-o", tmp.resolve("arrow").toString());
+        assertEquals(0, arrow.code(), arrow.err());
+        assertTrue(Files.size(tmp.resolve("arrow/exits.arrow")) > 0);
+        Path pcap = tmp.resolve("frames.pcap");
+        CliRun p = CliRun.of("export", e.toString(), "--format", "pcap", "-o", pcap.toString());
+        assertEquals(0, p.code(), p.err());
+        byte[] b = Files.readAllBytes(pcap);
+        assertEquals(24 + 2 * 16 + 54 + 54, b.length);
+        assertEquals((byte) 0xD4, b[0]);
+        assertEquals(1, b[20], "link type Ethernet");
+        // never into a capture, never over existing files
+        assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "csv", "-o", e.resolve("out").toString()),
+                "inside capture");
+        assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "csv", "-o", tmp.resolve("csv").toString()),
+                "not empty");
+    }
+
+    @Test
+    void badInputsAreOneLine() throws Exception {
+        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "SELECT nope FROM events"), "nope");
+        assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "DROP TABLE events"));
+        assertOneErrorLine(CliRun.of("sql", e.toString(), "-q", "no-such-query"), "no-such-query");
+        assertOneErrorLine(CliRun.of("analyze", e.toString(), "--profile", "xen"), "unknown profile 'xen'");
+        assertOneErrorLine(CliRun.of("analyze", e.toString(), "--phase", "boot"), "no phase 'boot'", "workload");
+        Path quiet = AnalysisCaptures.noPackets(tmp.resolve("quiet"));
+        assertOneErrorLine(CliRun.of("analyze", quiet.toString()), "quiet", "no packets");
+        assertOneErrorLine(CliRun.of("analyze", tmp.resolve("missing").toString()), "missing");
+        assertOneErrorLine(CliRun.of("analyze", e.toString(), e.toString()), "two captures are named 'e1000'");
+        assertOneErrorLine(CliRun.of("analyze", e.toString(), "--cost", "mmio=fast"), "not a number");
+        assertOneErrorLine(CliRun.of("sql"), "CAPTURE");
+        assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "xml", "-o", "x"), "--format");
+    }
+
+    private static String list(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(Path::toString).reduce("", (a, b) -> a + "\n" + b);
+        }
+    }
+}
