@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param tcpTxSegmentNs        guest kernel: one segment built by TCP/IP and handed to the driver
  * @param syscallNs             guest: one socket system call (read, write, accept, close), small copies included
  * @param copyNsPerKiB          guest: copying 1 KiB between user and kernel buffers
- * @param processSpawnNs        guest: busybox httpd forking a child per connection, until it writes the response
+ * @param processSpawnNs        guest: busybox httpd, from a new connection's request to its response head (fork, parse, open)
  * @param serverCloseNs         guest: httpd child from its last write to close() (exit)
  * @param mmioExitNs            exit to the userspace device model and back, MMIO access
  * @param mmioIoeventfdNs       MMIO write absorbed by ioeventfd (a virtio kick on the fast path)
