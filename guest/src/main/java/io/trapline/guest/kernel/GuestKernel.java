@@ -24,7 +24,7 @@ public final class GuestKernel {
         this.machine = machine;
         this.profile = profile;
         this.cpu = new Cpu(machine.scheduler());
-        this.interrupts = new InterruptController(cpu, profile.interruptDeliveryNs());
+        this.interrupts = new InterruptController(cpu, profile.interruptDeliveryNs(), profile.interruptBusyNs());
         this.dma = new DmaArena(machine.memory(), DMA_START, machine.memory().size());
         machine.setInterruptSink(interrupts);
     }

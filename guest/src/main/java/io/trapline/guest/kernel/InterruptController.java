@@ -14,13 +14,19 @@ import java.util.Map;
 public final class InterruptController implements InterruptSink {
     private final Cpu cpu;
     private final long deliveryNs;
+    private final long busyDeliveryNs;
     private final Map<Integer, Line> lines = new HashMap<>();
     private final Map<Long, Runnable> vectors = new HashMap<>();
     private long delivered;
 
-    public InterruptController(Cpu cpu, long deliveryNs) {
+    /**
+     * @param deliveryNs     cost of an interrupt that wakes a halted (idle) vCPU
+     * @param busyDeliveryNs cost of one that arrives while the vCPU is running
+     */
+    public InterruptController(Cpu cpu, long deliveryNs, long busyDeliveryNs) {
         this.cpu = cpu;
         this.deliveryNs = deliveryNs;
+        this.busyDeliveryNs = busyDeliveryNs;
     }
 
     private final class Line {
@@ -38,12 +44,16 @@ public final class InterruptController implements InterruptSink {
             }
             inService = true;
             delivered++;
-            cpu.run(deliveryNs, () -> {
+            cpu.run(cost(), () -> {
                 handler.run();
                 inService = false;
                 deliver(); // still asserted: level-triggered, enter again
             });
         }
+    }
+
+    private long cost() {
+        return cpu.idle() ? deliveryNs : busyDeliveryNs;
     }
 
     /** request_irq for the INTx line of device {@code deviceIndex}. */
@@ -75,7 +85,7 @@ public final class InterruptController implements InterruptSink {
         Runnable handler = vectors.get(key(address, data));
         if (handler != null) {
             delivered++;
-            cpu.run(deliveryNs, handler);
+            cpu.run(cost(), handler);
         }
     }
 

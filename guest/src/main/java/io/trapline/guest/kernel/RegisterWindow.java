@@ -18,6 +18,8 @@ public final class RegisterWindow {
     private final long exitNs;
     private final long ioeventfdNs;
     private long accesses;
+    /** True while a trapping access is being emulated: device work then runs on the stopped vCPU. */
+    private static boolean inAccess;
 
     RegisterWindow(Machine machine, Cpu cpu, PlatformProfile profile, PciConfigSpace config, int bar) {
         this.machine = machine;
@@ -31,16 +33,26 @@ public final class RegisterWindow {
     public long read(long offset, int size) {
         accesses++;
         cpu.charge(exitNs);
-        return io ? machine.pioRead((int) (base + offset), size) : machine.mmioRead(base + offset, size);
+        inAccess = true;
+        try {
+            return io ? machine.pioRead((int) (base + offset), size) : machine.mmioRead(base + offset, size);
+        } finally {
+            inAccess = false;
+        }
     }
 
     public void write(long offset, int size, long value) {
         accesses++;
         cpu.charge(exitNs);
-        if (io) {
-            machine.pioWrite((int) (base + offset), size, value);
-        } else {
-            machine.mmioWrite(base + offset, size, value);
+        inAccess = true;
+        try {
+            if (io) {
+                machine.pioWrite((int) (base + offset), size, value);
+            } else {
+                machine.mmioWrite(base + offset, size, value);
+            }
+        } finally {
+            inAccess = false;
         }
     }
 
@@ -61,6 +73,11 @@ public final class RegisterWindow {
 
     public void write32(long offset, int value) {
         write(offset, 4, value & 0xFFFF_FFFFL);
+    }
+
+    /** Whether the device model is running inside a guest register access right now (single-threaded machine). */
+    public static boolean inAccess() {
+        return inAccess;
     }
 
     public long accesses() {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param tcpTxSegmentNs        guest kernel: one segment built by TCP/IP and handed to the driver
  * @param syscallNs             guest: one socket system call (read, write, accept, close), small copies included
  * @param copyNsPerKiB          guest: copying 1 KiB between user and kernel buffers
- * @param processSpawnNs        guest: busybox httpd forking a child per connection, until it writes the response
+ * @param processSpawnNs        guest: busybox httpd, from a new connection's request to its response head (fork, parse, open)
  * @param serverCloseNs         guest: httpd child from its last write to close() (exit)
  * @param mmioExitNs            exit to the userspace device model and back, MMIO access
  * @param mmioIoeventfdNs       MMIO write absorbed by ioeventfd (a virtio kick on the fast path)
@@ -26,6 +26,11 @@ import java.util.Locale;
  * @param hostClientStartNs     host: starting one client (a curl process) before its connect()
  * @param hostClientRequestNs   host: client from connection established to its request written
  * @param hostClientCloseNs     host: client from the last response byte to its close()
+ * @param deviceTxFrameNs       device emulation that runs on the vCPU while it is stopped in a register access:
+ *                              per frame a device sends synchronously (e1000 transmits, segments TSO frames and
+ *                              hands them to slirp inside the TDT write)
+ * @param txBottomHalfNs        how long after a kick QEMU's main loop runs virtio-net's TX bottom half
+ * @param interruptBusyNs       injecting an interrupt into a vCPU that is running (no wake-up from halt)
  */
 public record PlatformProfile(
         String name,
@@ -45,7 +50,10 @@ public record PlatformProfile(
         long hostFrameNs,
         long hostClientStartNs,
         long hostClientRequestNs,
-        long hostClientCloseNs) {
+        long hostClientCloseNs,
+        long deviceTxFrameNs,
+        long txBottomHalfNs,
+        long interruptBusyNs) {
 
     /** Cycles to nanoseconds at the 3 GHz clock assumed for the cycle counts in FACTS.md. */
     private static long cycles(long n) {
@@ -77,7 +85,10 @@ public record PlatformProfile(
                 6_000,              // slirp per frame: host ACK ~6 us after a guest frame in the virtio capture
                 6_500_000,          // curl start: median gap between connections, virtio capture
                 1_500_000,          // curl connect -> request: median, virtio capture
-                100_000);           // curl last byte -> FIN: median host FIN 127 us after the body, virtio capture
+                100_000,            // curl last byte -> FIN: median host FIN 127 us after the body, virtio capture
+                2_000,              // e1000 TX per frame in QEMU's vCPU thread, native code: estimate
+                5_000,              // main-loop bottom half after an ioeventfd kick: estimate
+                cycles(2_000) * 2); // injection + EOI exits without a halt wake-up: 2 world switches (FACTS.md)
     }
 
     /**
@@ -114,7 +125,10 @@ public record PlatformProfile(
                 6_000,              // slirp per frame: host ACK 6 us after a guest frame (virtio capture)
                 6_500_000,          // curl start: median gap between connections (virtio capture)
                 1_500_000,          // curl connect -> request: median 1.54 ms (virtio capture)
-                100_000);           // curl last byte -> FIN: median 127 us after the body (virtio capture)
+                100_000,            // curl last byte -> FIN: median 127 us after the body (virtio capture)
+                25_000,             // e1000 TX per frame on the vCPU thread under TCG: 33 us segment spacing (e1000 capture) minus TCP output
+                30_000,             // virtio TX bottom half: main loop waits for the TCG vCPU to drop the BQL (fit)
+                300_000);           // TCG: the fitted delivery figure above already averages busy and halted vCPUs
     }
 
     public static List<PlatformProfile> all() {

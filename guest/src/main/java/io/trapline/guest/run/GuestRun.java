@@ -3,9 +3,12 @@ package io.trapline.guest.run;
 import io.trapline.emulator.device.BoundaryTap;
 import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.emulator.machine.Machine;
+import io.trapline.emulator.machine.NetworkBackend;
+import io.trapline.guest.kernel.RegisterWindow;
 import io.trapline.emulator.machine.PciSlot;
 import io.trapline.guest.driver.E1000Driver;
 import io.trapline.guest.driver.NicDriver;
+import io.trapline.guest.driver.VirtioNetDriver;
 import io.trapline.guest.http.HttpServer;
 import io.trapline.guest.kernel.Firmware;
 import io.trapline.guest.kernel.GuestKernel;
@@ -59,13 +62,26 @@ public final class GuestRun {
 
     public static Result run(Options options, BoundaryTap tap, MarkListener marks, Progress progress) {
         Machine machine = new Machine(RAM);
-        PciSlot slot = machine.plug(ctx -> DeviceCatalog.create(options.nic(), options.deviceConfig(), ctx), tap);
+        PciSlot slot = machine.plug(ctx -> DeviceCatalog.create(options.nic(), deviceConfig(options), ctx), tap);
         Firmware.assignBars(machine);
         GuestKernel kernel = new GuestKernel(machine, options.profile());
         Random random = new Random(options.seed());
         NetStack guest = UserNetwork.guestStack(machine.scheduler(), kernel.cpu(), options.profile(), random);
         HostPeer peer = HostPeer.forDevice(machine.scheduler(), options.profile(), random, slot.index(), slot.device());
-        machine.setNetwork(peer);
+        machine.setNetwork(new NetworkBackend() {
+            @Override
+            public void transmit(int deviceIndex, byte[] frame, int offset, int length) {
+                if (RegisterWindow.inAccess()) {
+                    kernel.cpu().charge(options.profile().deviceTxFrameNs()); // emulated on the stopped vCPU
+                }
+                peer.transmit(deviceIndex, frame, offset, length);
+            }
+
+            @Override
+            public void rxReady(int deviceIndex) {
+                peer.rxReady(deviceIndex);
+            }
+        });
         HttpServer server = new HttpServer(guest, options.profile());
         server.listen(UserNetwork.HTTP_PORT);
         NicDriver driver = driverFor(options.nic(), kernel, slot, guest);
@@ -94,12 +110,26 @@ public final class GuestRun {
         return new Result(workload.result(), s.now(), driver.interrupts(), 0, finished);
     }
 
+    /**
+     * The device config the run uses: the options given, plus where the platform decides a device timing
+     * (virtio-net's TX bottom-half latency) unless the caller set it.
+     */
+    public static Map<String, Object> deviceConfig(Options options) {
+        Map<String, Object> config = new java.util.LinkedHashMap<>(options.deviceConfig());
+        if (DeviceCatalog.VIRTIO_NET.equals(options.nic())) {
+            config.putIfAbsent("tx_bh_delay_ns", options.profile().txBottomHalfNs());
+        }
+        return config;
+    }
+
     static NicDriver driverFor(String nic, GuestKernel kernel, PciSlot slot, NetStack stack) {
         switch (nic) {
             case DeviceCatalog.E1000:
                 return new E1000Driver(kernel, slot, stack);
+            case DeviceCatalog.VIRTIO_NET:
+                return new VirtioNetDriver(kernel, slot, stack);
             default:
-                throw new IllegalArgumentException("no guest driver model for NIC '" + nic + "' (known: e1000)");
+                throw new IllegalArgumentException("no guest driver model for NIC '" + nic + "' (known: e1000, virtio-net)");
         }
     }
 }
