@@ -151,7 +151,7 @@ final class RecordCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-22s %10s %12s %12s%n", "", "total", "per packet", "per request");
         out.printf(Locale.ROOT, "  %-22s %,10d %12s %12.1f%n", "packets (rx/tx " + w.rxFrames() + "/" + w.txFrames() + ")",
                 w.packets(), "", w.packets() / rq);
-        out.printf(Locale.ROOT, "  %-22s %,10d %12.2f %12.1f%n", "NIC register accesses", w.accesses(), w.accesses() / pk, w.accesses() / rq);
+        out.printf(Locale.ROOT, "  %-22s %,10d %12.2f %12.1f%n", "NIC accesses", w.accesses(), w.accesses() / pk, w.accesses() / rq);
         out.printf(Locale.ROOT, "  %-22s %,10d %12.2f %12.1f%n", "  reads", w.reads(), w.reads() / pk, w.reads() / rq);
         out.printf(Locale.ROOT, "  %-22s %,10d %12.2f %12.1f%n", "  writes", w.writes(), w.writes() / pk, w.writes() / rq);
         out.printf(Locale.ROOT, "  %-22s %,10d %12.2f %12.1f%n", "queue kicks", w.kicks(), w.kicks() / pk, w.kicks() / rq);

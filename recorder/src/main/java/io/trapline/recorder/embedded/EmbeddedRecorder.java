@@ -30,7 +30,7 @@ public final class EmbeddedRecorder {
     }
 
     public static Recording record(GuestRun.Options options, Path output, GuestRun.Progress progress) {
-        Map<String, Object> config = new LinkedHashMap<>(options.deviceConfig());
+        Map<String, Object> config = new LinkedHashMap<>(GuestRun.deviceConfig(options));
         String transport = null;
         if (DeviceCatalog.VIRTIO_NET.equals(options.nic())) {
             var vc = DeviceCatalog.virtioNetConfig(config);

@@ -1,47 +1,92 @@
 package io.trapline.recorder.embedded;
 
+import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.emulator.device.RegisterNames;
+import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.MarkKind;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What a capture shows between {@code work_start} and {@code work_end} plus a tail (the shared captures'
- * window): requests, packets, NIC register accesses, kicks and interrupts, as totals.
+ * What a capture shows in a time window: requests, packets, NIC register accesses, kicks and interrupts.
+ * Definitions follow the shared captures' README so that embedded and imported captures compare:
+ * <ul>
+ * <li>NIC accesses = reads and writes of the NIC's registers plus queue kicks, where a kick that is also
+ *     seen as a notify-register write (no ioeventfd, or an embedded capture) counts once;</li>
+ * <li>interrupts = INTx assertions plus MSI messages;</li>
+ * <li>packets = frames received (taken by the device) plus frames transmitted.</li>
+ * </ul>
  *
- * @param interrupts INTx assertions plus MSI messages
+ * @param byRegister accesses per register, as "R STATUS" / "W TDT"
  */
 public record WindowSummary(long requests, long rxFrames, long txFrames, long accesses, long reads, long writes,
-                            long kicks, long interrupts, long windowNs, long workNs) {
+                            long kicks, long interrupts, long windowNs, Map<String, Long> byRegister) {
 
     public long packets() {
         return rxFrames + txFrames;
     }
 
-    /** Scans {@code reader} for the window [work_start, work_end + tailNs]. */
+    /** The shared captures' window: [work_start, work_end + tailNs]. Zero counts when the marks are missing. */
     public static WindowSummary of(CaptureReader reader, long tailNs) {
+        long[] span = instants(reader, "work_start", "work_end");
+        if (span[0] < 0 || span[1] < 0) {
+            return count(reader, 1, 0);
+        }
+        return count(reader, span[0], span[1] + tailNs);
+    }
+
+    /** The span of phase {@code phase} (its PHASE_START and PHASE_END marks). */
+    public static WindowSummary ofPhase(CaptureReader reader, String phase) {
         long start = -1;
         long end = -1;
         byte[] name = new byte[256];
         try (EventCursor c = reader.cursor()) {
             while (c.next()) {
-                if (c.type() == EventType.MARK && c.value() == MarkKind.INSTANT.code() && c.payloadLength() <= name.length) {
+                if (c.type() == EventType.MARK && c.payloadLength() <= name.length) {
                     String n = new String(name, 0, c.copyPayload(name, 0), StandardCharsets.UTF_8);
-                    if (n.equals("work_start")) {
+                    if (n.equals(phase) && c.value() == MarkKind.PHASE_START.code() && start < 0) {
                         start = c.timeNs();
-                    } else if (n.equals("work_end")) {
+                    } else if (n.equals(phase) && c.value() == MarkKind.PHASE_END.code()) {
                         end = c.timeNs();
                     }
                 }
             }
         }
-        if (start < 0 || end < 0) {
-            return new WindowSummary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return start < 0 || end < 0 ? count(reader, 1, 0) : count(reader, start, end);
+    }
+
+    private static long[] instants(CaptureReader reader, String first, String second) {
+        long[] at = {-1, -1};
+        byte[] name = new byte[256];
+        try (EventCursor c = reader.cursor()) {
+            while (c.next()) {
+                if (c.type() == EventType.MARK && c.value() == MarkKind.INSTANT.code() && c.payloadLength() <= name.length) {
+                    String n = new String(name, 0, c.copyPayload(name, 0), StandardCharsets.UTF_8);
+                    if (n.equals(first)) {
+                        at[0] = c.timeNs();
+                    } else if (n.equals(second)) {
+                        at[1] = c.timeNs();
+                    }
+                }
+            }
         }
-        long stop = end + tailNs;
-        long requests = 0, rx = 0, tx = 0, reads = 0, writes = 0, kicks = 0, irqs = 0;
+        return at;
+    }
+
+    private static WindowSummary count(CaptureReader reader, long start, long stop) {
+        CaptureMetadata meta = reader.metadata();
+        RegisterNames[] names = new RegisterNames[256];
+        for (CaptureMetadata.DeviceInfo d : meta.devices()) {
+            names[d.index()] = DeviceCatalog.registerNames(d.model(), d.transport());
+        }
+        long requests = 0, rx = 0, tx = 0, reads = 0, writes = 0, notifyWrites = 0, kicks = 0, irqs = 0;
+        Map<String, Long> byRegister = new TreeMap<>();
         try (EventCursor c = reader.cursor()) {
             while (c.next()) {
                 long t = c.timeNs();
@@ -52,14 +97,22 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
                     break;
                 }
                 switch (c.type()) {
-                    case MMIO_READ, PIO_READ -> reads++;
-                    case MMIO_WRITE, PIO_WRITE -> writes++;
-                    case KICK -> kicks++;
-                    case FRAME_RX -> {
-                        if ((c.flags() & io.trapline.recorder.EventFlags.REFUSED) == 0) {
-                            rx++;
+                    case MMIO_READ, PIO_READ, MMIO_WRITE, PIO_WRITE -> {
+                        boolean read = c.type().isRead();
+                        RegisterNames n = names[c.device()] != null ? names[c.device()] : RegisterNames.NONE;
+                        String label = n.label(c.region(), c.address());
+                        if (read) {
+                            reads++;
+                        } else {
+                            writes++;
+                            if (label.startsWith("notify") || label.equals("legacy.QUEUE_NOTIFY")) {
+                                notifyWrites++;
+                            }
                         }
+                        byRegister.merge((read ? "R " : "W ") + label, 1L, Long::sum);
                     }
+                    case KICK -> kicks++;
+                    case FRAME_RX -> rx += (c.flags() & EventFlags.REFUSED) == 0 ? 1 : 0;
                     case FRAME_TX -> tx++;
                     case INTX -> irqs += c.value() != 0 ? 1 : 0;
                     case MSI -> irqs++;
@@ -69,6 +122,7 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
                 }
             }
         }
-        return new WindowSummary(requests, rx, tx, reads + writes, reads, writes, kicks, irqs, stop - start, end - start);
+        long accesses = reads + writes - Math.min(notifyWrites, kicks) + kicks;
+        return new WindowSummary(requests, rx, tx, accesses, reads, writes, kicks, irqs, Math.max(0, stop - start), byRegister);
     }
 }

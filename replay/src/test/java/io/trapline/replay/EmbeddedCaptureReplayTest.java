@@ -1,0 +1,62 @@
+package io.trapline.replay;
+
+import io.trapline.guest.platform.PlatformProfile;
+import io.trapline.guest.run.GuestRun;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.embedded.EmbeddedRecorder;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Every embedded capture, for both NICs, every workload and every transport / MSI-X / EVENT_IDX option, replays exactly. */
+class EmbeddedCaptureReplayTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({
+            "e1000, web, ",
+            "e1000, keepalive, ",
+            "e1000, bulk, ",
+            "e1000, rr, ",
+            "e1000, web, mitigation=off",
+            "virtio-net, web, ",
+            "virtio-net, keepalive, ",
+            "virtio-net, bulk, ",
+            "virtio-net, rr, ",
+            "virtio-net, web, transport=modern",
+            "virtio-net, web, transport=legacy",
+            "virtio-net, web, vectors=0",
+            "virtio-net, web, event_idx=off",
+            "virtio-net, web, transport=legacy;vectors=0;event_idx=off",
+    })
+    void replaysWithZeroDivergences(String nic, String workload, String options) {
+        Map<String, Object> config = new HashMap<>();
+        if (options != null) {
+            for (String kv : options.split(";")) {
+                config.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        Map<String, String> w = switch (workload) {
+            case "web", "keepalive" -> Map.of("requests", "6x1024,1x65536");
+            case "bulk" -> Map.of("count", "2", "size", "200k");
+            default -> Map.of("count", "20", "size", "100");
+        };
+        EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(
+                new GuestRun.Options(nic, config, workload, w, PlatformProfile.tcg(), 3), tmp.resolve("cap"), null);
+        assertTrue(rec.run().finished(), "the workload must finish");
+        assertEquals(0, rec.run().workload().requestsFailed());
+        try (CaptureReader r = CaptureReader.open(rec.capture())) {
+            ReplayResult result = Replayer.replay(r, ReplayOptions.defaults());
+            assertEquals(java.util.List.of(), result.divergences());
+            assertTrue(result.unverifiable().isEmpty());
+            assertTrue(result.outputsChecked() > 100, "outputs checked: " + result.outputsChecked());
+        }
+    }
+}
