@@ -20,6 +20,7 @@ public final class Wire implements GuestNic {
     private final FrameSink sink;
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private long lineFreeAt;
+    private boolean retrying;
     private FrameObserver observer = (t, f) -> { };
     private Predicate<byte[]> lose = f -> false;
 
@@ -98,8 +99,16 @@ public final class Wire implements GuestNic {
 
     /** The receiver can take frames again: offer the held ones, in order, until one is refused. */
     public void ready() {
-        while (!held.isEmpty() && deliver(held.peekFirst())) {
-            // keep going
+        if (retrying) {
+            return; // rxReady from inside the receiver's offer(): the loop below is already running
+        }
+        retrying = true;
+        try {
+            while (!held.isEmpty() && deliver(held.peekFirst())) {
+                // keep going
+            }
+        } finally {
+            retrying = false;
         }
     }
 
