@@ -88,7 +88,7 @@ public final class SqlSession implements AutoCloseable {
 
     /** Runs one statement and hands its result to {@code consumer}; errors come back as DuckDB's message. */
     public <T> T query(String sql, ResultHandler<T> consumer) {
-        registerTables();
+        List<Table> materialized = registerTables(sql);
         try (Statement st = connection.createStatement()) {
             boolean hasResult = st.execute(sql);
             if (!hasResult) {
@@ -105,6 +105,7 @@ public final class SqlSession implements AutoCloseable {
             }
             throw SqlException.of(e);
         } finally {
+            dropMaterialized(materialized);
             releaseTables();
         }
     }
@@ -125,15 +126,85 @@ public final class SqlSession implements AutoCloseable {
         T handle(ResultSet rs) throws SQLException;
     }
 
-    private void registerTables() {
+    /**
+     * Registers a fresh stream for every table. A table the statement names more than once (a self-join, two
+     * subqueries) is first copied into a temporary table of that name for this statement: a stream can be read
+     * only once. Returns the tables copied.
+     */
+    private List<Table> registerTables(String sql) {
+        List<Table> copied = new ArrayList<>();
         for (Table t : Table.values()) {
             CaptureTableReader reader = new CaptureTableReader(allocator, t, captures, options);
             ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
             Data.exportArrayStream(allocator, reader, stream);
             open.add(stream);
             readers.add(reader);
-            connection.registerArrowStream(t.label(), stream);
+            boolean twice = isQuery(sql) && mentions(sql, t.label()) > 1;
+            connection.registerArrowStream(twice ? STREAM_PREFIX + t.label() : t.label(), stream);
+            if (twice) {
+                try (Statement st = connection.createStatement()) {
+                    // registering a stream makes a temporary view of its name: replace it for this statement
+                    st.execute("DROP VIEW IF EXISTS " + t.label());
+                    st.execute("CREATE TEMP TABLE " + t.label() + " AS SELECT * FROM " + STREAM_PREFIX + t.label());
+                    copied.add(t);
+                } catch (SQLException e) {
+                    dropMaterialized(copied);
+                    releaseTables();
+                    throw SqlException.of(e);
+                }
+            }
         }
+        return copied;
+    }
+
+    private static final String STREAM_PREFIX = "trapline_stream_";
+
+    private void dropMaterialized(List<Table> tables) {
+        for (Table t : tables) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS temp." + t.label());
+            } catch (SQLException e) {
+                // dropping a temporary copy: nothing else depends on it
+            }
+        }
+    }
+
+    private static final java.util.Set<String> QUERY_WORDS = java.util.Set.of("select", "with", "from", "table",
+            "values", "describe", "show", "summarize", "explain", "pivot", "unpivot", "(");
+
+    /** Whether a statement only reads (so copying a table for it changes nothing a writer could see). */
+    static boolean isQuery(String sql) {
+        String s = sql.strip();
+        while (s.startsWith("--") || s.startsWith("/*")) {
+            int end = s.startsWith("--") ? s.indexOf('\n') : s.indexOf("*/");
+            if (end < 0) {
+                return false;
+            }
+            s = s.substring(end + (s.startsWith("--") ? 1 : 2)).strip();
+        }
+        if (s.startsWith("(")) {
+            return true;
+        }
+        int i = 0;
+        while (i < s.length() && Character.isLetter(s.charAt(i))) {
+            i++;
+        }
+        return QUERY_WORDS.contains(s.substring(0, i).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** How many times {@code word} occurs in {@code sql} as a whole word (case-insensitive). */
+    static int mentions(String sql, String word) {
+        int n = 0;
+        String s = sql.toLowerCase(java.util.Locale.ROOT);
+        for (int i = s.indexOf(word); i >= 0; i = s.indexOf(word, i + word.length())) {
+            boolean before = i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)) && s.charAt(i - 1) != '_';
+            int end = i + word.length();
+            boolean after = end >= s.length() || !Character.isLetterOrDigit(s.charAt(end)) && s.charAt(end) != '_';
+            if (before && after) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void releaseTables() {

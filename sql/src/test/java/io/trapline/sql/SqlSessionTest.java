@@ -49,6 +49,16 @@ class SqlSessionTest {
     }
 
     @Test
+    void aTableNamedTwiceIsReadTwice() {
+        try (SqlSession s = session(TestCaptures.e1000(tmp.resolve("e")))) {
+            assertEquals(4, s.queryLong("SELECT count(*) FROM packets a JOIN packets b ON a.capture = b.capture"));
+            assertEquals(2, s.queryLong("SELECT (SELECT count(*) FROM phases) + (SELECT count(*) FROM phases) - 2"));
+            assertEquals(2, s.queryLong("SELECT count(*) FROM phases"), "the copy is gone afterwards");
+        }
+        assertEquals(2, SqlSession.mentions("SELECT x FROM exits e JOIN exits_extra, exits", "exits"));
+    }
+
+    @Test
     void twoCapturesSideBySide() {
         try (SqlSession s = SqlSession.open(List.of(CaptureSource.parse("a=" + TestCaptures.e1000(tmp.resolve("e"))),
                 CaptureSource.parse("b=" + TestCaptures.virtio(tmp.resolve("v")))), AnalysisOptions.defaults())) {

@@ -20,6 +20,7 @@ public final class Wire implements GuestNic {
     private final FrameSink sink;
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private long lineFreeAt;
+    private boolean retrying;
     private FrameObserver observer = (t, f) -> { };
     private Predicate<byte[]> lose = f -> false;
 
@@ -61,9 +62,7 @@ public final class Wire implements GuestNic {
     /** Puts one MTU frame (ownership passes to the wire) on the line. */
     public void send(byte[] frame) {
         long start = Math.max(scheduler.now(), lineFreeAt);
-        // preamble + SFD 8 bytes, FCS 4, inter-frame gap 12; short frames are padded to 60 bytes
-        long bits = (Math.max(frame.length, 60) + 24L) * 8;
-        lineFreeAt = start + bits * 1_000_000_000L / bitsPerSecond;
+        lineFreeAt = start + serialisationNs(frame.length, bitsPerSecond);
         scheduler.at(lineFreeAt + latencyNs, () -> arrive(frame));
     }
 
@@ -96,10 +95,24 @@ public final class Wire implements GuestNic {
         return true;
     }
 
+    /** Time a frame occupies the line: preamble + SFD 8 bytes, FCS 4, inter-frame gap 12, short frames padded to 60. */
+    public static long serialisationNs(int frameBytes, long bitsPerSecond) {
+        long bits = (Math.max(frameBytes, 60) + 24L) * 8;
+        return bits * 1_000_000_000L / bitsPerSecond;
+    }
+
     /** The receiver can take frames again: offer the held ones, in order, until one is refused. */
     public void ready() {
-        while (!held.isEmpty() && deliver(held.peekFirst())) {
-            // keep going
+        if (retrying) {
+            return; // rxReady from inside the receiver's offer(): the loop below is already running
+        }
+        retrying = true;
+        try {
+            while (!held.isEmpty() && deliver(held.peekFirst())) {
+                // keep going
+            }
+        } finally {
+            retrying = false;
         }
     }
 

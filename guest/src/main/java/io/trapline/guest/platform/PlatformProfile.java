@@ -145,10 +145,9 @@ public record PlatformProfile(
         throw new IllegalArgumentException("unknown platform profile '" + name + "' (known: kvm, tcg)");
     }
 
-    /** Time to put {@code frameBytes} on the wire, including preamble, FCS and inter-frame gap (20+4 bytes). */
+    /** Time to put {@code frameBytes} on the wire, including preamble, FCS and inter-frame gap. */
     public long wireTimeNs(int frameBytes) {
-        long bits = (Math.max(frameBytes, 60) + 24L) * 8;
-        return bits * 1_000_000_000L / linkBitsPerSecond;
+        return io.trapline.guest.peer.Wire.serialisationNs(frameBytes, linkBitsPerSecond);
     }
 
     /** Cost of one syscall moving {@code bytes} between user and kernel space. */

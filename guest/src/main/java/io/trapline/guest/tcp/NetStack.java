@@ -54,6 +54,7 @@ public final class NetStack {
     private final List<Tx> pendingTx = new ArrayList<>();
     private final ArrayDeque<Tx> backlog = new ArrayDeque<>();
     private boolean queueStopped;
+    private boolean draining;
     private int depth;
 
     private final Stats stats = new Stats();
@@ -135,14 +136,21 @@ public final class NetStack {
     /** The driver has room again (netif_wake_queue): frames held back are offered in order. */
     public void wakeQueue() {
         queueStopped = false;
-        while (!queueStopped && !backlog.isEmpty()) {
-            Tx tx = backlog.peekFirst();
-            if (nic.transmit(tx.frame, 0, tx.frame.length, tx.gsoSize, backlog.size() > 1)) {
-                backlog.pollFirst();
-            } else {
-                queueStopped = true;
-                stats.queueRefusals++;
+        if (draining) {
+            return; // woken from inside transmit(): the loop below carries on
+        }
+        draining = true;
+        try {
+            while (!queueStopped && !backlog.isEmpty()) {
+                Tx tx = backlog.pollFirst();
+                if (!nic.transmit(tx.frame, 0, tx.frame.length, tx.gsoSize, !backlog.isEmpty())) {
+                    backlog.addFirst(tx);
+                    queueStopped = true;
+                    stats.queueRefusals++;
+                }
             }
+        } finally {
+            draining = false;
         }
     }
 
@@ -247,15 +255,27 @@ public final class NetStack {
             stats.framesDropped += batch.size();
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            Tx tx = batch.get(i);
-            if (queueStopped || !backlog.isEmpty()) {
-                backlog.addLast(tx);
-            } else if (!nic.transmit(tx.frame, 0, tx.frame.length, tx.gsoSize, i < batch.size() - 1)) {
-                queueStopped = true;
-                stats.queueRefusals++;
-                backlog.addLast(tx);
+        if (queueStopped || !backlog.isEmpty() || draining) {
+            backlog.addAll(batch); // behind what is already waiting, in order
+            return;
+        }
+        draining = true;
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Tx tx = batch.get(i);
+                if (queueStopped) {
+                    backlog.addLast(tx);
+                } else if (!nic.transmit(tx.frame, 0, tx.frame.length, tx.gsoSize, i < batch.size() - 1)) {
+                    queueStopped = true;
+                    stats.queueRefusals++;
+                    backlog.addLast(tx);
+                }
             }
+        } finally {
+            draining = false;
+        }
+        if (!queueStopped && !backlog.isEmpty()) {
+            wakeQueue(); // woken during the batch: send what queued up behind it
         }
     }
 

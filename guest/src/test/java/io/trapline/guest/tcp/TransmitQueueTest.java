@@ -199,4 +199,62 @@ class TransmitQueueTest {
         }
         assertEquals(whole.seq + 5000, expectSeq);
     }
+
+    @Test
+    void aDriverWakingTheQueueFromInsideTransmitGetsEachFrameOnce() {
+        TcpConnection c = setUp(1_000, 0);
+        List<Integer> seqs = new ArrayList<>();
+        Wire toB = driver.wire;
+        int[] calls = {0};
+        a.attach((frame, off, len, gso, more) -> {
+            if (++calls[0] % 3 == 0) {
+                scheduler.after(1_000, a::wakeQueue); // ring full: a completion interrupt wakes the queue later
+                return false;
+            }
+            Packet p = Packet.parse(frame, off, len);
+            if (p.payloadLength > 0) {
+                seqs.add(p.seq);
+            }
+            a.wakeQueue(); // a TX completion handled synchronously, as some drivers do
+            return toB.transmit(frame, off, len, gso, more);
+        });
+        byte[] d = data(50_000);
+        c.write(d, 0, d.length);
+        long n = 0;
+        while (server.received < d.length) {
+            assertTrue(scheduler.runNext() && ++n < 1_000_000);
+        }
+        assertArrayEquals(d, server.data.toByteArray());
+        assertEquals(seqs.size(), seqs.stream().distinct().count(), "no frame handed over twice");
+    }
+
+    @Test
+    void aReceiverSignallingReadyFromInsideOfferGetsEachHeldFrameOnce() {
+        Scheduler s = new Scheduler();
+        List<byte[]> got = new ArrayList<>();
+        Wire[] wire = new Wire[1];
+        boolean[] full = {true};
+        wire[0] = new Wire(s, 1_000_000_000L, 0, (f, o, l) -> {
+            if (full[0]) {
+                return false;
+            }
+            got.add(f);
+            wire[0].ready(); // re-entrant rxReady
+            return true;
+        });
+        for (int i = 0; i < 5; i++) {
+            byte[] f = new byte[60];
+            f[0] = (byte) i;
+            wire[0].send(f);
+        }
+        s.runUntil(1_000_000);
+        assertEquals(5, wire[0].held());
+        full[0] = false;
+        wire[0].ready();
+        assertEquals(5, got.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i, got.get(i)[0]);
+        }
+        assertEquals(0, wire[0].held());
+    }
 }

@@ -1,0 +1,102 @@
+package io.trapline.bench;
+
+import io.trapline.analysis.AnalysisOptions;
+import io.trapline.analysis.CaptureSource;
+import io.trapline.analysis.CaptureTableReader;
+import io.trapline.analysis.Table;
+import io.trapline.sql.SavedQueries;
+import io.trapline.sql.SqlSession;
+import org.apache.arrow.memory.RootAllocator;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The analysis at scale, outside JMH (one run is minutes): writes a synthetic capture of N events
+ * (default 100 million; several GB of disk while it exists), converts it to the events and exits tables
+ * (events/s), runs the saved per-packet-exits query through DuckDB (time), prints peak JVM heap and peak
+ * process RSS (DuckDB's memory is native), and deletes the capture. Run with the heap capped:
+ * {@code java -Xmx2g <trapline flags> -cp ... io.trapline.bench.AnalysisScale [EVENTS] [DIR]}.
+ */
+public final class AnalysisScale {
+    private AnalysisScale() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long events = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 100_000_000L;
+        Path parent = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
+        Path dir = Files.createTempDirectory(parent, "trapline-scale");
+        Path cap = dir.resolve("synthetic");
+        System.out.printf("max heap %d MiB, capture in %s%n", Runtime.getRuntime().maxMemory() >> 20, cap);
+        try {
+            long t0 = System.nanoTime();
+            long n = SyntheticCapture.write(cap, events);
+            long t1 = System.nanoTime();
+            System.out.printf("wrote %,d events in %.1f s (%.2f M/s), %s on disk%n", n, (t1 - t0) / 1e9,
+                    n * 1e3 / (t1 - t0), du(cap));
+            List<CaptureSource> caps = List.of(new CaptureSource("synthetic", cap));
+            AnalysisOptions opts = AnalysisOptions.defaults();
+            for (Table t : new Table[] {Table.EVENTS, Table.EXITS}) {
+                long s = System.nanoTime();
+                long rows = 0;
+                try (RootAllocator a = new RootAllocator(); CaptureTableReader r = new CaptureTableReader(a, t, caps, opts)) {
+                    while (r.loadNextBatch()) {
+                        rows += r.getVectorSchemaRoot().getRowCount();
+                    }
+                }
+                long e = System.nanoTime();
+                System.out.printf("%s table: %,d rows in %.1f s = %.2f M events/s converted%n", t.label(), rows,
+                        (e - s) / 1e9, n * 1e3 / (e - s));
+            }
+            try (SqlSession session = SqlSession.open(caps, opts)) {
+                long s = System.nanoTime();
+                String result = session.query(SavedQueries.text("per-packet-exits"), rs -> {
+                    StringBuilder sb = new StringBuilder();
+                    while (rs.next()) {
+                        sb.append(String.format("  %s %s packets=%d exits=%d exits/packet=%.3f cycles/packet=%.0f%n",
+                                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5),
+                                rs.getDouble(7)));
+                    }
+                    return sb.toString();
+                });
+                long e = System.nanoTime();
+                System.out.printf("per-packet-exits query: %.1f s%n%s", (e - s) / 1e9, result);
+            }
+            long heapPeak = 0;
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) {
+                    heapPeak += p.getPeakUsage().getUsed();
+                }
+            }
+            System.out.printf("peak JVM heap (sum of pool peaks) %d MiB; peak process RSS %s%n", heapPeak >> 20, vmHwm());
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            System.out.println("deleted " + dir);
+        }
+    }
+
+    /** Disk use as du reports it (Chronicle pre-allocates file length, so sizes overstate it). */
+    private static String du(Path p) throws Exception {
+        Process proc = new ProcessBuilder("du", "-sh", p.toString()).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes()).trim();
+        proc.waitFor();
+        return out.split("\\s+")[0];
+    }
+
+    private static String vmHwm() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return line.substring(6).trim();
+            }
+        }
+        return "?";
+    }
+}
