@@ -1,0 +1,143 @@
+package io.trapline.cli;
+
+import io.trapline.guest.platform.PlatformProfile;
+import io.trapline.guest.run.GuestRun;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.embedded.EmbeddedRecorder;
+import io.trapline.recorder.qemu.QemuImportOptions;
+import io.trapline.recorder.qemu.QemuTraceImporter;
+import io.trapline.replay.ReplayOptions;
+import io.trapline.replay.ReplayResult;
+import io.trapline.replay.Replayer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code trapline demo}: the question trapline exists for, answered end to end. Records the web workload on an
+ * emulated e1000 and on a paravirtual virtio-net, replays both (every output checked), imports the real QEMU
+ * runs shipped in samples/ when present, and prints what each costs per packet, side by side.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Record the web workload on e1000 and on virtio-net, replay both, and compare what each costs",
+                "per packet (with the real QEMU 7.2 captures from samples/ alongside when present)."})
+final class DemoCommand implements Callable<Integer> {
+    private static final List<String> OUTPUTS = List.of("e1000", "virtio-net", "real-e1000", "real-virtio");
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "trapline-demo",
+            description = "Where the captures go (default ${DEFAULT-VALUE}); earlier demo captures there are replaced.")
+    Path dir;
+
+    @Option(names = "--requests", paramLabel = "COUNTxSIZE[,...]", defaultValue = "200x1024,20x65536",
+            description = "The web workload (default ${DEFAULT-VALUE}, the shared captures' workload).")
+    String requests;
+
+    @Option(names = "--profile", defaultValue = "tcg", description = "Platform profile for the embedded runs (default ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--samples", paramLabel = "DIR",
+            description = "Real QEMU inputs to import (default: samples/qemu-7.2-tcg of this checkout, if present).")
+    Path samples;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PlatformProfile platform;
+        try {
+            platform = PlatformProfile.named(profile);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--profile: " + e.getMessage());
+        }
+        prepare();
+        List<String> analyzeArgs = new ArrayList<>(List.of("analyze", "--phase", "workload"));
+        for (String nic : new String[] {"e1000", "virtio-net"}) {
+            Path capture = dir.resolve(nic);
+            EmbeddedRecorder.Recording rec;
+            try {
+                rec = EmbeddedRecorder.record(new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", requests),
+                        platform, 1), capture, null);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--requests: " + e.getMessage());
+            }
+            out.printf(Locale.ROOT, "recorded %-10s %s: %,d events, %d requests in %s of virtual time%n", nic, capture,
+                    rec.events(), rec.run().workload().requests(), Durations.span(rec.run().workload().elapsedNs()));
+            try (CaptureReader r = CaptureReader.open(capture)) {
+                ReplayResult result = Replayer.replay(r, ReplayOptions.defaults());
+                out.printf(Locale.ROOT, "replayed %-10s %,d outputs checked: %d divergences%n", nic, result.outputsChecked(),
+                        result.divergences().size());
+                if (!result.identical()) {
+                    return 1;
+                }
+            }
+            analyzeArgs.add(nic + "=" + capture);
+        }
+        Path real = samples != null ? samples : defaultSamples();
+        if (real != null) {
+            for (String[] run : new String[][] {{"e1000", "real-e1000"}, {"virtio", "real-virtio"}}) {
+                Path in = real.resolve(run[0]);
+                Path trace = in.resolve("trace.log.xz");
+                if (!Files.isRegularFile(trace)) {
+                    continue;
+                }
+                QemuImportOptions o = QemuImportOptions.of(trace, dir.resolve(run[1])).withPhases(in.resolve("phases.txt"));
+                Path pcap = Files.isRegularFile(in.resolve("packets.pcap.xz")) ? in.resolve("packets.pcap.xz") : in.resolve("packets.pcap");
+                if (Files.isRegularFile(pcap)) {
+                    o = o.withPcap(pcap);
+                }
+                QemuTraceImporter.run(o);
+                out.printf("imported %-10s %s (real QEMU 7.2 run of Linux 6.1's driver, %s)%n", run[1], dir.resolve(run[1]), in);
+                analyzeArgs.add(run[1] + "=" + dir.resolve(run[1]));
+            }
+        }
+        out.println();
+        out.println("What each device model costs in the workload phase (trapline " + String.join(" ", analyzeArgs) + "):");
+        out.flush();
+        return spec.parent().commandLine().execute(analyzeArgs.toArray(new String[0]));
+    }
+
+    private void prepare() throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError("--dir: " + dir + " exists and is not a directory");
+        }
+        Files.createDirectories(dir);
+        for (String name : OUTPUTS) {
+            Path p = dir.resolve(name);
+            if (Files.exists(p)) {
+                if (!Files.exists(p.resolve("capture.json"))) {
+                    throw new UserError("--dir: " + p + " exists and is not a capture; not replacing it");
+                }
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** samples/qemu-7.2-tcg of the checkout this jar was built in (cli/target/trapline.jar), or null. */
+    private static Path defaultSamples() {
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = jar.getParent() == null ? null : jar.getParent().getParent();
+            root = root == null ? null : root.getParent();
+            Path samples = root == null ? null : root.resolve("samples").resolve("qemu-7.2-tcg");
+            return samples != null && Files.isDirectory(samples) ? samples : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
