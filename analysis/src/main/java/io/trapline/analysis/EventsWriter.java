@@ -69,21 +69,30 @@ final class EventsWriter extends TableWriter {
 
     @Override
     void onEvent(EventCursor c) {
+        // one row per event and a batch ends at BATCH_ROWS: within the capacity every batch is allocated with
         int r = newRow();
         EventType t = c.type();
-        seq.setSafe(r, c.sequence());
-        time.setSafe(r, c.timeNs());
-        type.setSafe(r, t.code());
-        device.setSafe(r, c.device());
+        seq.set(r, c.sequence());
+        time.set(r, c.timeNs());
+        type.set(r, t.code());
+        device.set(r, c.device());
         boolean onCpu = t.role() == EventType.Role.ACCESS || t == EventType.EXIT || t == EventType.OTHER_READ
                 || t == EventType.OTHER_WRITE;
-        setOrNull(vcpu, r, c.queue(), onCpu && c.queue() != 0xFFFF);
-        setOrNull(queue, r, c.queue(), t == EventType.KICK || t == EventType.MSI);
-        region.setSafe(r, c.region());
-        offset.setSafe(r, c.address());
-        size.setSafe(r, c.size());
-        value.setSafe(r, c.value());
-        flags.setSafe(r, c.flags());
-        payloadLen.setSafe(r, c.payloadLength());
+        if (onCpu && c.queue() != 0xFFFF) {
+            vcpu.set(r, c.queue());
+        } else {
+            vcpu.setNull(r);
+        }
+        if (t == EventType.KICK || t == EventType.MSI) {
+            queue.set(r, c.queue());
+        } else {
+            queue.setNull(r);
+        }
+        region.set(r, c.region());
+        offset.set(r, c.address());
+        size.set(r, c.size());
+        value.set(r, c.value());
+        flags.set(r, c.flags());
+        payloadLen.set(r, c.payloadLength());
     }
 }
