@@ -40,6 +40,7 @@ public final class CaptureTableReader extends ArrowReader {
     private CaptureReader reader;
     private EventCursor cursor;
     private long bytes;
+    private boolean dictionariesFilled;
     private ExecutorService scanner;
     private volatile RuntimeException failure;
 
@@ -63,6 +64,9 @@ public final class CaptureTableReader extends ArrowReader {
     @Override
     public boolean loadNextBatch() throws java.io.IOException {
         VectorSchemaRoot root = getVectorSchemaRoot();
+        if (!dictionariesFilled) {
+            fillDictionaries();
+        }
         if (scanner == null) {
             scanner = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "trapline-scan-" + table.label());
@@ -112,8 +116,27 @@ public final class CaptureTableReader extends ArrowReader {
         CaptureSource s = captures.get(nextCapture++);
         reader = CaptureReader.open(s.path());
         cursor = reader.cursor();
-        writer.beginCapture(s, reader.metadata());
+        writer.beginCapture(s, reader.metadata(), nextCapture - 1);
         return true;
+    }
+
+    /** Writes the values of every dictionary-encoded column once: capture names, then the table's vocabularies. */
+    private void fillDictionaries() throws java.io.IOException {
+        for (java.util.Map.Entry<Long, org.apache.arrow.vector.dictionary.Dictionary> e : getDictionaryVectors().entrySet()) {
+            List<String> values;
+            if (e.getKey() == TableWriter.DICT_CAPTURE) {
+                values = captures.stream().map(CaptureSource::name).toList();
+            } else {
+                values = writer.dictionary(e.getKey());
+            }
+            org.apache.arrow.vector.VarCharVector v = (org.apache.arrow.vector.VarCharVector) e.getValue().getVector();
+            v.allocateNew();
+            for (int i = 0; i < values.size(); i++) {
+                v.setSafe(i, values.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            v.setValueCount(values.size());
+        }
+        dictionariesFilled = true;
     }
 
     private void closeCurrent() {

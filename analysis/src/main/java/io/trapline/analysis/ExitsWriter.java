@@ -17,30 +17,43 @@ import java.util.List;
  * under KVM) have no row for that profile.
  */
 final class ExitsWriter extends TableWriter {
-    static final Schema SCHEMA = new Schema(List.of(CAPTURE, str("profile"), i64("seq"), i64("time_ns"),
-            str("kind"), str("dir"), i32("device"), str("target"), i32("vcpu"), i32("region"), i64("offset"),
-            str("register"), str("class"), str("handler"), i64("cycles"), i64("packet")));
+    private static final long DICT_PROFILE = 2;
+    private static final long DICT_KIND = 3;
+    private static final long DICT_DIR = 4;
+    private static final long DICT_CLASS = 5;
+    private static final long DICT_HANDLER = 6;
+    static final Schema SCHEMA = new Schema(List.of(CAPTURE, dict("profile", DICT_PROFILE), i64("seq"), i64("time_ns"),
+            dict("kind", DICT_KIND), dict("dir", DICT_DIR), i32("device"), str("target"), i32("vcpu"), i32("region"),
+            i64("offset"), str("register"), dict("class", DICT_CLASS), dict("handler", DICT_HANDLER), i64("cycles"),
+            i64("packet")));
+    private static final int MMIO = 0;
+    private static final int PIO = 1;
+    private static final int PCI_CFG = 2;
+    private static final int OTHER = 3;
+    private static final int KICK = 4;
+    private static final List<String> KINDS = List.of("mmio", "pio", "pci_cfg", "other", "kick");
+    private static final List<String> DIRS = List.of("read", "write");
+    private static final List<String> HANDLERS = List.of("qemu", "kvm", "vhost");
 
     private final List<Profile> profiles;
     private final CostModel costs;
-    private final byte[][] profileLabels;
-    private final byte[][] classLabels = new byte[ExitClass.values().length][];
-    private final byte[][][] handlers;
+    private final int profileCount;
+    private final int[][] handlers;
     private final long[] cycles = new long[ExitClass.values().length];
 
-    private VarCharVector profile;
+    private IntVector profile;
     private BigIntVector seq;
     private BigIntVector time;
-    private VarCharVector kind;
-    private VarCharVector dir;
+    private IntVector kind;
+    private IntVector dir;
     private IntVector device;
     private VarCharVector target;
     private IntVector vcpu;
     private IntVector region;
     private BigIntVector offset;
     private VarCharVector register;
-    private VarCharVector exitClass;
-    private VarCharVector handler;
+    private IntVector exitClass;
+    private IntVector handler;
     private BigIntVector cost;
 
     private Labels labels;
@@ -52,35 +65,33 @@ final class ExitsWriter extends TableWriter {
     ExitsWriter(List<Profile> profiles, CostModel costs) {
         this.profiles = List.copyOf(profiles);
         this.costs = costs;
-        profileLabels = new byte[profiles.size()][];
-        handlers = new byte[profiles.size()][ExitClass.values().length][];
+        profileCount = profiles.size();
+        handlers = new int[profiles.size()][ExitClass.values().length];
         for (int i = 0; i < profiles.size(); i++) {
-            profileLabels[i] = utf8(profiles.get(i).label());
             for (ExitClass c : ExitClass.values()) {
-                handlers[i][c.ordinal()] = utf8(ExitClassifier.handler(profiles.get(i), c));
+                handlers[i][c.ordinal()] = HANDLERS.indexOf(ExitClassifier.handler(profiles.get(i), c));
             }
         }
         for (ExitClass c : ExitClass.values()) {
-            classLabels[c.ordinal()] = utf8(c.label());
             cycles[c.ordinal()] = costs.cycles(c);
         }
     }
 
     @Override
     void bindColumns() {
-        profile = strv("profile");
+        profile = i32v("profile");
         seq = i64v("seq");
         time = i64v("time_ns");
-        kind = strv("kind");
-        dir = strv("dir");
+        kind = i32v("kind");
+        dir = i32v("dir");
         device = i32v("device");
         target = strv("target");
         vcpu = i32v("vcpu");
         region = i32v("region");
         offset = i64v("offset");
         register = strv("register");
-        exitClass = strv("class");
-        handler = strv("handler");
+        exitClass = i32v("class");
+        handler = i32v("handler");
         cost = i64v("cycles");
         if (attribution != null) {
             attribution.bind(i64v("packet"));
@@ -116,11 +127,11 @@ final class ExitsWriter extends TableWriter {
                 boolean write = t == EventType.MMIO_WRITE || t == EventType.PIO_WRITE;
                 usedPio[c.device()] |= pio;
                 byte[] reg = labels.register(c.device(), c.region(), c.address());
-                for (int i = 0; i < profileLabels.length; i++) {
+                for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classifier.deviceAccess(profiles.get(i), c.device(), pio, write, c.region(),
                             c.address());
                     if (ec != null) {
-                        row(c, i, ec, pio ? Labels.PIO : Labels.MMIO, write, true, labels.model(c.device()),
+                        row(c, i, ec, pio ? PIO : MMIO, write, true, labels.model(c.device()),
                                 c.region(), c.address(), reg, write);
                     }
                 }
@@ -128,8 +139,8 @@ final class ExitsWriter extends TableWriter {
             case PCI_CFG_READ, PCI_CFG_WRITE -> {
                 boolean write = t == EventType.PCI_CFG_WRITE;
                 byte[] reg = labels.configRegister(c.address());
-                for (int i = 0; i < profileLabels.length; i++) {
-                    row(c, i, classifier.pciConfig(profiles.get(i)), Labels.PCI_CFG, write, true,
+                for (int i = 0; i < profileCount; i++) {
+                    row(c, i, classifier.pciConfig(profiles.get(i)), PCI_CFG, write, true,
                             labels.model(c.device()), -1, c.address(), reg, false);
                 }
             }
@@ -139,10 +150,10 @@ final class ExitsWriter extends TableWriter {
                 }
                 boolean write = t == EventType.OTHER_WRITE;
                 byte[] reg = labels.otherRegister(c.region(), c.address());
-                for (int i = 0; i < profileLabels.length; i++) {
+                for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classifier.other(profiles.get(i), c.region(), c.address());
                     if (ec != null) {
-                        row(c, i, ec, Labels.OTHER, write, false, labels.region(c.region()), c.region(),
+                        row(c, i, ec, OTHER, write, false, labels.region(c.region()), c.region(),
                                 c.address(), reg, false);
                     }
                 }
@@ -157,8 +168,8 @@ final class ExitsWriter extends TableWriter {
                 int bar = where == null ? -1 : (int) where[0];
                 long off = where == null ? -1 : where[1];
                 byte[] reg = where == null ? utf8("notify") : labels.register(c.device(), bar, off);
-                for (int i = 0; i < profileLabels.length; i++) {
-                    row(c, i, classifier.kick(profiles.get(i), pio), Labels.KICK, true, true,
+                for (int i = 0; i < profileCount; i++) {
+                    row(c, i, classifier.kick(profiles.get(i), pio), KICK, true, true,
                             labels.model(c.device()), bar, off, reg, true);
                 }
             }
@@ -167,24 +178,44 @@ final class ExitsWriter extends TableWriter {
         }
     }
 
-    private void row(EventCursor c, int p, ExitClass ec, byte[] k, boolean write, boolean onDevice, byte[] tgt,
+    private void row(EventCursor c, int p, ExitClass ec, int k, boolean write, boolean onDevice, byte[] tgt,
                      int reg, long off, byte[] registerName, boolean doorbell) {
         int r = newRow();
-        profile.setSafe(r, profileLabels[p]);
+        profile.setSafe(r, p);
         seq.setSafe(r, c.sequence());
         time.setSafe(r, c.timeNs());
         kind.setSafe(r, k);
-        dir.setSafe(r, write ? Labels.WRITE : Labels.READ);
+        dir.setSafe(r, write ? 1 : 0);
         setOrNull(device, r, c.device(), onDevice);
         target.setSafe(r, tgt);
         setOrNull(vcpu, r, c.queue(), c.type() != EventType.KICK && c.queue() != 0xFFFF);
         setOrNull(region, r, reg, reg >= 0);
         setOrNull(offset, r, off, off >= 0);
         register.setSafe(r, registerName);
-        exitClass.setSafe(r, classLabels[ec.ordinal()]);
+        exitClass.setSafe(r, ec.ordinal());
         handler.setSafe(r, handlers[p][ec.ordinal()]);
         cost.setSafe(r, cycles[ec.ordinal()]);
         attribution.assign(r, c.timeNs(), doorbell);
+    }
+
+    @Override
+    List<String> dictionary(long id) {
+        if (id == DICT_PROFILE) {
+            return profiles.stream().map(Profile::label).toList();
+        }
+        if (id == DICT_KIND) {
+            return KINDS;
+        }
+        if (id == DICT_DIR) {
+            return DIRS;
+        }
+        if (id == DICT_CLASS) {
+            return java.util.Arrays.stream(ExitClass.values()).map(ExitClass::label).toList();
+        }
+        if (id == DICT_HANDLER) {
+            return HANDLERS;
+        }
+        return null;
     }
 
     @Override

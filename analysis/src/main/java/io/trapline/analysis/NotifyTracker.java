@@ -23,7 +23,4 @@ final class NotifyTracker {
         }
     }
 
-    static boolean isKick(EventType t) {
-        return t == EventType.KICK;
-    }
 }

@@ -20,23 +20,36 @@ import java.nio.charset.StandardCharsets;
 abstract class TableWriter {
     protected VectorSchemaRoot root;
     protected int rows;
-    private VarCharVector captureColumn;
-    private byte[] captureName;
+    private IntVector captureColumn;
+    private int captureIndex;
     protected CaptureMetadata meta;
 
     /** Binds the writer to a freshly allocated batch. */
     final void bind(VectorSchemaRoot batch) {
         this.root = batch;
         this.rows = 0;
-        this.captureColumn = (VarCharVector) batch.getVector("capture");
+        this.captureColumn = (IntVector) batch.getVector("capture");
         bindColumns();
     }
 
     abstract void bindColumns();
 
+    /** Starts the capture with this index in the scan's list (its code in the capture dictionary). */
+    void beginCapture(CaptureSource source, CaptureMetadata metadata, int index) {
+        this.captureIndex = index;
+        beginCapture(source, metadata);
+    }
+
     void beginCapture(CaptureSource source, CaptureMetadata metadata) {
-        this.captureName = source.name().getBytes(StandardCharsets.UTF_8);
         this.meta = metadata;
+    }
+
+    /**
+     * The values of a dictionary-encoded column of this table, by dictionary id ({@link #DICT_CAPTURE} is the
+     * reader's); null when the table has no such dictionary.
+     */
+    java.util.List<String> dictionary(long id) {
+        return null;
     }
 
     abstract void onEvent(EventCursor c);
@@ -53,7 +66,7 @@ abstract class TableWriter {
     /** Starts a row: fills its capture column and returns its index. */
     protected final int newRow() {
         int r = rows++;
-        captureColumn.setSafe(r, captureName);
+        captureColumn.setSafe(r, captureIndex);
         return r;
     }
 
@@ -62,7 +75,18 @@ abstract class TableWriter {
     }
 
     // column helpers
-    static final Field CAPTURE = str("capture");
+    /** Dictionary ids: the capture column (every table), then per-table small vocabularies. */
+    static final long DICT_CAPTURE = 1;
+    static final Field CAPTURE = dict("capture", DICT_CAPTURE);
+
+    /**
+     * A text column written as codes into a dictionary of its few values (DuckDB reads it as VARCHAR): a code
+     * is one int per row where text would be a copy of its bytes.
+     */
+    static Field dict(String name, long id) {
+        return new Field(name, new FieldType(true, ArrowType.Utf8.INSTANCE,
+                new org.apache.arrow.vector.types.pojo.DictionaryEncoding(id, false, new ArrowType.Int(32, true))), null);
+    }
 
     static Field i64(String name) {
         return new Field(name, FieldType.nullable(new ArrowType.Int(64, true)), null);

@@ -24,6 +24,10 @@ final class TableRows {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (FieldVector v : root.getFieldVectors()) {
                         Object o = v.getObject(i);
+                        var enc = v.getField().getDictionary();
+                        if (enc != null && o != null) { // a code: its text is in the dictionary
+                            o = r.lookup(enc.getId()).getVector().getObject(((Number) o).intValue());
+                        }
                         row.put(v.getName(), o instanceof org.apache.arrow.vector.util.Text ? o.toString() : o);
                     }
                     out.add(row);

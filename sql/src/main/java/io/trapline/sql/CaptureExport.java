@@ -101,7 +101,7 @@ public final class CaptureExport {
                 try (CaptureTableReader r = new CaptureTableReader(a, t, captures, options);
                      FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     VectorSchemaRoot root = r.getVectorSchemaRoot();
-                    try (ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
+                    try (ArrowFileWriter w = new ArrowFileWriter(root, r, ch)) {
                         w.start();
                         while (r.loadNextBatch()) {
                             w.writeBatch();
