@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Trapline.Version.class,
         description = "Capture, replay and measure what NIC drivers do to e1000 and virtio-net device models.",
-        subcommands = {DemoCommand.class, RecordCommand.class, FidelityCommand.class, InfoCommand.class, InspectCommand.class, ImportCommand.class, ReplayCommand.class,
+        subcommands = {DemoCommand.class, RecordCommand.class, FidelityCommand.class, InfoCommand.class, InspectCommand.class, ImportCommand.class, ReplayCommand.class, DiffCommand.class,
                 AnalyzeCommand.class, SqlCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Trapline implements Runnable {

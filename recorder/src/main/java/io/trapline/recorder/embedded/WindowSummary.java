@@ -61,6 +61,11 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
         return start < 0 || end < 0 ? count(reader, 1, 0) : count(reader, start, end);
     }
 
+    /** Everything between {@code startNs} and {@code stopNs}, inclusive. */
+    public static WindowSummary ofRange(CaptureReader reader, long startNs, long stopNs) {
+        return count(reader, startNs, stopNs);
+    }
+
     private static long[] instants(CaptureReader reader, String first, String second) {
         long[] at = {-1, -1};
         byte[] name = new byte[256];

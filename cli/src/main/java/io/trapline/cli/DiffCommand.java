@@ -1,0 +1,135 @@
+package io.trapline.cli;
+
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.embedded.WindowSummary;
+import io.trapline.replay.CaptureDiff;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/** {@code trapline diff A B}: behaviour side by side, and, for captures of the same inputs, every output difference. */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+        description = {"Compare two captures: accesses per packet by register, kicks, interrupts, with deltas;",
+                "when both were driven by the same inputs, every output that differs. Exit 0 same outputs, 1 different, 2 error."})
+final class DiffCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "A", description = "First capture.")
+    Path a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "Second capture.")
+    Path b;
+
+    @Option(names = "--max-differences", paramLabel = "N", defaultValue = "20", description = "List at most N output differences (default ${DEFAULT-VALUE}).")
+    int max;
+
+    @Option(names = "--format", defaultValue = "text", description = "Output: ${COMPLETION-CANDIDATES}.")
+    OutputFormat format;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (max < 1) {
+            throw new UserError("--max-differences: must be at least 1, got " + max);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (CaptureReader ra = CaptureReader.open(a); CaptureReader rb = CaptureReader.open(b)) {
+            WindowSummary sa = summary(ra);
+            WindowSummary sb = summary(rb);
+            CaptureDiff.Result d = CaptureDiff.diff(ra, rb, max);
+            boolean same = d.sameInputs() && d.differences().isEmpty();
+            if (format == OutputFormat.json) {
+                printJson(out, sa, sb, d);
+            } else {
+                printText(out, sa, sb, d);
+            }
+            return same ? 0 : 1;
+        }
+    }
+
+    /** The workload window when the capture has one, else everything. */
+    private static WindowSummary summary(CaptureReader r) {
+        WindowSummary w = WindowSummary.of(r, 250_000_000L);
+        return w.packets() + w.accesses() > 0 ? w : WindowSummary.ofRange(r, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static double per(long n, long d) {
+        return d == 0 ? 0 : (double) n / d;
+    }
+
+    private void printText(PrintWriter out, WindowSummary sa, WindowSummary sb, CaptureDiff.Result d) {
+        out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "A", "B", "delta");
+        row(out, "packets", sa.packets(), sb.packets());
+        row(out, "NIC accesses", sa.accesses(), sb.accesses());
+        rowD(out, "NIC accesses per packet", per(sa.accesses(), sa.packets()), per(sb.accesses(), sb.packets()));
+        row(out, "kicks", sa.kicks(), sb.kicks());
+        rowD(out, "kicks per packet", per(sa.kicks(), sa.packets()), per(sb.kicks(), sb.packets()));
+        row(out, "interrupts", sa.interrupts(), sb.interrupts());
+        rowD(out, "interrupts per packet", per(sa.interrupts(), sa.packets()), per(sb.interrupts(), sb.packets()));
+        out.println("accesses per packet by register:");
+        for (String reg : new TreeSet<>(union(sa, sb))) {
+            rowD(out, "  " + reg, per(sa.byRegister().getOrDefault(reg, 0L), sa.packets()),
+                    per(sb.byRegister().getOrDefault(reg, 0L), sb.packets()));
+        }
+        out.println();
+        if (!d.sameInputs()) {
+            out.println("inputs differ (" + d.inputsDifferAt() + "): not the same run; outputs compared up to there: "
+                    + d.inputsCompared() + " inputs");
+        } else {
+            out.printf("same inputs (%,d compared)%n", d.inputsCompared());
+        }
+        if (d.differences().isEmpty()) {
+            out.println("0 output differences");
+        } else {
+            out.printf("%d output difference%s%s:%n", d.differences().size(), d.differences().size() == 1 ? "" : "s",
+                    d.truncated() ? " (stopped at --max-differences " + max + ")" : "");
+            int i = 0;
+            for (CaptureDiff.Difference x : d.differences()) {
+                out.printf(Locale.ROOT, "#%d  A seq %d / B seq %d  time %s s  %s%n      A: %s%n      B: %s%n", ++i,
+                        x.sequenceA(), x.sequenceB(), Durations.seconds(x.timeNs()), x.what(), x.a(), x.b());
+            }
+        }
+    }
+
+    private static java.util.Set<String> union(WindowSummary a, WindowSummary b) {
+        java.util.Set<String> s = new TreeSet<>(a.byRegister().keySet());
+        s.addAll(b.byRegister().keySet());
+        return s;
+    }
+
+    private static void row(PrintWriter out, String what, long x, long y) {
+        out.printf(Locale.ROOT, "%-34s %,14d %,14d %+10d%n", what, x, y, y - x);
+    }
+
+    private static void rowD(PrintWriter out, String what, double x, double y) {
+        out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %+10.3f%n", what, x, y, y - x);
+    }
+
+    private void printJson(PrintWriter out, WindowSummary sa, WindowSummary sb, CaptureDiff.Result d) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.set("a", json.valueToTree(sa));
+        root.set("b", json.valueToTree(sb));
+        root.put("same_inputs", d.sameInputs());
+        root.put("inputs_compared", d.inputsCompared());
+        if (d.inputsDifferAt() != null) {
+            root.put("inputs_differ_at", d.inputsDifferAt());
+        }
+        ArrayNode diffs = root.putArray("differences");
+        for (CaptureDiff.Difference x : d.differences()) {
+            diffs.addPOJO(x);
+        }
+        out.println(json.writeValueAsString(root));
+    }
+}

@@ -1,0 +1,77 @@
+package io.trapline.replay;
+
+import io.trapline.emulator.e1000.E1000Config;
+import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CaptureDiffTest {
+    @TempDir
+    static Path tmp;
+    static Path good;
+
+    @BeforeAll
+    static void record() {
+        good = E1000Session.record(tmp.resolve("good"), E1000Config.defaults(), 30);
+    }
+
+    private static CaptureDiff.Result diff(Path a, Path b) {
+        try (CaptureReader ra = CaptureReader.open(a); CaptureReader rb = CaptureReader.open(b)) {
+            return CaptureDiff.diff(ra, rb, 50);
+        }
+    }
+
+    @Test
+    void aCaptureHasNoDifferencesWithItself() {
+        CaptureDiff.Result r = diff(good, good);
+        assertTrue(r.sameInputs());
+        assertTrue(r.differences().isEmpty());
+        assertTrue(r.inputsCompared() > 100);
+    }
+
+    @Test
+    void aChangedOutputIsReportedAtItsSequence() {
+        long[] target = {-1};
+        int[] seen = {0};
+        Path other = CaptureRewriter.rewrite(good, tmp.resolve("changed"), e -> {
+            if (e.type == EventType.FRAME_TX && seen[0]++ == 4) {
+                e.payload[20] ^= 1;
+                target[0] = e.sequence;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        CaptureDiff.Result r = diff(good, other);
+        assertTrue(r.sameInputs());
+        assertEquals(1, r.differences().size(), r.differences().toString());
+        assertEquals(target[0], r.differences().get(0).sequenceA());
+        assertTrue(r.differences().get(0).a().startsWith("frame_tx"));
+    }
+
+    @Test
+    void aChangedReadValueIsAnOutputDifference() {
+        int[] seen = {0};
+        Path other = CaptureRewriter.rewrite(good, tmp.resolve("read"), e -> {
+            if (e.type == EventType.MMIO_READ && seen[0]++ == 3) {
+                e.value ^= 4;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        CaptureDiff.Result r = diff(good, other);
+        assertEquals(1, r.differences().size());
+        assertTrue(r.differences().get(0).what().startsWith("read value"));
+    }
+
+    @Test
+    void differentInputsAreNotTheSameRun() {
+        Path other = E1000Session.record(tmp.resolve("shorter"), E1000Config.defaults(), 10);
+        CaptureDiff.Result r = diff(good, other);
+        assertFalse(r.sameInputs());
+        assertNotNull(r.inputsDifferAt());
+    }
+}
