@@ -30,6 +30,8 @@ public final class QemuTraceImporter {
     static final int NO_CPU = 0xFFFF;
     static final String INTERRUPT_MESSAGE_REGION = "interrupt-message";
     static final long APIC_BASE = 0xfee00000L;
+    /** Phases and command-line files are read whole; they are a few hundred bytes in practice. */
+    static final int MAX_SIDE_FILE = 4 << 20;
 
     private static final byte[] MR_WRITE = ascii("memory_region_ops_write");
     private static final byte[] MR_READ = ascii("memory_region_ops_read");
@@ -143,6 +145,9 @@ public final class QemuTraceImporter {
         Path cmdFile = options.effectiveCmdline();
         if (cmdFile != null) {
             try {
+                if (Files.size(cmdFile) > MAX_SIDE_FILE) {
+                    throw new CaptureException(cmdFile + ": command-line file larger than " + MAX_SIDE_FILE + " bytes");
+                }
                 cmdline = QemuCmdline.parse(Files.readString(cmdFile, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new CaptureException(cmdFile + ": cannot read: " + e.getMessage(), e);
@@ -678,7 +683,11 @@ public final class QemuTraceImporter {
     private List<PhaseMarks.Mark> readPhases(Path file) {
         List<String> text;
         try (InputStream in = CompressedInput.open(file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            byte[] raw = in.readNBytes(MAX_SIDE_FILE + 1);
+            if (raw.length > MAX_SIDE_FILE) {
+                throw new CaptureException(file + ": phases file larger than " + MAX_SIDE_FILE + " bytes");
+            }
+            text = new String(raw, StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
