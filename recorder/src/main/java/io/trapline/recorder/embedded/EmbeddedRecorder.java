@@ -51,7 +51,8 @@ public final class EmbeddedRecorder {
                 options.workloadOptions(), options.profile(), options.seed());
         GuestRun.Result result;
         PciConfigSpace[] pci = new PciConfigSpace[1];
-        try (CaptureWriter writer = CaptureWriter.create(output, meta)) {
+        CaptureWriter created = CaptureWriter.create(output, meta);
+        try (CaptureWriter writer = created) {
             RecordingTap tap = new RecordingTap(writer);
             result = GuestRun.run(resolved, new io.trapline.emulator.device.BoundaryTap() {
                 @Override
@@ -66,10 +67,21 @@ public final class EmbeddedRecorder {
                 }
             }, new CaptureMarks(writer), progress);
             writer.updateMetadata(withBars(writer.metadata(), pci[0]));
+        } catch (RuntimeException e) {
+            deleteQuietly(output); // a run that could not start (bad workload option) leaves no half capture behind
+            throw e;
         }
         try (CaptureReader reader = CaptureReader.open(output)) {
             return new Recording(output, result, WindowSummary.of(reader, GuestRun.TAIL_NS),
                     reader.metadata().events().count());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // best effort: the error being reported matters more
         }
     }
 

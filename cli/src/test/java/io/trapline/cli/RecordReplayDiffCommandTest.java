@@ -1,0 +1,68 @@
+package io.trapline.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RecordReplayDiffCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void recordThenReplayThenDiffAnEmbeddedCapture() {
+        Path cap = tmp.resolve("e1000");
+        CliRun rec = CliRun.of("record", "--nic", "e1000", "--requests", "3x1024", "-o", cap.toString());
+        assertEquals(0, rec.code(), rec.err());
+        assertTrue(rec.out().contains("requests   3 ok, 0 failed"), rec.out());
+        assertTrue(rec.out().contains("NIC accesses"), rec.out());
+        CliRun replay = CliRun.of("replay", cap.toString());
+        assertEquals(0, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("0 divergences"), replay.out());
+        CliRun json = CliRun.of("replay", cap.toString(), "--format", "json");
+        assertTrue(json.out().contains("\"identical\" : true"), json.out());
+        CliRun diff = CliRun.of("diff", cap.toString(), cap.toString());
+        assertEquals(0, diff.code(), diff.err());
+        assertTrue(diff.out().contains("0 output differences"), diff.out());
+    }
+
+    @Test
+    void aVirtioRecordingWithEveryTransportOptionReplays() {
+        Path cap = tmp.resolve("v");
+        CliRun rec = CliRun.of("record", "--nic", "virtio-net", "--virtio-transport", "legacy", "--msix", "off",
+                "--event-idx", "off", "--workload", "rr", "--count", "5", "--size", "64", "-o", cap.toString());
+        assertEquals(0, rec.code(), rec.err());
+        assertEquals(0, CliRun.of("replay", cap.toString()).code());
+    }
+
+    @Test
+    void badRecordAndReplayInputsAreOneLineErrors() {
+        for (String[] args : new String[][] {
+                {"record", "--nic", "rtl8139", "-o", tmp.resolve("a").toString()},
+                {"record", "--nic", "e1000", "--msix", "off", "-o", tmp.resolve("b").toString()},
+                {"record", "--nic", "e1000", "--profile", "xen", "-o", tmp.resolve("c").toString()},
+                {"record", "--nic", "e1000", "--workload", "ftp", "-o", tmp.resolve("d").toString()},
+                {"record", "--nic", "e1000", "--requests", "lots", "-o", tmp.resolve("e").toString()},
+                {"replay", tmp.resolve("missing").toString()},
+                {"replay", tmp.toString(), "--max-divergences", "0"},
+                {"diff", tmp.resolve("x").toString(), tmp.resolve("y").toString()}}) {
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("d")), "a run that could not start leaves no capture behind");
+        assertFalse(Files.exists(tmp.resolve("e")));
+    }
+
+    @Test
+    void replayAgainstAnotherModelOptionThatDoesNotExistIsAnError() {
+        Path cap = tmp.resolve("e");
+        assertEquals(0, CliRun.of("record", "--nic", "e1000", "--requests", "1x1024", "-o", cap.toString()).code());
+        CliRun r = CliRun.of("replay", cap.toString(), "--model", "e1000,mitigaton=off");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("mitigaton"), r.err());
+    }
+}
