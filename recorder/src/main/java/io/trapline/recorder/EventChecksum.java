@@ -63,6 +63,20 @@ public final class EventChecksum {
         return mix(h, tail);
     }
 
+    /** The payload at a native address (mapped memory). */
+    static long payload(long h, long address, int len) {
+        net.openhft.chronicle.core.UnsafeMemory m = net.openhft.chronicle.core.UnsafeMemory.MEMORY;
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            h = mix(h, m.readLong(address + i));
+        }
+        long tail = 0;
+        for (int s = 0; i < len; i++, s += 8) {
+            tail |= (m.readByte(address + i) & 0xFFL) << s;
+        }
+        return mix(h, tail);
+    }
+
     static int fold(long h) {
         return (int) (h ^ (h >>> 32));
     }

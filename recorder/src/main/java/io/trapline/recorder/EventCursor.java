@@ -1,6 +1,7 @@
 package io.trapline.recorder;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -16,6 +17,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private DocumentContext document;
     private Bytes<?> bytes;
     private long base;
+    /** Native address of the current event when its bytes are contiguous in mapped memory, else 0. */
+    private long native0;
     private long expectedSequence;
     private boolean started;
     private long read;
@@ -67,19 +70,34 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             if (length < EventLayout.HEADER_SIZE) {
                 throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
             }
-            sequence = bytes.readLong(base + EventLayout.SEQUENCE);
-            timeNs = bytes.readLong(base + EventLayout.TIME_NS);
-            packed = bytes.readLong(base + EventLayout.TYPE);
-            address = bytes.readLong(base + EventLayout.ADDRESS);
-            value = bytes.readLong(base + EventLayout.VALUE);
-            payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
-            int checksum = bytes.readInt(base + EventLayout.CHECKSUM);
+            native0 = nativeAddress(length);
+            int checksum;
+            if (native0 != 0) {
+                // The hot path: fields straight from mapped memory (the event lies in one mapped chunk).
+                UnsafeMemory m = UnsafeMemory.MEMORY;
+                sequence = m.readLong(native0 + EventLayout.SEQUENCE);
+                timeNs = m.readLong(native0 + EventLayout.TIME_NS);
+                packed = m.readLong(native0 + EventLayout.TYPE);
+                address = m.readLong(native0 + EventLayout.ADDRESS);
+                value = m.readLong(native0 + EventLayout.VALUE);
+                payloadLength = m.readInt(native0 + EventLayout.PAYLOAD_LENGTH);
+                checksum = m.readInt(native0 + EventLayout.CHECKSUM);
+            } else {
+                sequence = bytes.readLong(base + EventLayout.SEQUENCE);
+                timeNs = bytes.readLong(base + EventLayout.TIME_NS);
+                packed = bytes.readLong(base + EventLayout.TYPE);
+                address = bytes.readLong(base + EventLayout.ADDRESS);
+                value = bytes.readLong(base + EventLayout.VALUE);
+                payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
+                checksum = bytes.readInt(base + EventLayout.CHECKSUM);
+            }
             if (payloadLength < 0 || payloadLength != length - EventLayout.HEADER_SIZE) {
                 throw corrupt("payload length " + payloadLength + " does not match the event's " + length + " bytes");
             }
             long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
             if (payloadLength > 0) {
-                h = EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
+                h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
+                        : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
             }
             if (EventChecksum.fold(h) != checksum) {
                 throw corrupt("checksum mismatch (the event's bytes were altered)");
@@ -109,6 +127,14 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         } catch (RuntimeException e) {
             closeDocument();
             throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
+        }
+    }
+
+    private long nativeAddress(long length) {
+        try {
+            return bytes.addressForRead(base, (int) length);
+        } catch (UnsupportedOperationException | java.nio.BufferUnderflowException e) {
+            return 0;
         }
     }
 
@@ -211,7 +237,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         if (i < 0 || i >= payloadLength) {
             throw new IndexOutOfBoundsException(i);
         }
-        return bytes.readByte(base + EventLayout.HEADER_SIZE + i);
+        return native0 != 0 ? UnsafeMemory.MEMORY.readByte(native0 + EventLayout.HEADER_SIZE + i)
+                : bytes.readByte(base + EventLayout.HEADER_SIZE + i);
     }
 
     @Override
