@@ -385,7 +385,7 @@ public final class E1000Driver implements NicDriver {
 
     @Override
     public int tsoMaxBytes() {
-        return Integer.getInteger("trapline.e1000.tso", 65_535);
+        return 65_535;
     }
 
     @Override

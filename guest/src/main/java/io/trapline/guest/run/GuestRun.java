@@ -36,7 +36,7 @@ public final class GuestRun {
     /** Virtual time after the workload's end that the run goes on (the captures' window ends 0.25 s after work_end). */
     public static final long TAIL_NS = 250_000_000L;
     /** A run that has not finished after this much virtual time is stopped. */
-    public static final long LIMIT_NS = Long.getLong("trapline.run.limit.ns", 3_600_000_000_000L);
+    public static final long LIMIT_NS = 3_600_000_000_000L;
 
     /**
      * @param nic          {@code e1000} or {@code virtio-net}
