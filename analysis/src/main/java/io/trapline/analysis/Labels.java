@@ -2,7 +2,6 @@ package io.trapline.analysis;
 
 import io.trapline.emulator.device.RegisterNames;
 import io.trapline.recorder.CaptureMetadata;
-import io.trapline.recorder.EventType;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,26 +9,17 @@ import java.util.Map;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * The strings of a capture's rows, made once and reused as UTF-8 bytes: event type labels, device model names,
+ * The strings of a capture's rows, made once and reused as UTF-8 bytes: access kinds, device model names,
  * region names, and register names (from the device model through DeviceCatalog; a bounded cache).
  */
 final class Labels {
     private static final int MAX_CACHED = 8192;
-    static final byte[][] TYPE = new byte[256][];
-
-    static {
-        for (EventType t : EventType.values()) {
-            TYPE[t.code()] = t.label().getBytes(UTF_8);
-        }
-    }
-
     static final byte[] READ = "read".getBytes(UTF_8);
     static final byte[] WRITE = "write".getBytes(UTF_8);
     static final byte[] MMIO = "mmio".getBytes(UTF_8);
     static final byte[] PIO = "pio".getBytes(UTF_8);
     static final byte[] PCI_CFG = "pci_cfg".getBytes(UTF_8);
     static final byte[] OTHER = "other".getBytes(UTF_8);
-    static final byte[] KICK = "kick".getBytes(UTF_8);
 
     private final CaptureMetadata meta;
     private final RegisterNames[] names = new RegisterNames[256];

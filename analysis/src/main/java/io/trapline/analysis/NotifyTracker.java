@@ -1,7 +1,6 @@
 package io.trapline.analysis;
 
 import io.trapline.recorder.EventCursor;
-import io.trapline.recorder.EventType;
 
 /**
  * Pairs a KICK with the guest write it observes. A device model records a notify write and then the KICK it

@@ -192,19 +192,55 @@ public final class SqlSession implements AutoCloseable {
         return QUERY_WORDS.contains(s.substring(0, i).toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** How many times {@code word} occurs in {@code sql} as a whole word (case-insensitive). */
+    /**
+     * How many times {@code sql} reads table {@code word}: occurrences as a whole word right after FROM, JOIN or a
+     * comma (a FROM list), outside comments. An alias or column of the same name ({@code count(*) AS exits}) is
+     * not a read. Counting a read too many only costs a copy; too few, and DuckDB reports the stream as used up.
+     */
     static int mentions(String sql, String word) {
+        String s = stripComments(sql).toLowerCase(java.util.Locale.ROOT);
         int n = 0;
-        String s = sql.toLowerCase(java.util.Locale.ROOT);
         for (int i = s.indexOf(word); i >= 0; i = s.indexOf(word, i + word.length())) {
-            boolean before = i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)) && s.charAt(i - 1) != '_';
+            boolean before = i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)) && s.charAt(i - 1) != '_'
+                    && s.charAt(i - 1) != '.' && s.charAt(i - 1) != '"';
             int end = i + word.length();
             boolean after = end >= s.length() || !Character.isLetterOrDigit(s.charAt(end)) && s.charAt(end) != '_';
-            if (before && after) {
+            if (before && after && readsTable(s, i)) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** Whether the word at {@code at} follows FROM, JOIN or a comma. */
+    private static boolean readsTable(String s, int at) {
+        int j = at - 1;
+        while (j >= 0 && Character.isWhitespace(s.charAt(j))) {
+            j--;
+        }
+        if (j < 0) {
+            return false;
+        }
+        if (s.charAt(j) == ',') {
+            return true;
+        }
+        int end = j + 1;
+        while (j >= 0 && Character.isLetter(s.charAt(j))) {
+            j--;
+        }
+        String prev = s.substring(j + 1, end);
+        return prev.equals("from") || prev.equals("join");
+    }
+
+    private static String stripComments(String sql) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : Statements.split(sql)) {
+            for (String line : part.split("\n")) {
+                int c = line.indexOf("--");
+                sb.append(c >= 0 ? line.substring(0, c) : line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     private void releaseTables() {

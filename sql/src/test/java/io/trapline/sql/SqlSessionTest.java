@@ -55,7 +55,10 @@ class SqlSessionTest {
             assertEquals(2, s.queryLong("SELECT (SELECT count(*) FROM phases) + (SELECT count(*) FROM phases) - 2"));
             assertEquals(2, s.queryLong("SELECT count(*) FROM phases"), "the copy is gone afterwards");
         }
-        assertEquals(2, SqlSession.mentions("SELECT x FROM exits e JOIN exits_extra, exits", "exits"));
+        assertEquals(2, SqlSession.mentions("SELECT x FROM exits e JOIN exits_extra j, exits", "exits"));
+        // an alias or a column of the table's name is not a read: no copy of a big table for it
+        assertEquals(1, SqlSession.mentions("SELECT count(*) AS exits, e.exits FROM exits e -- from exits", "exits"));
+        assertEquals(2, SqlSession.mentions("SELECT * FROM packets a JOIN packets b USING (packet)", "packets"));
     }
 
     @Test
