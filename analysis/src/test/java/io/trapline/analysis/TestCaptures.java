@@ -11,11 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Small captures with known contents, written as a recorder or an importer would write them. */
-final class TestCaptures {
+/** Small captures for analysis, sql and cli tests (shared through this module's test-jar). */
+public final class TestCaptures {
     private TestCaptures() {
     }
 
-    static CaptureMetadata e1000Metadata() {
+    public static CaptureMetadata e1000Metadata() {
         return CaptureMetadata.create(new CaptureMetadata.Source("test", "analysis fixture", null),
                 new CaptureMetadata.Clock("virtual", null), "2026-11-25T00:00:00Z",
                 new CaptureMetadata.Workload("web", 1L, null),
@@ -24,7 +25,7 @@ final class TestCaptures {
                                 new CaptureMetadata.Bar(1, "io", 0xC000, 0x40)))));
     }
 
-    static CaptureMetadata virtioMetadata(String transport) {
+    public static CaptureMetadata virtioMetadata(String transport) {
         return CaptureMetadata.create(new CaptureMetadata.Source("test", "analysis fixture", null),
                 new CaptureMetadata.Clock("virtual", null), "2026-11-25T00:00:00Z",
                 new CaptureMetadata.Workload("web", 1L, null),
@@ -34,17 +35,17 @@ final class TestCaptures {
                                 new CaptureMetadata.Bar(4, "mmio", 0xFE000000L, 0x4000)))));
     }
 
-    static void mark(CaptureWriter w, long t, MarkKind kind, String name) {
+    public static void mark(CaptureWriter w, long t, MarkKind kind, String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         w.append(t, EventType.MARK, 0, 0, 0, 0, 0, kind.code(), 0, n, 0, n.length);
     }
 
-    static void frame(CaptureWriter w, long t, boolean tx, byte[] f) {
+    public static void frame(CaptureWriter w, long t, boolean tx, byte[] f) {
         w.append(t, tx ? EventType.FRAME_TX : EventType.FRAME_RX, 0, 0, 0, 0, 0, f.length, 0, f, 0, f.length);
     }
 
     /** An Ethernet + IPv4 + TCP frame. */
-    static byte[] tcp(String src, String dst, int sport, int dport, int flags, int payload) {
+    public static byte[] tcp(String src, String dst, int sport, int dport, int flags, int payload) {
         byte[] f = new byte[14 + 20 + 20 + payload];
         byte[] mac1 = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
         byte[] mac2 = {0x52, 0x55, 10, 0, 2, 2};
@@ -75,14 +76,14 @@ final class TestCaptures {
         }
     }
 
-    static final int SYN = 0x02;
-    static final int ACK = 0x10;
+    public static final int SYN = 0x02;
+    public static final int ACK = 0x10;
 
     /**
      * e1000, one request: RX SYN, the driver's interrupt handling (ICR read, IMC write, STATUS read, IMS write,
      * STATUS read), RDT refill, then TX of the SYN-ACK through TDT, a LAPIC EOI, then idle (watchdog read 1 s later).
      */
-    static Path e1000(Path dir) {
+    public static Path e1000(Path dir) {
         try (CaptureWriter w = CaptureWriter.create(dir, e1000Metadata())) {
             int apic = w.region("apic-msi");
             w.append(10, EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0x80080783L);      // before any frame
@@ -113,7 +114,7 @@ final class TestCaptures {
      * virtio-net (modern): an ioeventfd kick traced only as a KICK (QEMU, ioeventfd on), a notify write followed
      * by its KICK (ioeventfd off / embedded), an MSI-X table write, an ISR read, MSI interrupts, frames.
      */
-    static Path virtio(Path dir) {
+    public static Path virtio(Path dir) {
         try (CaptureWriter w = CaptureWriter.create(dir, virtioMetadata("modern"))) {
             mark(w, 100, MarkKind.PHASE_START, "workload");
             w.append(200, EventType.MMIO_WRITE, 0, 0, 1, 4, 0x0, 0xFEE00000L);    // MSI-X table entry 0 address
@@ -132,7 +133,7 @@ final class TestCaptures {
     }
 
     /** A capture with register traffic but no frames. */
-    static Path noPackets(Path dir) {
+    public static Path noPackets(Path dir) {
         try (CaptureWriter w = CaptureWriter.create(dir, e1000Metadata())) {
             w.append(10, EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0x80080783L);
             w.append(20, EventType.MMIO_WRITE, 0, 0, 0, 4, 0xD0, 0x9D);

@@ -1,5 +1,7 @@
 package io.trapline.cli;
 
+import io.trapline.analysis.TestCaptures;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trapline.sql.SqlSession;
@@ -34,8 +36,8 @@ class AnalysisCommandsTest {
 
     @Test
     void analyzePutsCapturesSideBySide() throws Exception {
-        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
-        Path v = AnalysisCaptures.virtio(tmp.resolve("virtio"));
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        Path v = TestCaptures.virtio(tmp.resolve("virtio"));
         CliRun r = CliRun.of("analyze", e.toString(), "v=" + v, "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -77,7 +79,7 @@ class AnalysisCommandsTest {
 
     @Test
     void sqlRunsQueriesSavedQueriesAndFiles() throws Exception {
-        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         CliRun r = CliRun.of("sql", e.toString(), "-e",
                 "SELECT register, count(*) AS n FROM exits WHERE profile = 'kvm' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1;"
                         + " SELECT count(*) AS packets FROM packets", "--format", "csv");
@@ -103,7 +105,7 @@ class AnalysisCommandsTest {
 
     @Test
     void interactiveShellTakesMultiLineStatementsAndDotCommands() throws Exception {
-        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         String input = ".tables\n.schema packets\nSELECT count(*)\n  AS n\nFROM packets;\nSELECT nope FROM events;\n"
                 + ".run per-packet-exits\n.quit\n";
         StringWriter out = new StringWriter();
@@ -125,7 +127,7 @@ class AnalysisCommandsTest {
 
     @Test
     void exportWritesParquetArrowCsvAndPcap() throws Exception {
-        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         CliRun pq = CliRun.of("export", e.toString(), "--format", "parquet", "-o", tmp.resolve("pq").toString());
         assertEquals(0, pq.code(), pq.err());
         assertTrue(Files.exists(tmp.resolve("pq/packets/capture=e1000")), list(tmp.resolve("pq")));
@@ -156,13 +158,13 @@ class AnalysisCommandsTest {
 
     @Test
     void badInputsAreOneLine() throws Exception {
-        Path e = AnalysisCaptures.e1000(tmp.resolve("e1000"));
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "SELECT nope FROM events"), "nope");
         assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "DROP TABLE events"));
         assertOneErrorLine(CliRun.of("sql", e.toString(), "-q", "no-such-query"), "no-such-query");
         assertOneErrorLine(CliRun.of("analyze", e.toString(), "--profile", "xen"), "unknown profile 'xen'");
         assertOneErrorLine(CliRun.of("analyze", e.toString(), "--phase", "boot"), "no phase 'boot'", "workload");
-        Path quiet = AnalysisCaptures.noPackets(tmp.resolve("quiet"));
+        Path quiet = TestCaptures.noPackets(tmp.resolve("quiet"));
         assertOneErrorLine(CliRun.of("analyze", quiet.toString()), "quiet", "no packets");
         assertOneErrorLine(CliRun.of("analyze", tmp.resolve("missing").toString()), "missing");
         assertOneErrorLine(CliRun.of("analyze", e.toString(), e.toString()), "two captures are named 'e1000'");

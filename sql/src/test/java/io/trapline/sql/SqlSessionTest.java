@@ -1,5 +1,7 @@
 package io.trapline.sql;
 
+import io.trapline.analysis.TestCaptures;
+
 import io.trapline.analysis.AnalysisOptions;
 import io.trapline.analysis.CaptureSource;
 import io.trapline.analysis.Table;
