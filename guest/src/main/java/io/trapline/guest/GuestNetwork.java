@@ -31,11 +31,11 @@ public final class GuestNetwork {
     private final HttpServer server;
     private final HostPeer peer;
 
-    private GuestNetwork(Machine machine, PciSlot nic, PlatformProfile profile, long seed) {
+    private GuestNetwork(Machine machine, PciSlot nic, PlatformProfile profile, long seed, Cpu vcpu) {
         this.scheduler = machine.scheduler();
         this.profile = profile;
         Random random = new Random(seed);
-        this.vcpu = new Cpu(scheduler);
+        this.vcpu = vcpu;
         this.guest = UserNetwork.guestStack(scheduler, vcpu, profile, random);
         this.server = new HttpServer(guest, profile);
         server.listen(UserNetwork.HTTP_PORT);
@@ -45,7 +45,12 @@ public final class GuestNetwork {
 
     /** Builds the network side for the NIC plugged in {@code nic} and makes the peer the machine's backend. */
     public static GuestNetwork forMachine(Machine machine, PciSlot nic, PlatformProfile profile, long seed) {
-        return new GuestNetwork(machine, nic, profile, seed);
+        return new GuestNetwork(machine, nic, profile, seed, new Cpu(machine.scheduler()));
+    }
+
+    /** The same, on a vCPU that already exists (the guest kernel's, which its driver model charges). */
+    public static GuestNetwork forMachine(Machine machine, PciSlot nic, PlatformProfile profile, long seed, Cpu vcpu) {
+        return new GuestNetwork(machine, nic, profile, seed, vcpu);
     }
 
     /** A workload with the captures' timing (1 s after ready, 3 s idle); start it once the driver is up. */

@@ -4,26 +4,22 @@ import io.trapline.emulator.device.BoundaryTap;
 import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.emulator.machine.Machine;
 import io.trapline.emulator.machine.NetworkBackend;
-import io.trapline.guest.kernel.RegisterWindow;
 import io.trapline.emulator.machine.PciSlot;
+import io.trapline.guest.GuestNetwork;
 import io.trapline.guest.driver.E1000Driver;
 import io.trapline.guest.driver.NicDriver;
 import io.trapline.guest.driver.VirtioNetDriver;
-import io.trapline.guest.http.HttpServer;
 import io.trapline.guest.kernel.Firmware;
 import io.trapline.guest.kernel.GuestKernel;
+import io.trapline.guest.kernel.RegisterWindow;
 import io.trapline.guest.peer.HostPeer;
-import io.trapline.guest.peer.UserNetwork;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.tcp.NetStack;
 import io.trapline.guest.workload.MarkListener;
 import io.trapline.guest.workload.Workload;
-import io.trapline.guest.workload.WorkloadEnv;
 import io.trapline.guest.workload.WorkloadResult;
-import io.trapline.guest.workload.Workloads;
 
 import java.util.Map;
-import java.util.Random;
 
 /**
  * One embedded run: a machine with one NIC model, the guest (kernel, driver model, TCP/IP stack, HTTP
@@ -65,9 +61,8 @@ public final class GuestRun {
         PciSlot slot = machine.plug(ctx -> DeviceCatalog.create(options.nic(), deviceConfig(options), ctx), tap);
         Firmware.assignBars(machine);
         GuestKernel kernel = new GuestKernel(machine, options.profile());
-        Random random = new Random(options.seed());
-        NetStack guest = UserNetwork.guestStack(machine.scheduler(), kernel.cpu(), options.profile(), random);
-        HostPeer peer = HostPeer.forDevice(machine.scheduler(), options.profile(), random, slot.index(), slot.device());
+        GuestNetwork network = GuestNetwork.forMachine(machine, slot, options.profile(), options.seed(), kernel.cpu());
+        HostPeer peer = network.peer();
         machine.setNetwork(new NetworkBackend() {
             @Override
             public void transmit(int deviceIndex, byte[] frame, int offset, int length) {
@@ -82,13 +77,9 @@ public final class GuestRun {
                 peer.rxReady(deviceIndex);
             }
         });
-        HttpServer server = new HttpServer(guest, options.profile());
-        server.listen(UserNetwork.HTTP_PORT);
-        NicDriver driver = driverFor(options.nic(), kernel, slot, guest);
-        guest.attach(driver);
-        WorkloadEnv env = WorkloadEnv.asCaptured(machine.scheduler(), peer.stack(), UserNetwork.GUEST_IP,
-                UserNetwork.HTTP_PORT, options.profile());
-        Workload workload = Workloads.create(options.workload(), env, options.workloadOptions());
+        NicDriver driver = driverFor(options.nic(), kernel, slot, network.guest());
+        network.guest().attach(driver);
+        Workload workload = network.workload(options.workload(), options.workloadOptions());
         marks.phaseStart(0, "boot");
         driver.start(() -> {
             marks.phaseEnd(machine.scheduler().now(), "boot");
