@@ -25,7 +25,7 @@ public final class RecordThroughput {
 
     public static void main(String[] args) throws IOException {
         String nic = args.length > 0 ? args[0] : "e1000";
-        GuestRun.Options options = new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", "400x1024,40x65536"),
+        GuestRun.Options options = new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", System.getProperty("requests", "400x1024,40x65536")),
                 PlatformProfile.tcg(), 1);
         double bestOff = 0;
         double bestOn = 0;
@@ -49,7 +49,7 @@ public final class RecordThroughput {
                 throw new IllegalStateException("workload did not finish");
             }
         }
-        System.out.printf(Locale.ROOT, "%s web 400x1024,40x65536: %d packets; recording off %.0f packets/s, on %.0f packets/s"
+        System.out.printf(Locale.ROOT, "%s web " + System.getProperty("requests", "400x1024,40x65536") + ": %d packets; recording off %.0f packets/s, on %.0f packets/s"
                 + " (recording costs %.0f%%)%n", nic, packets, bestOff, bestOn, 100 * (bestOff / bestOn - 1));
     }
 
