@@ -89,11 +89,9 @@ final class RecordCommand implements Callable<Integer> {
             config.put("event_idx", onOff("--event-idx", eventIdx) ? "on" : "off");
         }
         try {
-            DeviceCatalog.create(nic, config, null);
+            DeviceCatalog.validate(nic, config);
         } catch (IllegalArgumentException e) {
             throw new UserError("--device-option: " + e.getMessage());
-        } catch (NullPointerException e) {
-            // the config is valid; building needs a context, which the run provides
         }
         Map<String, String> wopts = new LinkedHashMap<>();
         if (requests != null) {

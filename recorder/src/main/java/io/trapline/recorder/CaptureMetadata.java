@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,11 +207,5 @@ public record CaptureMetadata(
             m.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
         }
         return m;
-    }
-
-    static List<String> appendRegion(List<String> regions, String name) {
-        List<String> copy = new ArrayList<>(regions);
-        copy.add(name);
-        return copy;
     }
 }

@@ -83,6 +83,21 @@ public final class DeviceCatalog {
     }
 
     /**
+     * Checks that {@code config} is a valid configuration of {@code model}.
+     *
+     * @throws IllegalArgumentException naming the model and the key, for an unknown model, key or value
+     */
+    public static void validate(String model, Map<String, ?> config) {
+        if (E1000.equals(model)) {
+            e1000Config(config);
+        } else if (VIRTIO_NET.equals(model)) {
+            virtioNetConfig(config);
+        } else {
+            throw new IllegalArgumentException("unknown device model '" + model + "' (known: " + E1000 + ", " + VIRTIO_NET + ")");
+        }
+    }
+
+    /**
      * Builds device {@code model} configured by {@code config} (missing keys take QEMU 7.2's defaults).
      *
      * @throws IllegalArgumentException naming the model and the key, for an unknown model, key or value

@@ -19,6 +19,8 @@ public final class GuestKernel {
     private final Cpu cpu;
     private final InterruptController interrupts;
     private final DmaArena dma;
+    /** True while a trapping access is being emulated: device work then runs on the stopped vCPU. */
+    boolean inAccess;
 
     public GuestKernel(Machine machine, PlatformProfile profile) {
         this.machine = machine;
@@ -55,7 +57,12 @@ public final class GuestKernel {
 
     /** ioremap / pci_iomap of BAR {@code bar} of the device in {@code slot}. */
     public RegisterWindow map(PciSlot slot, int bar) {
-        return new RegisterWindow(machine, cpu, profile, slot.device().pciConfig(), bar);
+        return new RegisterWindow(this, slot.device().pciConfig(), bar);
+    }
+
+    /** Whether a device model is running inside one of this guest's register accesses right now. */
+    public boolean inAccess() {
+        return inAccess;
     }
 
     /** A configuration-space read (config accesses trap like port I/O: CF8/CFC). */

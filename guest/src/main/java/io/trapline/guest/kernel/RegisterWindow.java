@@ -18,12 +18,13 @@ public final class RegisterWindow {
     private final long exitNs;
     private final long ioeventfdNs;
     private long accesses;
-    /** True while a trapping access is being emulated: device work then runs on the stopped vCPU. */
-    private static boolean inAccess;
+    private final GuestKernel kernel;
 
-    RegisterWindow(Machine machine, Cpu cpu, PlatformProfile profile, PciConfigSpace config, int bar) {
-        this.machine = machine;
-        this.cpu = cpu;
+    RegisterWindow(GuestKernel kernel, PciConfigSpace config, int bar) {
+        this.kernel = kernel;
+        this.machine = kernel.machine();
+        this.cpu = kernel.cpu();
+        PlatformProfile profile = kernel.profile();
         this.base = config.barAddress(bar);
         this.io = config.barKind(bar) == BarKind.IO;
         this.exitNs = io ? profile.pioExitNs() : profile.mmioExitNs();
@@ -33,18 +34,18 @@ public final class RegisterWindow {
     public long read(long offset, int size) {
         accesses++;
         cpu.charge(exitNs);
-        inAccess = true;
+        kernel.inAccess = true;
         try {
             return io ? machine.pioRead((int) (base + offset), size) : machine.mmioRead(base + offset, size);
         } finally {
-            inAccess = false;
+            kernel.inAccess = false;
         }
     }
 
     public void write(long offset, int size, long value) {
         accesses++;
         cpu.charge(exitNs);
-        inAccess = true;
+        kernel.inAccess = true;
         try {
             if (io) {
                 machine.pioWrite((int) (base + offset), size, value);
@@ -52,7 +53,7 @@ public final class RegisterWindow {
                 machine.mmioWrite(base + offset, size, value);
             }
         } finally {
-            inAccess = false;
+            kernel.inAccess = false;
         }
     }
 
@@ -73,11 +74,6 @@ public final class RegisterWindow {
 
     public void write32(long offset, int value) {
         write(offset, 4, value & 0xFFFF_FFFFL);
-    }
-
-    /** Whether the device model is running inside a guest register access right now (single-threaded machine). */
-    public static boolean inAccess() {
-        return inAccess;
     }
 
     public long accesses() {

@@ -11,7 +11,6 @@ import io.trapline.guest.driver.NicDriver;
 import io.trapline.guest.driver.VirtioNetDriver;
 import io.trapline.guest.kernel.Firmware;
 import io.trapline.guest.kernel.GuestKernel;
-import io.trapline.guest.kernel.RegisterWindow;
 import io.trapline.guest.peer.HostPeer;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.tcp.NetStack;
@@ -66,7 +65,7 @@ public final class GuestRun {
         machine.setNetwork(new NetworkBackend() {
             @Override
             public void transmit(int deviceIndex, byte[] frame, int offset, int length) {
-                if (RegisterWindow.inAccess()) {
+                if (kernel.inAccess()) {
                     kernel.cpu().charge(options.profile().deviceTxFrameNs()); // emulated on the stopped vCPU
                 }
                 peer.transmit(deviceIndex, frame, offset, length);

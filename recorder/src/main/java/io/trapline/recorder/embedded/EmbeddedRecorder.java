@@ -1,6 +1,9 @@
 package io.trapline.recorder.embedded;
 
+import io.trapline.emulator.device.BoundaryTap;
+import io.trapline.emulator.device.Device;
 import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.pci.BarKind;
 import io.trapline.emulator.pci.PciConfigSpace;
 import io.trapline.guest.run.GuestRun;
@@ -51,17 +54,16 @@ public final class EmbeddedRecorder {
                 options.workloadOptions(), options.profile(), options.seed());
         GuestRun.Result result;
         PciConfigSpace[] pci = new PciConfigSpace[1];
-        CaptureWriter created = CaptureWriter.create(output, meta);
-        try (CaptureWriter writer = created) {
+        try (CaptureWriter writer = CaptureWriter.create(output, meta)) {
             RecordingTap tap = new RecordingTap(writer);
-            result = GuestRun.run(resolved, new io.trapline.emulator.device.BoundaryTap() {
+            result = GuestRun.run(resolved, new BoundaryTap() {
                 @Override
-                public io.trapline.emulator.device.DeviceContext wrapContext(int deviceIndex, io.trapline.emulator.device.DeviceContext context) {
+                public DeviceContext wrapContext(int deviceIndex, DeviceContext context) {
                     return tap.wrapContext(deviceIndex, context);
                 }
 
                 @Override
-                public io.trapline.emulator.device.Device wrapDevice(int deviceIndex, io.trapline.emulator.device.Device device) {
+                public Device wrapDevice(int deviceIndex, Device device) {
                     pci[0] = device.pciConfig();
                     return tap.wrapDevice(deviceIndex, device);
                 }
