@@ -293,20 +293,25 @@ public final class E1000Driver implements NicDriver {
 
     /** e1000_set_itr: the interrupt rate follows the traffic class of this poll ("dynamic conservative"). */
     private void setItr() {
+        // Conservative mode keeps lowest latency out of each direction's remembered class, not only out of
+        // the rate: the next poll is classified from "low", where a burst of full-size frames means bulk
+        // (e1000_set_itr clamps tx_itr and rx_itr themselves, Linux e1000_main.c).
         if (txPackets > 0) {
-            txClass = classify(txClass, txPackets, txBytes);
+            txClass = conservative(classify(txClass, txPackets, txBytes));
         }
         if (rxPackets > 0) {
-            rxClass = classify(rxClass, rxPackets, rxBytes);
+            rxClass = conservative(classify(rxClass, rxPackets, rxBytes));
         }
-        int current = Math.max(txClass, rxClass);
-        int cls = current == LOWEST_LATENCY ? LOW_LATENCY : current; // conservative mode never goes lowest
-        int rate = cls == BULK_LATENCY ? 4000 : 20000;
+        int rate = Math.max(txClass, rxClass) == BULK_LATENCY ? 4000 : 20000;
         if (rate != itrRate) {
             rate = rate > itrRate ? Math.min(itrRate + (rate >> 2), rate) : rate;
             itrRate = rate;
             regs.write32(ITR, itrRegister(rate));
         }
+    }
+
+    private static int conservative(int trafficClass) {
+        return trafficClass == LOWEST_LATENCY ? LOW_LATENCY : trafficClass;
     }
 
     /** The traffic class after a poll that moved {@code packets} frames of {@code bytes} bytes in all. */
