@@ -18,6 +18,7 @@ public final class InterruptController implements InterruptSink {
     private final Map<Integer, Line> lines = new HashMap<>();
     private final Map<Long, Runnable> vectors = new HashMap<>();
     private long delivered;
+    private PlatformTap platform = PlatformTap.NONE;
 
     /**
      * @param deliveryNs     cost of an interrupt that wakes a halted (idle) vCPU
@@ -46,6 +47,7 @@ public final class InterruptController implements InterruptSink {
             delivered++;
             cpu.run(cost(), () -> {
                 handler.run();
+                eoi(); // fasteoi flow of a level-triggered IO-APIC line: EOI once the handler is done
                 inService = false;
                 deliver(); // still asserted: level-triggered, enter again
             });
@@ -85,8 +87,20 @@ public final class InterruptController implements InterruptSink {
         Runnable handler = vectors.get(key(address, data));
         if (handler != null) {
             delivered++;
-            cpu.run(cost(), handler);
+            cpu.run(cost(), () -> {
+                eoi(); // edge flow of an MSI: the vector is acknowledged before its handler runs
+                handler.run();
+            });
         }
+    }
+
+    /** Where the local APIC's EOI writes are reported. */
+    public void setPlatformTap(PlatformTap tap) {
+        this.platform = tap;
+    }
+
+    private void eoi() {
+        platform.apicEoi(cpu.scheduler().now());
     }
 
     /** Interrupts delivered to handlers so far. */

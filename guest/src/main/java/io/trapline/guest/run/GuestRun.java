@@ -11,6 +11,7 @@ import io.trapline.guest.driver.NicDriver;
 import io.trapline.guest.driver.VirtioNetDriver;
 import io.trapline.guest.kernel.Firmware;
 import io.trapline.guest.kernel.GuestKernel;
+import io.trapline.guest.kernel.PlatformTap;
 import io.trapline.guest.peer.HostPeer;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.tcp.NetStack;
@@ -56,10 +57,16 @@ public final class GuestRun {
     }
 
     public static Result run(Options options, BoundaryTap tap, MarkListener marks, Progress progress) {
+        return run(options, tap, marks, PlatformTap.NONE, progress);
+    }
+
+    /** As {@link #run(Options, BoundaryTap, MarkListener, Progress)}, also reporting the guest's local APIC EOIs to {@code platform}. */
+    public static Result run(Options options, BoundaryTap tap, MarkListener marks, PlatformTap platform, Progress progress) {
         Machine machine = new Machine(RAM);
         PciSlot slot = machine.plug(ctx -> DeviceCatalog.create(options.nic(), deviceConfig(options), ctx), tap);
         Firmware.assignBars(machine);
         GuestKernel kernel = new GuestKernel(machine, options.profile());
+        kernel.interrupts().setPlatformTap(platform);
         GuestNetwork network = GuestNetwork.forMachine(machine, slot, options.profile(), options.seed(), kernel.cpu());
         HostPeer peer = network.peer();
         machine.setNetwork(new NetworkBackend() {

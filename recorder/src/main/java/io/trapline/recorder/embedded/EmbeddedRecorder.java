@@ -6,10 +6,12 @@ import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.pci.BarKind;
 import io.trapline.emulator.pci.PciConfigSpace;
+import io.trapline.guest.kernel.PlatformTap;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.EventType;
 import io.trapline.recorder.RecordingTap;
 
 import java.nio.file.Path;
@@ -27,6 +29,12 @@ import java.util.Map;
 public final class EmbeddedRecorder {
     private EmbeddedRecorder() {
     }
+
+    /**
+     * Region of the guest's local APIC accesses (OTHER_WRITE events, the EOI closing each interrupt); named as
+     * analysis expects interrupt-controller regions (imported QEMU traces call the same MMIO region apic-msi).
+     */
+    static final String APIC_REGION_NAME = "apic";
 
     /** The outcome: the run and the workload window's counts. */
     public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events) {
@@ -56,6 +64,7 @@ public final class EmbeddedRecorder {
         PciConfigSpace[] pci = new PciConfigSpace[1];
         try (CaptureWriter writer = CaptureWriter.create(output, meta)) {
             RecordingTap tap = new RecordingTap(writer);
+            int apic = writer.region(APIC_REGION_NAME);
             result = GuestRun.run(resolved, new BoundaryTap() {
                 @Override
                 public DeviceContext wrapContext(int deviceIndex, DeviceContext context) {
@@ -67,7 +76,8 @@ public final class EmbeddedRecorder {
                     pci[0] = device.pciConfig();
                     return tap.wrapDevice(deviceIndex, device);
                 }
-            }, new CaptureMarks(writer), progress);
+            }, new CaptureMarks(writer), timeNs -> writer.append(timeNs, EventType.OTHER_WRITE, 0, 0, apic, 4,
+                    PlatformTap.LAPIC_EOI, 0), progress);
             writer.updateMetadata(withBars(writer.metadata(), pci[0]));
         } catch (RuntimeException e) {
             deleteQuietly(output); // a run that could not start (bad workload option) leaves no half capture behind

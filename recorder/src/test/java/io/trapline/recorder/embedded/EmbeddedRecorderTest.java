@@ -69,6 +69,24 @@ class EmbeddedRecorderTest {
     }
 
     @Test
+    void everyInterruptTheGuestTakesEndsWithOneLocalApicEoi() {
+        for (String nic : new String[] {"e1000", "virtio-net"}) {
+            EmbeddedRecorder.Recording r = EmbeddedRecorder.record(web(nic, 1), tmp.resolve("eoi-" + nic), null);
+            try (CaptureReader reader = CaptureReader.open(r.capture()); EventCursor c = reader.cursor()) {
+                long eois = 0;
+                while (c.next()) {
+                    if (c.type() == EventType.OTHER_WRITE) {
+                        assertEquals("apic", reader.metadata().regionName(c.region()), nic);
+                        assertEquals(0xFEE0_00B0L, c.address(), nic + ": the EOI register");
+                        eois++;
+                    }
+                }
+                assertEquals(r.run().interrupts(), eois, nic + ": one EOI per interrupt handled");
+            }
+        }
+    }
+
+    @Test
     void virtioUnderMsixKicksAndTakesInterruptsWithoutRegisterReads() {
         EmbeddedRecorder.Recording r = EmbeddedRecorder.record(web("virtio-net", 1), tmp.resolve("v"), null);
         assertEquals(0, r.window().reads());
