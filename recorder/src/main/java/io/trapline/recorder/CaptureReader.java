@@ -81,12 +81,24 @@ public final class CaptureReader implements AutoCloseable {
         return cursor(0);
     }
 
-    /** A cursor positioned before the event with sequence {@code fromSequence} (at the end if there is none). */
+    /**
+     * A cursor positioned before the event with sequence {@code fromSequence} (at the end if there is none). A scan
+     * from the start walks the mapped queue file; one from a later sequence is positioned by Chronicle's index.
+     */
     public EventCursor cursor(long fromSequence) {
+        return cursor(fromSequence, true);
+    }
+
+    /** A cursor that reads through Chronicle's tailer even from the start (the reference the mapped scan is tested against). */
+    EventCursor tailerCursor() {
+        return cursor(0, false);
+    }
+
+    private EventCursor cursor(long fromSequence, boolean mapped) {
         if (fromSequence < 0) {
             throw new CaptureException(dir + ": --from must be a sequence number >= 0, got " + fromSequence);
         }
-        return new EventCursor(this, queue, fromSequence);
+        return new EventCursor(this, queue, fromSequence, mapped);
     }
 
     /** Scans the whole capture (verifying every event) and counts events by type, in type order. */

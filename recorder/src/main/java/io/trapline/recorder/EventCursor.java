@@ -14,6 +14,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class EventCursor implements CaptureEvent, AutoCloseable {
     private final CaptureReader reader;
     private final ExcerptTailer tailer;
+    /** The mapped queue file a scan from the start walks, or null when it reads through the tailer. */
+    private final MappedQueueFile file;
     private DocumentContext document;
     private Bytes<?> bytes;
     private long base;
@@ -31,10 +33,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private long value;
     private int payloadLength;
 
-    EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence) {
+    EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, boolean mapped) {
         this.reader = reader;
         this.expectedSequence = fromSequence;
-        if (queue == null) {
+        this.file = queue != null && mapped && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile()) : null;
+        if (queue == null || file != null) {
             this.tailer = null;
             return;
         }
@@ -55,6 +58,9 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     /** Moves to the next event; false at the end of the capture. Throws {@link CaptureException} on corruption. */
     public boolean next() {
         closeDocument();
+        if (file != null) {
+            return nextInFile();
+        }
         if (tailer == null) {
             return endOfEvents();
         }
@@ -71,52 +77,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                 throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
             }
             native0 = nativeAddress(length);
-            int checksum;
-            if (native0 != 0) {
-                // The hot path: fields straight from mapped memory (the event lies in one mapped chunk).
-                UnsafeMemory m = UnsafeMemory.MEMORY;
-                sequence = m.readLong(native0 + EventLayout.SEQUENCE);
-                timeNs = m.readLong(native0 + EventLayout.TIME_NS);
-                packed = m.readLong(native0 + EventLayout.TYPE);
-                address = m.readLong(native0 + EventLayout.ADDRESS);
-                value = m.readLong(native0 + EventLayout.VALUE);
-                payloadLength = m.readInt(native0 + EventLayout.PAYLOAD_LENGTH);
-                checksum = m.readInt(native0 + EventLayout.CHECKSUM);
-            } else {
-                sequence = bytes.readLong(base + EventLayout.SEQUENCE);
-                timeNs = bytes.readLong(base + EventLayout.TIME_NS);
-                packed = bytes.readLong(base + EventLayout.TYPE);
-                address = bytes.readLong(base + EventLayout.ADDRESS);
-                value = bytes.readLong(base + EventLayout.VALUE);
-                payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
-                checksum = bytes.readInt(base + EventLayout.CHECKSUM);
-            }
-            if (payloadLength < 0 || payloadLength != length - EventLayout.HEADER_SIZE) {
-                throw corrupt("payload length " + payloadLength + " does not match the event's " + length + " bytes");
-            }
-            long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
-            if (payloadLength > 0) {
-                h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
-                        : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
-            }
-            if (EventChecksum.fold(h) != checksum) {
-                throw corrupt("checksum mismatch (the event's bytes were altered)");
-            }
-            if (started || expectedSequence > 0) {
-                if (sequence != expectedSequence) {
-                    throw corrupt("sequence " + sequence + " where " + expectedSequence + " was expected");
-                }
-            } else if (sequence != 0) {
-                throw corrupt("first event has sequence " + sequence + ", expected 0");
-            }
-            type = EventType.ofCode((int) (packed & 0xFF));
-            if (type == null) {
-                throw corrupt("unknown event type code " + (packed & 0xFF));
-            }
-            started = true;
-            expectedSequence = sequence + 1;
-            read++;
-            return true;
+            return verify(length);
         } catch (CaptureException e) {
             closeDocument();
             throw e;
@@ -128,6 +89,79 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             closeDocument();
             throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
         }
+    }
+
+    /** The fast path: the next data document straight from the mapped queue file. */
+    private boolean nextInFile() {
+        int length;
+        try {
+            length = file.next();
+        } catch (InternalError e) {
+            throw corrupt("unreadable: the queue file is damaged or truncated");
+        }
+        if (length < 0) {
+            native0 = 0;
+            return endOfEvents();
+        }
+        if (length < EventLayout.HEADER_SIZE) {
+            throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
+        }
+        native0 = file.address();
+        try {
+            return verify(length);
+        } catch (InternalError e) {
+            throw corrupt("unreadable: the queue file is damaged or truncated");
+        }
+    }
+
+    /** Reads the current event's header (at {@code native0}, else in {@code bytes}), verifies it and makes it current. */
+    private boolean verify(long length) {
+        int checksum;
+        if (native0 != 0) {
+            // The hot path: fields straight from mapped memory (the event lies in one mapped chunk).
+            UnsafeMemory m = UnsafeMemory.MEMORY;
+            sequence = m.readLong(native0 + EventLayout.SEQUENCE);
+            timeNs = m.readLong(native0 + EventLayout.TIME_NS);
+            packed = m.readLong(native0 + EventLayout.TYPE);
+            address = m.readLong(native0 + EventLayout.ADDRESS);
+            value = m.readLong(native0 + EventLayout.VALUE);
+            payloadLength = m.readInt(native0 + EventLayout.PAYLOAD_LENGTH);
+            checksum = m.readInt(native0 + EventLayout.CHECKSUM);
+        } else {
+            sequence = bytes.readLong(base + EventLayout.SEQUENCE);
+            timeNs = bytes.readLong(base + EventLayout.TIME_NS);
+            packed = bytes.readLong(base + EventLayout.TYPE);
+            address = bytes.readLong(base + EventLayout.ADDRESS);
+            value = bytes.readLong(base + EventLayout.VALUE);
+            payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
+            checksum = bytes.readInt(base + EventLayout.CHECKSUM);
+        }
+        if (payloadLength < 0 || payloadLength != length - EventLayout.HEADER_SIZE) {
+            throw corrupt("payload length " + payloadLength + " does not match the event's " + length + " bytes");
+        }
+        long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
+        if (payloadLength > 0) {
+            h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
+                    : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
+        }
+        if (EventChecksum.fold(h) != checksum) {
+            throw corrupt("checksum mismatch (the event's bytes were altered)");
+        }
+        if (started || expectedSequence > 0) {
+            if (sequence != expectedSequence) {
+                throw corrupt("sequence " + sequence + " where " + expectedSequence + " was expected");
+            }
+        } else if (sequence != 0) {
+            throw corrupt("first event has sequence " + sequence + ", expected 0");
+        }
+        type = EventType.ofCode((int) (packed & 0xFF));
+        if (type == null) {
+            throw corrupt("unknown event type code " + (packed & 0xFF));
+        }
+        started = true;
+        expectedSequence = sequence + 1;
+        read++;
+        return true;
     }
 
     private long nativeAddress(long length) {
@@ -151,7 +185,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
 
     private CaptureException corrupt(String what) {
         String where = reader.eventsFile() != null ? reader.eventsFile().toString() : reader.directory().toString();
-        String index = tailer != null ? String.format(" (queue index 0x%x)", tailer.index()) : "";
+        String index = tailer != null ? String.format(" (queue index 0x%x)", tailer.index())
+                : file != null ? String.format(" (queue index 0x%x, file offset %d)", expectedSequence, file.offset()) : "";
         return new CaptureException(where + ": corrupt event at sequence " + expectedSequence + index + ": " + what);
     }
 
@@ -172,9 +207,23 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     @Override
     public void close() {
         closeDocument();
+        native0 = 0;
         if (tailer != null) {
             tailer.close();
         }
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    /** File offset of the current event's document header when this scan walks the mapped file, else -1. */
+    long fileOffset() {
+        return file != null ? file.offset() : -1;
+    }
+
+    /** Whether this scan walks the mapped queue file (else Chronicle's tailer): for tests. */
+    boolean readsMappedFile() {
+        return file != null;
     }
 
     @Override
@@ -243,7 +292,18 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
 
     @Override
     public int copyPayload(byte[] dst, int off) {
-        bytes.read(base + EventLayout.HEADER_SIZE, dst, off, payloadLength);
+        if (off < 0 || off + payloadLength > dst.length) {
+            throw new IndexOutOfBoundsException("payload of " + payloadLength + " bytes at " + off + " in " + dst.length);
+        }
+        if (file != null) {
+            if (native0 == 0) {
+                throw new IllegalStateException("no current event");
+            }
+            UnsafeMemory.MEMORY.copyMemory(native0 + EventLayout.HEADER_SIZE, dst,
+                    sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off, payloadLength);
+        } else {
+            bytes.read(base + EventLayout.HEADER_SIZE, dst, off, payloadLength);
+        }
         return payloadLength;
     }
 }
