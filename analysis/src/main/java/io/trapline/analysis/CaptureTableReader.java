@@ -4,26 +4,42 @@ import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * One table of one or more captures as a stream of Arrow record batches: scans the captures in turn with a
  * flyweight cursor and fills batches of {@link #BATCH_ROWS} rows, so memory stays flat whatever the capture
- * size. Each batch gets fresh buffers: a consumer (DuckDB through the C stream interface) may still hold the
- * previous one. The capture is scanned on one thread owned by this reader, whichever thread asks for the next
- * batch (DuckDB asks from its worker threads; a Chronicle tailer must stay on one thread). A failure (a corrupt
- * capture) is kept, so that the caller can report it as itself rather than as the consumer's error.
+ * size. The scan runs on a producer thread owned by this reader, {@link #PREFETCH} batches ahead of the
+ * consumer (DuckDB asks from its worker threads; a Chronicle tailer must stay on one thread), so converting
+ * the next batches overlaps with consuming the current one, and tables started together are converted at the
+ * same time. Each batch has its own buffers: a consumer (DuckDB through the C stream interface) may still hold
+ * the previous one.
+ *
+ * <p>A reader can be narrowed to the columns its consumer reads: the stream's schema holds only those, and the
+ * table's writer skips the work for the others. A failure (a corrupt capture) is kept, so that the caller can
+ * report it as itself rather than as the consumer's error.
  */
 public final class CaptureTableReader extends ArrowReader {
     public static final int BATCH_ROWS = 1 << 16;
+    /** Batches converted ahead of the consumer: enough to overlap conversion with consumption, few enough to stay flat. */
+    static final int PREFETCH = 2;
 
     static {
         // Every write goes through setSafe, which grows a vector before writing past its capacity, so Arrow's
@@ -33,21 +49,36 @@ public final class CaptureTableReader extends ArrowReader {
         }
     }
 
+    private static final Object END = new Object();
+
     private final Table table;
+    private final Schema schema;
     private final List<CaptureSource> captures;
     private final TableWriter writer;
+    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(PREFETCH);
+    private Thread producer;
+    private volatile boolean closing;
+    private boolean finished;
+    private long rowsRead;
+    private volatile RuntimeException failure;
+
+    // the producer thread's
     private int nextCapture;
     private CaptureReader reader;
     private EventCursor cursor;
-    private long bytes;
-    private boolean dictionariesFilled;
-    private ExecutorService scanner;
-    private volatile RuntimeException failure;
+    private VectorSchemaRoot unread;
 
     public CaptureTableReader(BufferAllocator allocator, Table table, List<CaptureSource> captures,
                               AnalysisOptions options) {
+        this(allocator, table, captures, options, null);
+    }
+
+    /** A reader whose batches hold only {@code columns} of the table (null: all of them). */
+    public CaptureTableReader(BufferAllocator allocator, Table table, List<CaptureSource> captures,
+                              AnalysisOptions options, Set<String> columns) {
         super(allocator);
         this.table = table;
+        this.schema = table.schema(columns);
         this.captures = List.copyOf(captures);
         this.writer = table.newWriter(options);
     }
@@ -61,29 +92,89 @@ public final class CaptureTableReader extends ArrowReader {
         return failure;
     }
 
-    @Override
-    public boolean loadNextBatch() throws java.io.IOException {
+    /**
+     * Starts converting batches ahead of the first {@link #loadNextBatch()} (which starts it otherwise); the
+     * producer stops after {@link #PREFETCH} batches until the consumer takes them.
+     */
+    public synchronized void start() throws IOException {
+        if (producer != null) {
+            return;
+        }
         VectorSchemaRoot root = getVectorSchemaRoot();
-        if (!dictionariesFilled) {
-            fillDictionaries();
+        fillDictionaries();
+        Schema batchSchema = root.getSchema();
+        unread = unreadColumns();
+        producer = new Thread(() -> produce(batchSchema), "trapline-scan-" + table.label());
+        producer.setDaemon(true);
+        producer.start();
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+        start();
+        if (finished) {
+            return false;
         }
-        if (scanner == null) {
-            scanner = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "trapline-scan-" + table.label());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        Future<Boolean> batch = scanner.submit(() -> fill(root));
+        Object next;
         try {
-            return batch.get();
+            next = ready.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while scanning " + table.label());
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            failure = c instanceof RuntimeException r ? r : new IllegalStateException(c);
-            throw failure;
+            throw new InterruptedIOException("interrupted while scanning " + table.label());
+        }
+        if (next == END) {
+            finished = true;
+            return false;
+        }
+        if (next instanceof RuntimeException e) {
+            finished = true;
+            failure = e;
+            throw e;
+        }
+        VectorSchemaRoot root = getVectorSchemaRoot();
+        try (VectorSchemaRoot batch = (VectorSchemaRoot) next) {
+            for (int i = 0; i < batch.getFieldVectors().size(); i++) {
+                batch.getVector(i).makeTransferPair(root.getVector(i)).transfer();
+            }
+            root.setRowCount(batch.getRowCount());
+        }
+        rowsRead += root.getRowCount();
+        return true;
+    }
+
+    private void produce(Schema batchSchema) {
+        try {
+            while (!closing) {
+                VectorSchemaRoot batch = VectorSchemaRoot.create(batchSchema, allocator);
+                boolean filled;
+                try {
+                    filled = fill(batch);
+                } catch (RuntimeException e) {
+                    batch.close();
+                    throw e;
+                }
+                if (!filled) {
+                    batch.close();
+                    ready.put(END);
+                    return;
+                }
+                try {
+                    ready.put(batch);
+                } catch (InterruptedException e) {
+                    batch.close();
+                    throw e;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed before the consumer took everything
+        } catch (RuntimeException e) {
+            try {
+                ready.put(e);
+            } catch (InterruptedException closed) {
+                // closed: nobody waits for the failure
+            }
+        } finally {
+            closeCurrent();
         }
     }
 
@@ -92,7 +183,12 @@ public final class CaptureTableReader extends ArrowReader {
             v.setInitialCapacity(BATCH_ROWS + 64);
             v.allocateNew();
         }
-        writer.bind(root);
+        if (unread != null) {
+            for (FieldVector v : unread.getFieldVectors()) {
+                v.reset();
+            }
+        }
+        writer.bind(root, unread);
         while (writer.rowCount() < BATCH_ROWS || writer.holdsBatch()) {
             if (cursor == null && !openNext()) {
                 break;
@@ -105,7 +201,6 @@ public final class CaptureTableReader extends ArrowReader {
             }
         }
         root.setRowCount(writer.rowCount());
-        bytes += writer.rowCount();
         return writer.rowCount() > 0;
     }
 
@@ -120,23 +215,51 @@ public final class CaptureTableReader extends ArrowReader {
         return true;
     }
 
+    /** The table's columns left out of this reader's schema, as vectors the writer may fill (null when none). */
+    private VectorSchemaRoot unreadColumns() {
+        Set<String> kept = new java.util.HashSet<>();
+        for (Field f : schema.getFields()) {
+            kept.add(f.getName());
+        }
+        List<Field> fields = new ArrayList<>();
+        for (Field f : table.schema().getFields()) {
+            if (!kept.contains(f.getName())) {
+                fields.add(inMemory(f));
+            }
+        }
+        if (fields.isEmpty()) {
+            return null;
+        }
+        VectorSchemaRoot r = VectorSchemaRoot.create(new Schema(fields), allocator);
+        for (FieldVector v : r.getFieldVectors()) {
+            v.setInitialCapacity(BATCH_ROWS + 64);
+            v.allocateNew();
+        }
+        return r;
+    }
+
+    /** A dictionary-encoded column is written as its codes. */
+    private static Field inMemory(Field f) {
+        DictionaryEncoding d = f.getDictionary();
+        return d == null ? f : new Field(f.getName(), new FieldType(true, d.getIndexType(), null), null);
+    }
+
     /** Writes the values of every dictionary-encoded column once: capture names, then the table's vocabularies. */
-    private void fillDictionaries() throws java.io.IOException {
-        for (java.util.Map.Entry<Long, org.apache.arrow.vector.dictionary.Dictionary> e : getDictionaryVectors().entrySet()) {
+    private void fillDictionaries() throws IOException {
+        for (Map.Entry<Long, Dictionary> e : getDictionaryVectors().entrySet()) {
             List<String> values;
             if (e.getKey() == TableWriter.DICT_CAPTURE) {
                 values = captures.stream().map(CaptureSource::name).toList();
             } else {
                 values = writer.dictionary(e.getKey());
             }
-            org.apache.arrow.vector.VarCharVector v = (org.apache.arrow.vector.VarCharVector) e.getValue().getVector();
+            VarCharVector v = (VarCharVector) e.getValue().getVector();
             v.allocateNew();
             for (int i = 0; i < values.size(); i++) {
-                v.setSafe(i, values.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                v.setSafe(i, values.get(i).getBytes(StandardCharsets.UTF_8));
             }
             v.setValueCount(values.size());
         }
-        dictionariesFilled = true;
     }
 
     private void closeCurrent() {
@@ -150,29 +273,35 @@ public final class CaptureTableReader extends ArrowReader {
         }
     }
 
+    /** Rows handed to the consumer so far. */
     @Override
     public long bytesRead() {
-        return bytes;
+        return rowsRead;
     }
 
     @Override
-    protected void closeReadSource() {
-        if (scanner != null) {
+    protected synchronized void closeReadSource() {
+        closing = true;
+        if (producer != null) {
+            producer.interrupt();
             try {
-                scanner.submit(this::closeCurrent).get();
+                producer.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // closing after a failed scan: the failure is already reported
             }
-            scanner.shutdown();
-        } else {
-            closeCurrent();
+            for (Object o = ready.poll(); o != null; o = ready.poll()) {
+                if (o instanceof VectorSchemaRoot batch) {
+                    batch.close();
+                }
+            }
+        }
+        if (unread != null) {
+            unread.close();
         }
     }
 
     @Override
     protected Schema readSchema() {
-        return table.schema();
+        return schema;
     }
 }

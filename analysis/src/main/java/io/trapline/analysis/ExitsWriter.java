@@ -79,20 +79,21 @@ final class ExitsWriter extends TableWriter {
 
     @Override
     void bindColumns() {
-        profile = i32v("profile");
-        seq = i64v("seq");
-        time = i64v("time_ns");
-        kind = i32v("kind");
-        dir = i32v("dir");
-        device = i32v("device");
-        target = strv("target");
-        vcpu = i32v("vcpu");
-        region = i32v("region");
-        offset = i64v("offset");
-        register = strv("register");
-        exitClass = i32v("class");
-        handler = i32v("handler");
-        cost = i64v("cycles");
+        // columns nobody reads stay null and are skipped row by row
+        profile = reads("profile") ? i32v("profile") : null;
+        seq = reads("seq") ? i64v("seq") : null;
+        time = reads("time_ns") ? i64v("time_ns") : null;
+        kind = reads("kind") ? i32v("kind") : null;
+        dir = reads("dir") ? i32v("dir") : null;
+        device = reads("device") ? i32v("device") : null;
+        target = reads("target") ? strv("target") : null;
+        vcpu = reads("vcpu") ? i32v("vcpu") : null;
+        region = reads("region") ? i32v("region") : null;
+        offset = reads("offset") ? i64v("offset") : null;
+        register = reads("register") ? strv("register") : null;
+        exitClass = reads("class") ? i32v("class") : null;
+        handler = reads("handler") ? i32v("handler") : null;
+        cost = reads("cycles") ? i64v("cycles") : null;
         if (attribution != null) {
             attribution.bind(i64v("packet"));
         }
@@ -126,7 +127,7 @@ final class ExitsWriter extends TableWriter {
                 boolean pio = t == EventType.PIO_READ || t == EventType.PIO_WRITE;
                 boolean write = t == EventType.MMIO_WRITE || t == EventType.PIO_WRITE;
                 usedPio[c.device()] |= pio;
-                byte[] reg = labels.register(c.device(), c.region(), c.address());
+                byte[] reg = register != null ? labels.register(c.device(), c.region(), c.address()) : null;
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classifier.deviceAccess(profiles.get(i), c.device(), pio, write, c.region(),
                             c.address());
@@ -138,7 +139,7 @@ final class ExitsWriter extends TableWriter {
             }
             case PCI_CFG_READ, PCI_CFG_WRITE -> {
                 boolean write = t == EventType.PCI_CFG_WRITE;
-                byte[] reg = labels.configRegister(c.address());
+                byte[] reg = register != null ? labels.configRegister(c.address()) : null;
                 for (int i = 0; i < profileCount; i++) {
                     row(c, i, classifier.pciConfig(profiles.get(i)), PCI_CFG, write, true,
                             labels.model(c.device()), -1, c.address(), reg, false);
@@ -149,7 +150,7 @@ final class ExitsWriter extends TableWriter {
                     return;
                 }
                 boolean write = t == EventType.OTHER_WRITE;
-                byte[] reg = labels.otherRegister(c.region(), c.address());
+                byte[] reg = register != null ? labels.otherRegister(c.region(), c.address()) : null;
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classifier.other(profiles.get(i), c.region(), c.address());
                     if (ec != null) {
@@ -181,20 +182,48 @@ final class ExitsWriter extends TableWriter {
     private void row(EventCursor c, int p, ExitClass ec, int k, boolean write, boolean onDevice, byte[] tgt,
                      int reg, long off, byte[] registerName, boolean doorbell) {
         int r = newRow();
-        profile.setSafe(r, p);
-        seq.setSafe(r, c.sequence());
-        time.setSafe(r, c.timeNs());
-        kind.setSafe(r, k);
-        dir.setSafe(r, write ? 1 : 0);
-        setOrNull(device, r, c.device(), onDevice);
-        target.setSafe(r, tgt);
-        setOrNull(vcpu, r, c.queue(), c.type() != EventType.KICK && c.queue() != 0xFFFF);
-        setOrNull(region, r, reg, reg >= 0);
-        setOrNull(offset, r, off, off >= 0);
-        register.setSafe(r, registerName);
-        exitClass.setSafe(r, ec.ordinal());
-        handler.setSafe(r, handlers[p][ec.ordinal()]);
-        cost.setSafe(r, cycles[ec.ordinal()]);
+        if (profile != null) {
+            profile.setSafe(r, p);
+        }
+        if (seq != null) {
+            seq.setSafe(r, c.sequence());
+        }
+        if (time != null) {
+            time.setSafe(r, c.timeNs());
+        }
+        if (kind != null) {
+            kind.setSafe(r, k);
+        }
+        if (dir != null) {
+            dir.setSafe(r, write ? 1 : 0);
+        }
+        if (device != null) {
+            setOrNull(device, r, c.device(), onDevice);
+        }
+        if (target != null) {
+            target.setSafe(r, tgt);
+        }
+        if (vcpu != null) {
+            setOrNull(vcpu, r, c.queue(), c.type() != EventType.KICK && c.queue() != 0xFFFF);
+        }
+        if (region != null) {
+            setOrNull(region, r, reg, reg >= 0);
+        }
+        if (offset != null) {
+            setOrNull(offset, r, off, off >= 0);
+        }
+        if (register != null) {
+            register.setSafe(r, registerName);
+        }
+        if (exitClass != null) {
+            exitClass.setSafe(r, ec.ordinal());
+        }
+        if (handler != null) {
+            handler.setSafe(r, handlers[p][ec.ordinal()]);
+        }
+        if (cost != null) {
+            cost.setSafe(r, cycles[ec.ordinal()]);
+        }
         attribution.assign(r, c.timeNs(), doorbell);
     }
 

@@ -40,6 +40,7 @@ final class PacketsWriter extends TableWriter {
     private VarCharVector tcpFlags;
     private IntVector tcpFlagBits;
     private IntVector payloadLen;
+    private boolean parse;
     private long nextPacket;
     private byte[] frame = new byte[2048];
     private final FrameFields fields = new FrameFields();
@@ -54,25 +55,29 @@ final class PacketsWriter extends TableWriter {
 
     @Override
     void bindColumns() {
-        packet = i64v("packet");
-        seq = i64v("seq");
-        time = i64v("time_ns");
-        device = i32v("device");
-        dir = strv("dir");
-        refused = boolv("refused");
-        length = i32v("length");
-        ethSrc = strv("eth_src");
-        ethDst = strv("eth_dst");
-        ethertype = i32v("ethertype");
-        vlan = i32v("vlan");
-        protocol = strv("protocol");
-        srcIp = strv("src_ip");
-        dstIp = strv("dst_ip");
-        srcPort = i32v("src_port");
-        dstPort = i32v("dst_port");
-        tcpFlags = strv("tcp_flags");
-        tcpFlagBits = i32v("tcp_flag_bits");
-        payloadLen = i32v("payload_len");
+        // columns nobody reads stay null; without any header column the frame is not even parsed
+        packet = reads("packet") ? i64v("packet") : null;
+        seq = reads("seq") ? i64v("seq") : null;
+        time = reads("time_ns") ? i64v("time_ns") : null;
+        device = reads("device") ? i32v("device") : null;
+        dir = reads("dir") ? strv("dir") : null;
+        refused = reads("refused") ? boolv("refused") : null;
+        length = reads("length") ? i32v("length") : null;
+        ethSrc = reads("eth_src") ? strv("eth_src") : null;
+        ethDst = reads("eth_dst") ? strv("eth_dst") : null;
+        ethertype = reads("ethertype") ? i32v("ethertype") : null;
+        vlan = reads("vlan") ? i32v("vlan") : null;
+        protocol = reads("protocol") ? strv("protocol") : null;
+        srcIp = reads("src_ip") ? strv("src_ip") : null;
+        dstIp = reads("dst_ip") ? strv("dst_ip") : null;
+        srcPort = reads("src_port") ? i32v("src_port") : null;
+        dstPort = reads("dst_port") ? i32v("dst_port") : null;
+        tcpFlags = reads("tcp_flags") ? strv("tcp_flags") : null;
+        tcpFlagBits = reads("tcp_flag_bits") ? i32v("tcp_flag_bits") : null;
+        payloadLen = reads("payload_len") ? i32v("payload_len") : null;
+        parse = ethSrc != null || ethDst != null || ethertype != null || vlan != null || protocol != null
+                || srcIp != null || dstIp != null || srcPort != null || dstPort != null || tcpFlags != null
+                || tcpFlagBits != null || payloadLen != null;
     }
 
     @Override
@@ -88,30 +93,75 @@ final class PacketsWriter extends TableWriter {
             return;
         }
         int len = c.payloadLength();
+        int r = newRow();
+        long id = nextPacket++;
+        if (packet != null) {
+            packet.setSafe(r, id);
+        }
+        if (seq != null) {
+            seq.setSafe(r, c.sequence());
+        }
+        if (time != null) {
+            time.setSafe(r, c.timeNs());
+        }
+        if (device != null) {
+            device.setSafe(r, c.device());
+        }
+        if (dir != null) {
+            dir.setSafe(r, t == EventType.FRAME_RX ? RX : TX);
+        }
+        if (refused != null) {
+            refused.setSafe(r, (c.flags() & EventFlags.REFUSED) != 0 ? 1 : 0);
+        }
+        if (length != null) {
+            length.setSafe(r, len);
+        }
+        if (parse) {
+            headers(c, r, len);
+        }
+    }
+
+    private void headers(EventCursor c, int r, int len) {
         if (frame.length < len) {
             frame = new byte[Math.max(len, frame.length * 2)];
         }
         c.copyPayload(frame, 0);
         fields.parse(frame, len);
-        int r = newRow();
-        packet.setSafe(r, nextPacket++);
-        seq.setSafe(r, c.sequence());
-        time.setSafe(r, c.timeNs());
-        device.setSafe(r, c.device());
-        dir.setSafe(r, t == EventType.FRAME_RX ? RX : TX);
-        refused.setSafe(r, (c.flags() & EventFlags.REFUSED) != 0 ? 1 : 0);
-        length.setSafe(r, len);
-        setOrNull(ethDst, r, len >= 6 ? strings.mac(frame, 0) : null);
-        setOrNull(ethSrc, r, len >= 12 ? strings.mac(frame, 6) : null);
-        setOrNull(ethertype, r, fields.ethertype, fields.ethertype >= 0);
-        setOrNull(vlan, r, fields.vlan, fields.vlan >= 0);
-        setOrNull(protocol, r, strings.of(fields.protocol));
-        setOrNull(srcIp, r, strings.of(fields.srcIp));
-        setOrNull(dstIp, r, strings.of(fields.dstIp));
-        setOrNull(srcPort, r, fields.srcPort, fields.srcPort >= 0);
-        setOrNull(dstPort, r, fields.dstPort, fields.dstPort >= 0);
-        setOrNull(tcpFlags, r, fields.tcpFlags >= 0 ? TCP_FLAGS[fields.tcpFlags & 0xFF] : null);
-        setOrNull(tcpFlagBits, r, fields.tcpFlags, fields.tcpFlags >= 0);
-        setOrNull(payloadLen, r, fields.payloadLength, fields.payloadLength >= 0);
+        if (ethDst != null) {
+            setOrNull(ethDst, r, len >= 6 ? strings.mac(frame, 0) : null);
+        }
+        if (ethSrc != null) {
+            setOrNull(ethSrc, r, len >= 12 ? strings.mac(frame, 6) : null);
+        }
+        if (ethertype != null) {
+            setOrNull(ethertype, r, fields.ethertype, fields.ethertype >= 0);
+        }
+        if (vlan != null) {
+            setOrNull(vlan, r, fields.vlan, fields.vlan >= 0);
+        }
+        if (protocol != null) {
+            setOrNull(protocol, r, strings.of(fields.protocol));
+        }
+        if (srcIp != null) {
+            setOrNull(srcIp, r, strings.of(fields.srcIp));
+        }
+        if (dstIp != null) {
+            setOrNull(dstIp, r, strings.of(fields.dstIp));
+        }
+        if (srcPort != null) {
+            setOrNull(srcPort, r, fields.srcPort, fields.srcPort >= 0);
+        }
+        if (dstPort != null) {
+            setOrNull(dstPort, r, fields.dstPort, fields.dstPort >= 0);
+        }
+        if (tcpFlags != null) {
+            setOrNull(tcpFlags, r, fields.tcpFlags >= 0 ? TCP_FLAGS[fields.tcpFlags & 0xFF] : null);
+        }
+        if (tcpFlagBits != null) {
+            setOrNull(tcpFlagBits, r, fields.tcpFlags, fields.tcpFlags >= 0);
+        }
+        if (payloadLen != null) {
+            setOrNull(payloadLen, r, fields.payloadLength, fields.payloadLength >= 0);
+        }
     }
 }

@@ -1,8 +1,12 @@
 package io.trapline.analysis;
 
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The tables a capture is read as. Columns are documented in docs/sql.md. */
@@ -31,6 +35,26 @@ public enum Table {
 
     public Schema schema() {
         return schema;
+    }
+
+    /**
+     * The table's schema narrowed to {@code columns} (names as in {@link #schema()}, in the table's order); null
+     * means every column. A narrowing that leaves nothing keeps {@code capture}, so that a batch still has rows.
+     */
+    public Schema schema(Set<String> columns) {
+        if (columns == null) {
+            return schema;
+        }
+        List<Field> kept = new ArrayList<>();
+        for (Field f : schema.getFields()) {
+            if (columns.contains(f.getName())) {
+                kept.add(f);
+            }
+        }
+        if (kept.isEmpty()) {
+            kept.add(schema.findField("capture"));
+        }
+        return new Schema(kept);
     }
 
     TableWriter newWriter(AnalysisOptions options) {

@@ -4,6 +4,7 @@ import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.EventCursor;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -19,20 +20,40 @@ import java.nio.charset.StandardCharsets;
  */
 abstract class TableWriter {
     protected VectorSchemaRoot root;
+    /** Vectors for the columns the consumer did not ask for: writers may fill them, they are never exported. */
+    private VectorSchemaRoot unread;
     protected int rows;
     private IntVector captureColumn;
     private int captureIndex;
     protected CaptureMetadata meta;
 
-    /** Binds the writer to a freshly allocated batch. */
-    final void bind(VectorSchemaRoot batch) {
+    /**
+     * Binds the writer to a freshly allocated batch holding the columns the consumer reads; {@code unreadColumns}
+     * holds the table's other columns (null when the batch has them all).
+     */
+    final void bind(VectorSchemaRoot batch, VectorSchemaRoot unreadColumns) {
         this.root = batch;
+        this.unread = unreadColumns;
         this.rows = 0;
-        this.captureColumn = (IntVector) batch.getVector("capture");
+        this.captureColumn = (IntVector) vector("capture");
         bindColumns();
     }
 
+    /**
+     * Looks up the table's columns ({@link #i64v} and the like). A column the consumer does not read comes from the
+     * unread vectors; writers that can save work check {@link #reads} and leave such a column alone.
+     */
     abstract void bindColumns();
+
+    /** Whether the consumer reads this column (else the writer need not compute it). */
+    protected final boolean reads(String column) {
+        return root.getVector(column) != null;
+    }
+
+    private FieldVector vector(String name) {
+        FieldVector v = root.getVector(name);
+        return v != null || unread == null ? v : unread.getVector(name);
+    }
 
     /** Starts the capture with this index in the scan's list (its code in the capture dictionary). */
     void beginCapture(CaptureSource source, CaptureMetadata metadata, int index) {
@@ -105,19 +126,19 @@ abstract class TableWriter {
     }
 
     protected BigIntVector i64v(String name) {
-        return (BigIntVector) root.getVector(name);
+        return (BigIntVector) vector(name);
     }
 
     protected IntVector i32v(String name) {
-        return (IntVector) root.getVector(name);
+        return (IntVector) vector(name);
     }
 
     protected VarCharVector strv(String name) {
-        return (VarCharVector) root.getVector(name);
+        return (VarCharVector) vector(name);
     }
 
     protected BitVector boolv(String name) {
-        return (BitVector) root.getVector(name);
+        return (BitVector) vector(name);
     }
 
     static void setOrNull(BigIntVector v, int row, long value, boolean present) {

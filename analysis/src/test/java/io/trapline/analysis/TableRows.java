@@ -15,9 +15,15 @@ final class TableRows {
     }
 
     static List<Map<String, Object>> read(Table table, List<CaptureSource> captures, AnalysisOptions options) {
+        return read(table, captures, options, null);
+    }
+
+    /** The rows of a reader narrowed to {@code columns} (null: all). */
+    static List<Map<String, Object>> read(Table table, List<CaptureSource> captures, AnalysisOptions options,
+                                          java.util.Set<String> columns) {
         List<Map<String, Object>> out = new ArrayList<>();
         try (RootAllocator a = new RootAllocator();
-             CaptureTableReader r = new CaptureTableReader(a, table, captures, options)) {
+             CaptureTableReader r = new CaptureTableReader(a, table, captures, options, columns)) {
             VectorSchemaRoot root = r.getVectorSchemaRoot();
             while (r.loadNextBatch()) {
                 for (int i = 0; i < root.getRowCount(); i++) {

@@ -4,6 +4,7 @@ import io.trapline.analysis.AnalysisOptions;
 import io.trapline.analysis.CaptureSource;
 import io.trapline.analysis.CaptureTableReader;
 import io.trapline.analysis.Table;
+import io.trapline.recorder.CaptureMetadata;
 import io.trapline.sql.SavedQueries;
 import io.trapline.sql.SqlSession;
 import org.apache.arrow.memory.RootAllocator;
@@ -31,15 +32,23 @@ public final class AnalysisScale {
     public static void main(String[] args) throws Exception {
         long events = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 100_000_000L;
         Path parent = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
-        Path dir = Files.createTempDirectory(parent, "trapline-scale");
+        // -Dtrapline.bench.keep=true keeps the capture in DIR/synthetic-EVENTS and reuses it on the next run
+        boolean keep = Boolean.getBoolean("trapline.bench.keep");
+        Path dir = keep ? parent.resolve("synthetic-" + events) : Files.createTempDirectory(parent, "trapline-scale");
         Path cap = dir.resolve("synthetic");
         System.out.printf("max heap %d MiB, capture in %s%n", Runtime.getRuntime().maxMemory() >> 20, cap);
         try {
-            long t0 = System.nanoTime();
-            long n = SyntheticCapture.write(cap, events);
-            long t1 = System.nanoTime();
-            System.out.printf("wrote %,d events in %.1f s (%.2f M/s), %s on disk%n", n, (t1 - t0) / 1e9,
-                    n * 1e3 / (t1 - t0), du(cap));
+            long n;
+            if (keep && Files.exists(cap.resolve("capture.json")) && CaptureMetadata.readFrom(cap).complete()) {
+                n = CaptureMetadata.readFrom(cap).events().count();
+                System.out.printf("reusing %,d events, %s on disk%n", n, du(cap));
+            } else {
+                long t0 = System.nanoTime();
+                n = SyntheticCapture.write(cap, events);
+                long t1 = System.nanoTime();
+                System.out.printf("wrote %,d events in %.1f s (%.2f M/s), %s on disk%n", n, (t1 - t0) / 1e9,
+                        n * 1e3 / (t1 - t0), du(cap));
+            }
             List<CaptureSource> caps = List.of(new CaptureSource("synthetic", cap));
             MemorySampler sampler = new MemorySampler();
             sampler.start();
@@ -82,10 +91,12 @@ public final class AnalysisScale {
                     + " DuckDB) %d MiB; peak RSS %s, which also counts the capture's memory-mapped file pages%n",
                     heapPeak >> 20, sampler.peakAnonKb >> 10, vmHwm());
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (!keep) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+                System.out.println("deleted " + dir);
             }
-            System.out.println("deleted " + dir);
         }
     }
 

@@ -18,7 +18,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * DuckDB over a set of captures. Every table of {@link Table} is visible by its name; DuckDB reads it in place
@@ -34,6 +36,7 @@ public final class SqlSession implements AutoCloseable {
     private final DuckDBConnection connection;
     private final List<ArrowArrayStream> open = new ArrayList<>();
     private final List<CaptureTableReader> readers = new ArrayList<>();
+    private boolean narrowColumns = true;
 
     private SqlSession(List<CaptureSource> captures, AnalysisOptions options, boolean fileAccess) {
         this.captures = List.copyOf(captures);
@@ -86,11 +89,49 @@ public final class SqlSession implements AutoCloseable {
         return options;
     }
 
-    /** Runs one statement and hands its result to {@code consumer}; errors come back as DuckDB's message. */
+    /**
+     * Runs one statement and hands its result to {@code consumer}; errors come back as DuckDB's message. A query
+     * gets tables narrowed to the columns it can read ({@link ColumnUse}); should the narrowed statement fail
+     * before producing a result, it runs again over complete tables, so narrowing never changes an outcome.
+     */
     public <T> T query(String sql, ResultHandler<T> consumer) {
-        List<Table> materialized = registerTables(sql);
+        Map<Table, Set<String>> columns = narrowColumns && isQuery(sql) ? ColumnUse.of(connection, sql) : null;
+        if (columns != null) {
+            try {
+                return run(sql, consumer, columns);
+            } catch (NarrowedStatementFailed e) {
+                // fall through: the same statement over every column reports its own result or error
+            }
+        }
+        return run(sql, consumer, null);
+    }
+
+    /** Whether queries get tables narrowed to the columns they read (off only to compare, in tests). */
+    void narrowColumns(boolean on) {
+        narrowColumns = on;
+    }
+
+    /** A statement over narrowed tables failed before handing out a result. */
+    private static final class NarrowedStatementFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NarrowedStatementFailed() {
+            super(null, null, false, false);
+        }
+    }
+
+    private <T> T run(String sql, ResultHandler<T> consumer, Map<Table, Set<String>> columns) {
+        List<Table> materialized = registerTables(sql, columns);
         try (Statement st = connection.createStatement()) {
-            boolean hasResult = st.execute(sql);
+            boolean hasResult;
+            try {
+                hasResult = st.execute(sql);
+            } catch (SQLException e) {
+                if (columns != null && failure() == null) {
+                    throw new NarrowedStatementFailed();
+                }
+                throw e;
+            }
             if (!hasResult) {
                 return consumer.handle(null);
             }
@@ -98,16 +139,25 @@ public final class SqlSession implements AutoCloseable {
                 return consumer.handle(rs);
             }
         } catch (SQLException e) {
-            for (CaptureTableReader r : readers) {
-                if (r.failure() != null) {
-                    throw r.failure(); // a corrupt capture: report it as itself, not as DuckDB's scan error
-                }
+            RuntimeException failure = failure();
+            if (failure != null) {
+                throw failure; // a corrupt capture: report it as itself, not as DuckDB's scan error
             }
             throw SqlException.of(e);
         } finally {
             dropMaterialized(materialized);
             releaseTables();
         }
+    }
+
+    /** The failure that ended a table's scan in this statement (a corrupt capture), or null. */
+    private RuntimeException failure() {
+        for (CaptureTableReader r : readers) {
+            if (r.failure() != null) {
+                return r.failure();
+            }
+        }
+        return null;
     }
 
     /** Runs a statement whose result is a single number. */
@@ -127,19 +177,26 @@ public final class SqlSession implements AutoCloseable {
     }
 
     /**
-     * Registers a fresh stream for every table. A table the statement names more than once (a self-join, two
-     * subqueries) is first copied into a temporary table of that name for this statement: a stream can be read
-     * only once. Returns the tables copied.
+     * Registers a fresh stream for every table, holding {@code columns} of it (null: all columns), and starts
+     * converting the tables the statement reads, all at once. A table the statement names more than once (a
+     * self-join, two subqueries) is first copied into a temporary table of that name for this statement: a stream
+     * can be read only once. Returns the tables copied.
      */
-    private List<Table> registerTables(String sql) {
+    private List<Table> registerTables(String sql, Map<Table, Set<String>> columns) {
         List<Table> copied = new ArrayList<>();
+        List<CaptureTableReader> reads = new ArrayList<>();
         for (Table t : Table.values()) {
-            CaptureTableReader reader = new CaptureTableReader(allocator, t, captures, options);
+            CaptureTableReader reader = new CaptureTableReader(allocator, t, captures, options,
+                    columns == null ? null : columns.get(t));
             ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
             Data.exportArrayStream(allocator, reader, stream);
             open.add(stream);
             readers.add(reader);
-            boolean twice = isQuery(sql) && mentions(sql, t.label()) > 1;
+            int mentioned = isQuery(sql) ? mentions(sql, t.label()) : 0;
+            boolean twice = mentioned > 1;
+            if (mentioned > 0 && readsRows(sql)) {
+                reads.add(reader);
+            }
             connection.registerArrowStream(twice ? STREAM_PREFIX + t.label() : t.label(), stream);
             if (twice) {
                 try (Statement st = connection.createStatement()) {
@@ -152,6 +209,13 @@ public final class SqlSession implements AutoCloseable {
                     releaseTables();
                     throw SqlException.of(e);
                 }
+            }
+        }
+        for (CaptureTableReader r : reads) {
+            try {
+                r.start();
+            } catch (java.io.IOException e) {
+                // it starts on the consumer's first request instead
             }
         }
         return copied;
@@ -172,24 +236,36 @@ public final class SqlSession implements AutoCloseable {
     private static final java.util.Set<String> QUERY_WORDS = java.util.Set.of("select", "with", "from", "table",
             "values", "describe", "show", "summarize", "explain", "pivot", "unpivot", "(");
 
+    private static final java.util.Set<String> DESCRIBING_WORDS = java.util.Set.of("describe", "show", "explain");
+
+    /** Whether a query reads its tables' rows (DESCRIBE, SHOW and EXPLAIN only look at their schemas). */
+    static boolean readsRows(String sql) {
+        return isQuery(sql) && !DESCRIBING_WORDS.contains(firstWord(sql));
+    }
+
     /** Whether a statement only reads (so copying a table for it changes nothing a writer could see). */
     static boolean isQuery(String sql) {
+        return QUERY_WORDS.contains(firstWord(sql));
+    }
+
+    /** The statement's first word in lower case after leading comments ("(" for a parenthesized query; "" if none). */
+    private static String firstWord(String sql) {
         String s = sql.strip();
         while (s.startsWith("--") || s.startsWith("/*")) {
             int end = s.startsWith("--") ? s.indexOf('\n') : s.indexOf("*/");
             if (end < 0) {
-                return false;
+                return "";
             }
             s = s.substring(end + (s.startsWith("--") ? 1 : 2)).strip();
         }
         if (s.startsWith("(")) {
-            return true;
+            return "(";
         }
         int i = 0;
         while (i < s.length() && Character.isLetter(s.charAt(i))) {
             i++;
         }
-        return QUERY_WORDS.contains(s.substring(0, i).toLowerCase(java.util.Locale.ROOT));
+        return s.substring(0, i).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
