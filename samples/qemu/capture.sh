@@ -7,7 +7,8 @@
 #         workload-results.txt, and capture/ (the imported trapline capture)
 #   EXTRA e.g. ",ioeventfd=off" or ",disable-legacy=on" appended to the -device option string
 # Environment: SMALL (default 200) and LARGE (default 20): GETs of a 1 KiB page and a 64 KiB file;
-#   IDLE (default 3) seconds of idle before the workload; ACCEL (kvm|tcg, default: kvm if /dev/kvm works).
+#   IDLE (default 3) seconds of idle before the workload; ACCEL (kvm|tcg, default: kvm if /dev/kvm works);
+#   SYSCTL: guest sysctls set before httpd starts, e.g. SYSCTL="net.ipv4.tcp_autocorking=0 net.ipv4.tcp_min_tso_segs=8".
 #
 # What it does (Debian bookworm packages, as root; see README.md here):
 #   1. installs qemu-system-x86, cpio and kmod if missing; downloads the kernel package that
@@ -20,7 +21,8 @@
 #      dumping the netdev's frames (filter-dump);
 #   4. runs the workload from the host with curl against 127.0.0.1:18080, writing phase marks on the same
 #      wall clock as the trace prefix (date +%s.%N);
-#   5. stops QEMU with SIGTERM and imports: trapline import qemu --trace --pcap --phases -o OUT/capture.
+#   5. after the window, saves the guest's TCP counters (/proc/net/netstat, /proc/net/snmp, served by a CGI)
+#      as guest-tcp.txt; stops QEMU with SIGTERM and imports: trapline import qemu --trace --pcap --phases -o OUT/capture.
 set -euo pipefail
 
 nic=${1:?usage: capture.sh e1000|virtio OUT [EXTRA_DEVICE_OPTIONS]}
@@ -69,7 +71,7 @@ vmlinuz="$build/kernel/boot/vmlinuz-$kver"
 rd="$build/rd"
 mkdir -p "$rd"/{bin,sbin,proc,sys,dev,tmp,www,lib/modules}
 cp "$build/busybox/bin/busybox" "$rd/bin/busybox"
-for a in sh mount insmod ip sleep cat echo httpd mkdir dd poweroff; do ln -sf busybox "$rd/bin/$a"; done
+for a in sh mount insmod ip sleep cat echo httpd mkdir dd poweroff printf chmod; do ln -sf busybox "$rd/bin/$a"; done
 moddir="$build/kernel/lib/modules/$kver/kernel"
 # load order: each module after the ones its depends= field names
 order=()
@@ -94,6 +96,12 @@ done
   echo '#!/bin/sh'
   echo 'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev'
   for m in "${order[@]}"; do echo "insmod /lib/modules/$m.ko"; done
+  for kv in ${SYSCTL:-}; do
+    case "$kv" in
+      *=*) key=${kv%%=*}; echo "echo '${kv#*=}' > /proc/sys/${key//./\/}" ;;
+      *) echo "capture.sh: SYSCTL items are name=value, got '$kv'" >&2; exit 2 ;;
+    esac
+  done
   cat <<'INIT'
 ip link set lo up
 ip link set eth0 up
@@ -101,6 +109,9 @@ ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 dd if=/dev/zero bs=1024 count=1 2>/dev/null | tr '\0' 'a' > /www/index.html
 dd if=/dev/zero bs=1024 count=64 2>/dev/null | tr '\0' 'b' > /www/big
+mkdir -p /www/cgi-bin
+printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\ncat /proc/net/netstat /proc/net/snmp\n' > /www/cgi-bin/tcp
+chmod +x /www/cgi-bin/tcp
 httpd -p 80 -h /www
 while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ]; do sleep 1; done
 echo TRAPLINE-READY
@@ -192,7 +203,9 @@ for i in $(seq 1 "$large"); do
   curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "http://127.0.0.1:$port/big" >> "$out/workload-results.txt"
 done
 mark work_end
-sleep 2
+sleep 1
+curl -s "http://127.0.0.1:$port/cgi-bin/tcp" > "$out/guest-tcp.txt" || true
+sleep 1
 mark quit_sent
 kill -TERM $qpid
 wait $qpid || true
