@@ -86,19 +86,20 @@ public final class CaptureReader implements AutoCloseable {
      * from the start walks the mapped queue file; one from a later sequence is positioned by Chronicle's index.
      */
     public EventCursor cursor(long fromSequence) {
-        return cursor(fromSequence, true);
+        return cursor(fromSequence, MappedQueueFile.WINDOW);
     }
 
     /** A cursor that reads through Chronicle's tailer even from the start (the reference the mapped scan is tested against). */
     EventCursor tailerCursor() {
-        return cursor(0, false);
+        return cursor(0, 0);
     }
 
-    private EventCursor cursor(long fromSequence, boolean mapped) {
+    /** A scan from the start that maps {@code window} bytes of the file at a time (0: through the tailer). */
+    EventCursor cursor(long fromSequence, long window) {
         if (fromSequence < 0) {
             throw new CaptureException(dir + ": --from must be a sequence number >= 0, got " + fromSequence);
         }
-        return new EventCursor(this, queue, fromSequence, mapped);
+        return new EventCursor(this, queue, fromSequence, window);
     }
 
     /** Scans the whole capture (verifying every event) and counts events by type, in type order. */

@@ -33,10 +33,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private long value;
     private int payloadLength;
 
-    EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, boolean mapped) {
+    EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window) {
         this.reader = reader;
         this.expectedSequence = fromSequence;
-        this.file = queue != null && mapped && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile()) : null;
+        this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
+                : null;
         if (queue == null || file != null) {
             this.tailer = null;
             return;

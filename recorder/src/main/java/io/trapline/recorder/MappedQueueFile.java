@@ -25,16 +25,26 @@ final class MappedQueueFile implements AutoCloseable {
     /** The store header's first field, as Chronicle's binary wire writes it: a 6-character field name "header". */
     private static final byte[] STORE_HEADER = "\u00b9\u0006header".getBytes(StandardCharsets.ISO_8859_1);
 
+    /** Bytes mapped at a time: the scan slides this window along the file, so resident memory stays flat. */
+    static final long WINDOW = 256L << 20;
+    /** Window starts are multiples of this (a multiple of the page size and of mmap's alignment). */
+    private static final long ALIGN = 1L << 20;
+
     private final Path file;
+    private final long window;
+    /** The file's length when last looked at. */
+    private long length;
+    /** The mapped window: {@code windowLength} bytes of the file from {@code windowStart}, at {@code address}. */
     private long address;
-    private long mapped;
+    private long windowStart;
+    private long windowLength;
     private long position;
     private long document;
 
-    private MappedQueueFile(Path file, long address, long mapped) {
+    private MappedQueueFile(Path file, long length, long window) {
         this.file = file;
-        this.address = address;
-        this.mapped = mapped;
+        this.length = length;
+        this.window = window;
     }
 
     /**
@@ -42,18 +52,27 @@ final class MappedQueueFile implements AutoCloseable {
      * caller then reads through Chronicle's tailer).
      */
     static MappedQueueFile open(Path file) {
+        return open(file, WINDOW);
+    }
+
+    /** The same with a window of {@code window} bytes (a multiple of 1 MiB; tests slide small ones). */
+    static MappedQueueFile open(Path file, long window) {
         long length;
-        long address;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            length = ch.size();
-            if (length < 4 + STORE_HEADER.length) {
-                return null;
-            }
-            address = OS.map(ch, FileChannel.MapMode.READ_ONLY, 0, length);
-        } catch (IOException | RuntimeException e) {
+        try {
+            length = java.nio.file.Files.size(file);
+        } catch (IOException e) {
             return null;
         }
-        MappedQueueFile f = new MappedQueueFile(file, address, length);
+        if (length < 4 + STORE_HEADER.length) {
+            return null;
+        }
+        MappedQueueFile f = new MappedQueueFile(file, length, window);
+        try {
+            f.map(0, 0);
+        } catch (RuntimeException e) {
+            f.close();
+            return null;
+        }
         if (!f.startsWithStoreHeader()) {
             f.close();
             return null;
@@ -65,7 +84,7 @@ final class MappedQueueFile implements AutoCloseable {
         UnsafeMemory m = UnsafeMemory.MEMORY;
         int h = m.readVolatileInt(address);
         if ((h & (NOT_COMPLETE | META_DATA)) != META_DATA || (h & LENGTH_MASK) < STORE_HEADER.length
-                || (h & LENGTH_MASK) + 4L > mapped) {
+                || (h & LENGTH_MASK) + 4L > windowLength) {
             return false;
         }
         for (int i = 0; i < STORE_HEADER.length; i++) {
@@ -83,31 +102,31 @@ final class MappedQueueFile implements AutoCloseable {
     int next() {
         UnsafeMemory m = UnsafeMemory.MEMORY;
         while (true) {
-            if (position + 4 > mapped && !grow(position + 4)) {
+            if (!reachable(position, 4)) {
                 return -1;
             }
-            int h = m.readVolatileInt(address + position);
+            int h = m.readVolatileInt(address + (position - windowStart));
             if (h == 0 || (h & NOT_COMPLETE) != 0) {
                 return -1;
             }
-            int length = h & LENGTH_MASK;
-            long end = position + 4 + length;
-            if (end > mapped && !grow(end)) {
+            int len = h & LENGTH_MASK;
+            long end = position + 4 + len;
+            if (!reachable(position, 4 + len)) {
                 throw new CaptureException(file + ": truncated: the document at file offset " + position + " ("
-                        + length + " bytes) runs past the end of the file (" + mapped + " bytes)");
+                        + len + " bytes) runs past the end of the file (" + length + " bytes)");
             }
             long at = position;
             position = (end + 3) & ~3L;
             if ((h & META_DATA) == 0) {
                 document = at;
-                return length;
+                return len;
             }
         }
     }
 
     /** Native address of the current document's bytes (after its header); valid until the next call to next(). */
     long address() {
-        return address + document + 4;
+        return address + (document - windowStart) + 4;
     }
 
     /** File offset of the current document's header. */
@@ -115,32 +134,51 @@ final class MappedQueueFile implements AutoCloseable {
         return document;
     }
 
-    /** A writer still appending may have extended the file since it was mapped: map it again if so. */
-    private boolean grow(long needed) {
-        long length;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            length = ch.size();
-            if (length < needed) {
+    /**
+     * Makes {@code [at, at + bytes)} mapped, sliding the window (and re-reading the file's length: a writer still
+     * appending may have grown it). False when the file ends before.
+     */
+    private boolean reachable(long at, long bytes) {
+        if (at >= windowStart && at + bytes <= windowStart + windowLength) {
+            return true;
+        }
+        if (at + bytes > length) {
+            try {
+                length = java.nio.file.Files.size(file);
+            } catch (IOException e) {
+                throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+            }
+            if (at + bytes > length) {
                 return false;
             }
-            long remapped = OS.map(ch, FileChannel.MapMode.READ_ONLY, 0, length);
-            unmap();
-            address = remapped;
-            mapped = length;
-            return true;
-        } catch (IOException e) {
-            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
+        long start = at & ~(ALIGN - 1);
+        map(start, at + bytes - start);
+        return true;
+    }
+
+    /** Maps the window at {@code start}, at least {@code atLeast} bytes long (a document longer than a window). */
+    private void map(long start, long atLeast) {
+        unmap();
+        long size = Math.min(Math.max(window, atLeast), length - start);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            address = OS.map(ch, FileChannel.MapMode.READ_ONLY, start, size);
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot map: " + e.getMessage(), e);
+        }
+        windowStart = start;
+        windowLength = size;
     }
 
     private void unmap() {
         if (address != 0) {
             try {
-                OS.unmap(address, mapped);
+                OS.unmap(address, windowLength);
             } catch (IOException e) {
                 // unmapping a read-only view: nothing was written through it
             }
             address = 0;
+            windowLength = 0;
         }
     }
 

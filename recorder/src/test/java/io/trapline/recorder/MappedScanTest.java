@@ -88,6 +88,24 @@ class MappedScanTest {
     }
 
     @Test
+    void aWindowSlidingAlongTheFileReadsTheSame() {
+        // 1 MiB windows over ~6 MiB of events: documents straddle window ends, and the window moves on many times
+        Path dir = tmp.resolve("slide");
+        try (CaptureWriter w = CaptureWriter.create(dir, CaptureFixture.metadata())) {
+            for (long i = 0; i < 20_000; i++) {
+                append(w, i);
+            }
+        }
+        try (CaptureReader r = CaptureReader.open(dir)) {
+            EventCursor c = r.cursor(0, 1L << 20);
+            assertTrue(c.readsMappedFile());
+            List<Seen> sliding = scan(c);
+            assertEquals(20_000, sliding.size());
+            assertEquals(tailer(r), sliding);
+        }
+    }
+
+    @Test
     void everyEventTypeOfTheFixtureReadsTheSame() {
         Path dir = tmp.resolve("fixture");
         long n = CaptureFixture.writeAllTypes(dir);
