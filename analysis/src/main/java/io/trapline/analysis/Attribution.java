@@ -90,7 +90,7 @@ final class Attribution {
 
     private void set(int row, long packet) {
         if (packet >= 0) {
-            target.setSafe(row, packet);
+            target.set(row, packet); // rows come from newRow(), within capacity
         } else {
             target.setNull(row);
         }

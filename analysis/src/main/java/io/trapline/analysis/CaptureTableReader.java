@@ -183,11 +183,6 @@ public final class CaptureTableReader extends ArrowReader {
             v.setInitialCapacity(BATCH_ROWS + 64);
             v.allocateNew();
         }
-        if (unread != null) {
-            for (FieldVector v : unread.getFieldVectors()) {
-                v.reset();
-            }
-        }
         writer.bind(root, unread);
         while (writer.rowCount() < BATCH_ROWS || writer.holdsBatch()) {
             if (cursor == null && !openNext()) {

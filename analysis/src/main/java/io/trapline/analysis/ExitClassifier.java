@@ -78,7 +78,15 @@ public final class ExitClassifier {
         if (p == Profile.TCG) {
             return ExitClass.TCG_ACCESS;
         }
-        return switch (rules[device & 0xFF].path(write, bar, offset)) {
+        return deviceAccess(p, pio, rules[device & 0xFF].path(write, bar, offset));
+    }
+
+    /** The exit class of a device register access whose path is known (null: no exit). */
+    public static ExitClass deviceAccess(Profile p, boolean pio, AccessPath path) {
+        if (p == Profile.TCG) {
+            return ExitClass.TCG_ACCESS;
+        }
+        return switch (path) {
             case COALESCED -> null;
             case IOEVENTFD -> pio ? ExitClass.PIO_IOEVENTFD : ExitClass.MMIO_IOEVENTFD;
             case USERSPACE -> pio ? ExitClass.PIO : ExitClass.MMIO;

@@ -40,6 +40,8 @@ final class ExitsWriter extends TableWriter {
     private final int profileCount;
     private final int[][] handlers;
     private final long[] cycles = new long[ExitClass.values().length];
+    /** A device access's exit class by [pio][path][profile index] (null: no exit under that profile). */
+    private final ExitClass[][][] accessClasses;
 
     private IntVector profile;
     private BigIntVector seq;
@@ -74,6 +76,14 @@ final class ExitsWriter extends TableWriter {
         }
         for (ExitClass c : ExitClass.values()) {
             cycles[c.ordinal()] = costs.cycles(c);
+        }
+        accessClasses = new ExitClass[2][AccessPath.values().length][profileCount];
+        for (int pio = 0; pio < 2; pio++) {
+            for (AccessPath path : AccessPath.values()) {
+                for (int i = 0; i < profileCount; i++) {
+                    accessClasses[pio][path.ordinal()][i] = ExitClassifier.deviceAccess(profiles.get(i), pio == 1, path);
+                }
+            }
         }
     }
 
@@ -128,9 +138,11 @@ final class ExitsWriter extends TableWriter {
                 boolean write = t == EventType.MMIO_WRITE || t == EventType.PIO_WRITE;
                 usedPio[c.device()] |= pio;
                 byte[] reg = register != null ? labels.register(c.device(), c.region(), c.address()) : null;
+                // the path is the register's, whatever the profile: look it up once
+                ExitClass[] classes = accessClasses[pio ? 1 : 0][classifier.path(c.device(), write, c.region(),
+                        c.address()).ordinal()];
                 for (int i = 0; i < profileCount; i++) {
-                    ExitClass ec = classifier.deviceAccess(profiles.get(i), c.device(), pio, write, c.region(),
-                            c.address());
+                    ExitClass ec = classes[i];
                     if (ec != null) {
                         row(c, i, ec, pio ? PIO : MMIO, write, true, labels.model(c.device()),
                                 c.region(), c.address(), reg, write);
@@ -183,19 +195,19 @@ final class ExitsWriter extends TableWriter {
                      int reg, long off, byte[] registerName, boolean doorbell) {
         int r = newRow();
         if (profile != null) {
-            profile.setSafe(r, p);
+            profile.set(r, p);
         }
         if (seq != null) {
-            seq.setSafe(r, c.sequence());
+            seq.set(r, c.sequence());
         }
         if (time != null) {
-            time.setSafe(r, c.timeNs());
+            time.set(r, c.timeNs());
         }
         if (kind != null) {
-            kind.setSafe(r, k);
+            kind.set(r, k);
         }
         if (dir != null) {
-            dir.setSafe(r, write ? 1 : 0);
+            dir.set(r, write ? 1 : 0);
         }
         if (device != null) {
             setOrNull(device, r, c.device(), onDevice);
@@ -216,13 +228,13 @@ final class ExitsWriter extends TableWriter {
             register.setSafe(r, registerName);
         }
         if (exitClass != null) {
-            exitClass.setSafe(r, ec.ordinal());
+            exitClass.set(r, ec.ordinal());
         }
         if (handler != null) {
-            handler.setSafe(r, handlers[p][ec.ordinal()]);
+            handler.set(r, handlers[p][ec.ordinal()]);
         }
         if (cost != null) {
-            cost.setSafe(r, cycles[ec.ordinal()]);
+            cost.set(r, cycles[ec.ordinal()]);
         }
         attribution.assign(r, c.timeNs(), doorbell);
     }

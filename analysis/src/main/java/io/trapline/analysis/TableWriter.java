@@ -13,6 +13,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Fills one table's record batches from a capture's events: {@link #onEvent} sees every event in order and
@@ -23,6 +24,8 @@ abstract class TableWriter {
     /** Vectors for the columns the consumer did not ask for: writers may fill them, they are never exported. */
     private VectorSchemaRoot unread;
     protected int rows;
+    /** Rows every vector of the batch has room for (set from the vectors on the first row). */
+    private int capacity;
     private IntVector captureColumn;
     private int captureIndex;
     protected CaptureMetadata meta;
@@ -35,6 +38,7 @@ abstract class TableWriter {
         this.root = batch;
         this.unread = unreadColumns;
         this.rows = 0;
+        this.capacity = 0;
         this.captureColumn = (IntVector) vector("capture");
         bindColumns();
     }
@@ -87,8 +91,27 @@ abstract class TableWriter {
     /** Starts a row: fills its capture column and returns its index. */
     protected final int newRow() {
         int r = rows++;
-        captureColumn.setSafe(r, captureIndex);
+        if (r >= capacity) {
+            grow(r);
+        }
+        captureColumn.set(r, captureIndex);
         return r;
+    }
+
+    /**
+     * Makes every vector hold row {@code r}. Below {@link #capacity} fixed-width columns can be written with
+     * {@code set} (no per-value capacity check); text columns always use {@code setSafe}, which grows their data.
+     */
+    private void grow(int r) {
+        capacity = Integer.MAX_VALUE;
+        for (VectorSchemaRoot batch : unread == null ? List.of(root) : List.of(root, unread)) {
+            for (FieldVector v : batch.getFieldVectors()) {
+                while (v.getValueCapacity() <= r) {
+                    v.reAlloc();
+                }
+                capacity = Math.min(capacity, v.getValueCapacity());
+            }
+        }
     }
 
     int rowCount() {
@@ -141,9 +164,10 @@ abstract class TableWriter {
         return (BitVector) vector(name);
     }
 
+    // fixed-width columns: rows come from newRow(), within the batch's capacity
     static void setOrNull(BigIntVector v, int row, long value, boolean present) {
         if (present) {
-            v.setSafe(row, value);
+            v.set(row, value);
         } else {
             v.setNull(row);
         }
@@ -151,7 +175,7 @@ abstract class TableWriter {
 
     static void setOrNull(IntVector v, int row, int value, boolean present) {
         if (present) {
-            v.setSafe(row, value);
+            v.set(row, value);
         } else {
             v.setNull(row);
         }
