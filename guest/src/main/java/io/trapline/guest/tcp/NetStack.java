@@ -7,6 +7,7 @@ import io.trapline.guest.net.Bytes;
 import io.trapline.guest.net.Checksum;
 import io.trapline.guest.net.Ethernet;
 import io.trapline.guest.net.GuestNic;
+import io.trapline.guest.net.Gso;
 import io.trapline.guest.net.Ipv4;
 import io.trapline.guest.net.Packet;
 import io.trapline.guest.platform.Cpu;
@@ -289,6 +290,11 @@ public final class NetStack {
         Long dst = arpCache.get(dstIp);
         if (dst != null) {
             Ethernet.writeHeader(frame, dst, mac, Ethernet.TYPE_IPV4);
+            if (gsoSize > 0 && frame.length > tsoMaxBytes()) {
+                // software GSO (Linux validate_xmit_skb): the NIC cannot cut it, the stack hands over the pieces
+                Gso.segment(frame, 0, frame.length, gsoSize, piece -> queue(new Tx(piece, 0)));
+                return;
+            }
             queue(new Tx(frame, gsoSize));
             return;
         }

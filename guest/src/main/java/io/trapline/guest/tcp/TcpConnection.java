@@ -24,6 +24,10 @@ public final class TcpConnection {
     private static final int DEFAULT_MSS = 536;
     /** Linux tcp_tso_autosize: a TSO burst carries about 1 ms of data at the pacing rate (sk_pacing_shift 10). */
     private static final long TSO_BURST_NS = 1_000_000;
+    /** Largest GSO skb Linux builds when the NIC has no TSO (GSO_LEGACY_MAX_SIZE). */
+    private static final int GSO_MAX_BYTES = 65_536;
+    /** A send loop of the application (sendmsg/sendfile in process context) is under way: it owns the socket. */
+    private boolean appSending;
 
     private final NetStack stack;
     private final TcpConfig cfg;
@@ -138,7 +142,10 @@ public final class TcpConnection {
             return -1;
         }
         int n = sendBuf.write(b, off, len);
-        stack.inside(this::output);
+        if (!appSending) {
+            appSending = true;
+            appStep();
+        }
         return n;
     }
 
@@ -433,7 +440,41 @@ public final class TcpConnection {
                 || state == State.CLOSING || state == State.LAST_ACK;
     }
 
+    /**
+     * One step of the application's send loop: at most one skb, then the next step as process-level work, so
+     * interrupts, NAPI polls and the ACKs they bring run between two skbs (Linux: the hardirq and softirq
+     * preempt sendmsg/sendfile between two driver hand-offs).
+     */
+    private void appStep() {
+        boolean[] sent = {false};
+        stack.inside(() -> sent[0] = outputOne());
+        if (sent[0] && state != State.CLOSED) {
+            stack.cpu().runTask(0, this::appStep);
+        } else {
+            appSending = false;
+            stack.inside(this::output);
+        }
+    }
+
+    /** Sends at most one data skb (or the FIN); true when something was sent. */
+    private boolean outputOne() {
+        long before = sndNxt;
+        oneSkb = true;
+        try {
+            output();
+        } finally {
+            oneSkb = false;
+        }
+        return sndNxt != before;
+    }
+
+    /** Set while {@link #outputOne} runs: the send loop stops after one skb. */
+    private boolean oneSkb;
+
     void output() {
+        if (appSending && !oneSkb) {
+            return; // the socket is owned by the application's send loop: it sends next (release_sock)
+        }
         if (state == State.SYN_SENT || state == State.SYN_RECEIVED) {
             if (sndNxt == iss) {
                 int flags = state == State.SYN_SENT ? Packet.SYN : Packet.SYN | Packet.ACK;
@@ -453,6 +494,8 @@ public final class TcpConnection {
             }
             long inflight = sndNxt - sndUna;
             long room = Math.min(cwnd, sndWnd) - inflight;
+            // tcp_cwnd_test: one skb takes at most half the congestion window (at least one segment)
+            room = Math.min(room, Math.max(cwnd / sendMss / 2, 1) * (long) sendMss);
             int len = (int) Math.max(0, Math.min(Math.min(unsent, maxBurst), room));
             if (len > sendMss && len < unsent) {
                 len -= len % sendMss; // a TSO burst ends on a segment boundary unless it ends the data
@@ -474,12 +517,17 @@ public final class TcpConnection {
             }
             int flags = Packet.ACK | (len == unsent ? Packet.PSH : 0) | (fin ? Packet.FIN : 0);
             emit(sndNxt, flags, len, false);
+            if (oneSkb) {
+                return;
+            }
         }
     }
 
-    /** Bytes one output step may hand over: one MSS, or with TSO about 1 ms of data at the pacing rate. */
+    /** Bytes one skb may carry: about 1 ms of data at the pacing rate, up to the NIC's TSO limit or GSO's 64 KiB. */
     private int tsoBurstBytes() {
-        int tsoMax = stack.tsoMaxBytes() - Ethernet.HEADER - Ipv4.HEADER - Packet.TCP_HEADER;
+        // Linux builds GSO skbs whatever the NIC; without TSO the stack cuts them in software (NetStack.sendFrame)
+        int nicMax = stack.tsoMaxBytes() > 0 ? stack.tsoMaxBytes() : GSO_MAX_BYTES;
+        int tsoMax = nicMax - Ethernet.HEADER - Ipv4.HEADER - Packet.TCP_HEADER;
         if (tsoMax <= sendMss) {
             return sendMss;
         }

@@ -106,16 +106,15 @@ class TransmitQueueTest {
     }
 
     @Test
-    void aBurstOfSegmentsIsOneXmitMoreBatch() {
+    void eachGsoSkbIsOneXmitMoreBatchOfAtMostHalfTheCongestionWindow() {
         TcpConnection c = setUp(1_000, 0);
         int before = driver.moreFlags.size();
         c.write(data(10 * 1460), 0, 10 * 1460);
         scheduler.runUntil(scheduler.now() + 100_000);
-        List<Boolean> burst = driver.moreFlags.subList(before, before + 10);
-        for (int i = 0; i < 9; i++) {
-            assertTrue(burst.get(i), "frame " + i + " says more follow");
-        }
-        assertFalse(burst.get(9), "the last frame of the burst rings the doorbell");
+        // IW10: Linux's tcp_cwnd_test lets one skb take 5 segments; without TSO the stack cuts each skb
+        // into MSS frames handed over together, the doorbell on the last frame of each skb
+        List<Boolean> frames = driver.moreFlags.subList(before, before + 10);
+        assertEquals(List.of(true, true, true, true, false, true, true, true, true, false), frames);
     }
 
     @Test

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,14 +20,6 @@ class FidelityTest {
     static Path work;
     static FidelityReport.Report report;
 
-    /**
-     * Known gap, see docs/fidelity.md: with 64 KiB responses the e1000 model's guest TCP sends the body in
-     * fewer, larger TSO bursts than Linux did (3-4 transmit rounds against 7, one 5- or 10-segment burst per
-     * interrupt in the real run), so it takes 9 interrupts per request against 12. Held to +-30% until that
-     * is fitted.
-     */
-    static final Set<String> KNOWN_GAPS = Set.of("e1000/64 KiB/NIC accesses per request", "e1000/64 KiB/interrupts per packet");
-
     @BeforeAll
     static void build() {
         Path shared = Path.of(System.getProperty("trapline.shared.dir", "../shared"), "captures", "qemu-7.2-tcg");
@@ -41,10 +32,9 @@ class FidelityTest {
         StringBuilder failures = new StringBuilder();
         for (FidelityReport.Row r : report.rows()) {
             String key = r.nic() + "/" + r.size() + "/" + r.metric();
-            double bound = KNOWN_GAPS.contains(key) ? 0.30 : FidelityReport.BOUND;
-            if (Math.abs(r.deviation()) > bound) {
+            if (Math.abs(r.deviation()) > FidelityReport.BOUND) {
                 failures.append(String.format("%s: real %.2f model %.2f (%+.1f%%, bound %.0f%%)%n", key, r.real(), r.model(),
-                        100 * r.deviation(), 100 * bound));
+                        100 * r.deviation(), 100 * FidelityReport.BOUND));
             }
         }
         assertEquals("", failures.toString(), FidelityReport.markdown(report));
