@@ -56,7 +56,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         });
     }
 
+    /** Shown for a figure that cannot be given (no cost anchor, no requests). */
+    private static final String NOT_AVAILABLE = "n/a";
+
     private void print(PrintWriter out, CaptureComparison c) throws Exception {
+        boolean unpriced = false;
         if (format == TableFormat.json) {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ArrayNode arr = json.createArrayNode();
@@ -82,10 +86,22 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             List<Object> r = new ArrayList<>();
             r.add(format == TableFormat.csv ? m.key() : m.label());
-            r.addAll(m.values());
+            for (Object v : m.values()) {
+                if (v == null && format != TableFormat.csv) {
+                    unpriced |= m.key().startsWith("cycles_per_packet") || m.key().startsWith("overhead_pct");
+                    r.add(NOT_AVAILABLE);
+                } else {
+                    r.add(v);
+                }
+            }
             rows.add(r);
         }
         ResultPrinter.print(out, header, rows, format);
+        if (unpriced) {
+            out.println();
+            out.println(NOT_AVAILABLE + ": these exits carry no cycle cost (tcg's have no anchor in FACTS.md;"
+                    + " see --explain-costs; set one with --cost CLASS=CYCLES, e.g. --cost tcg_access=N)");
+        }
         for (CaptureComparison.Metric m : lists) {
             out.println();
             out.println(m.label() + ":");

@@ -70,6 +70,24 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void unpricedExitsShowNoFigureUntilACostIsGiven() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        CliRun table = CliRun.of("analyze", e.toString(), "--profile", "tcg,kvm");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().lines().anyMatch(l -> l.startsWith("cycles per packet, tcg") && l.trim().endsWith("n/a")),
+                table.out());
+        assertTrue(table.out().contains("n/a: these exits carry no cycle cost"), table.out());
+        JsonNode json = new ObjectMapper().readTree(CliRun.of("analyze", e.toString(), "--format", "json").out());
+        assertTrue(json.get(0).get("cycles_per_packet.tcg").isNull(), json.toString());
+        assertEquals((6 * 8_800 + 3_600) / 2, json.get(0).get("cycles_per_packet.kvm").asLong(), "priced profiles unchanged");
+
+        CliRun priced = CliRun.of("analyze", e.toString(), "--profile", "tcg", "--cost", "tcg_access=3000", "--format", "json");
+        assertEquals(0, priced.code(), priced.err());
+        assertEquals(4 * 3000, new ObjectMapper().readTree(priced.out()).get(0).get("cycles_per_packet.tcg").asLong(),
+                "4 exits per packet at 3,000 cycles");
+    }
+
+    @Test
     void explainCostsShowsEverySource() {
         CliRun r = CliRun.of("analyze", "--explain-costs", "--cost", "mmio=9000");
         assertEquals(0, r.code(), r.err());

@@ -162,18 +162,24 @@ public final class CaptureComparison {
         }
         for (Profile p : profiles) {
             Map<String, long[]> e = exits.get(p.label());
+            // exits priced at 0 cycles have no cost anchor (tcg by default, see --explain-costs): show no figure
             m.add(metric("cycles_per_packet." + p.label(), "cycles per packet, " + p.label(), names,
-                    n -> Math.round((double) e.get(n)[1] / packets.get(n)[0])));
+                    n -> unpriced(e.get(n)) ? null : Math.round((double) e.get(n)[1] / packets.get(n)[0])));
         }
         double hz = s.options().costs().cpuHz();
         for (Profile p : profiles) {
             Map<String, long[]> e = exits.get(p.label());
             m.add(metric("overhead_pct." + p.label(), "overhead % of a CPU, " + p.label(), names,
-                    n -> round(100.0 * e.get(n)[1] / windows.get(names.indexOf(n)).seconds() / hz, 3)));
+                    n -> unpriced(e.get(n)) ? null : round(100.0 * e.get(n)[1] / windows.get(names.indexOf(n)).seconds() / hz, 3)));
         }
         m.add(metric("top_registers." + topProfile.label(), "top registers by exits, " + topProfile.label(), names,
                 top::get));
         return new CaptureComparison(names, windows, m);
+    }
+
+    /** Exits counted but none priced: {exits, cycles, ...}. */
+    private static boolean unpriced(long[] exits) {
+        return exits[0] > 0 && exits[1] == 0;
     }
 
     private static long requestsOf(long[] marked, long[] syns) {
