@@ -19,7 +19,7 @@ import java.util.Map;
  * mid-append loses at most the event it was writing. {@code capture.json} is written at creation (status
  * "recording") and again, with the event summary, on {@link #close()}.
  */
-public final class CaptureWriter implements AutoCloseable {
+public final class CaptureWriter implements EventSink, AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -46,6 +46,12 @@ public final class CaptureWriter implements AutoCloseable {
 
     /** Creates a capture in {@code dir}, which must not exist or be empty. */
     public static CaptureWriter create(Path dir, CaptureMetadata metadata) {
+        prepareDirectory(dir);
+        return new CaptureWriter(dir, metadata);
+    }
+
+    /** Checks that {@code dir} may hold a new capture (absent or empty) and creates it. */
+    static void prepareDirectory(Path dir) {
         try {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) {
@@ -61,6 +67,10 @@ public final class CaptureWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new CaptureException(dir + ": cannot create capture directory: " + e.getMessage(), e);
         }
+    }
+
+    /** Opens the queue of a capture whose directory {@link #prepareDirectory} accepted. */
+    static CaptureWriter createPrepared(Path dir, CaptureMetadata metadata) {
         return new CaptureWriter(dir, metadata);
     }
 
@@ -96,6 +106,7 @@ public final class CaptureWriter implements AutoCloseable {
     }
 
     /** Appends a header-only event; returns its sequence number. */
+    @Override
     public long append(long timeNs, EventType type, int device, int queue, int region, int size, long address, long value) {
         return append(timeNs, type, device, queue, region, size, address, value, 0, null, 0, 0);
     }
@@ -104,19 +115,13 @@ public final class CaptureWriter implements AutoCloseable {
      * Appends an event with an optional payload ({@code payload} may be null when {@code length} is 0).
      * Time must not go backwards. Returns the event's sequence number.
      */
+    @Override
     public long append(long timeNs, EventType type, int device, int queue, int region, int size, long address,
                        long value, int flags, byte[] payload, int offset, int length) {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
-        if (timeNs < lastTime) {
-            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
-        }
-        if ((device & ~0xFF) != 0 || (queue & ~0xFFFF) != 0 || (region & ~0xFFFF) != 0 || (size & ~0xFF) != 0
-                || (flags & ~0xFF) != 0 || length < 0 || length > EventLayout.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("event field out of range: device " + device + " queue " + queue
-                    + " region " + region + " size " + size + " flags " + flags + " payload " + length);
-        }
+        checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
         long seq = nextSequence;
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
         long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
@@ -145,6 +150,19 @@ public final class CaptureWriter implements AutoCloseable {
         return seq;
     }
 
+    /** Throws if an event cannot follow one at {@code previousTimeNs} or a field does not fit its header slot. */
+    static void checkEvent(long previousTimeNs, long timeNs, int device, int queue, int region, int size, int flags,
+                           int length) {
+        if (timeNs < previousTimeNs) {
+            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + previousTimeNs + " ns");
+        }
+        if ((device & ~0xFF) != 0 || (queue & ~0xFFFF) != 0 || (region & ~0xFFFF) != 0 || (size & ~0xFF) != 0
+                || (flags & ~0xFF) != 0 || length < 0 || length > EventLayout.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("event field out of range: device " + device + " queue " + queue
+                    + " region " + region + " size " + size + " flags " + flags + " payload " + length);
+        }
+    }
+
     /** Events appended so far. */
     public long count() {
         return nextSequence;
@@ -162,6 +180,22 @@ public final class CaptureWriter implements AutoCloseable {
 
     private CaptureMetadata.EventSummary summary() {
         return new CaptureMetadata.EventSummary(nextSequence, Math.max(firstTime, 0), lastTime);
+    }
+
+    /**
+     * Closes the queue after a failure, leaving capture.json at status "recording" with the events appended so
+     * far: the capture then reads like one whose writer died, every complete event still readable.
+     */
+    void closeIncomplete() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            queue.close();
+        } finally {
+            flush();
+        }
     }
 
     /** Closes the queue and marks the capture complete in capture.json. */

@@ -10,7 +10,7 @@ import io.trapline.emulator.time.Timer;
 import java.util.Arrays;
 
 /**
- * Records everything that crosses a device's boundary into a {@link CaptureWriter}: guest accesses, frames
+ * Records everything that crosses a device's boundary into an {@link EventSink} (a capture writer): guest accesses, frames
  * in, DMA (with the bytes read), interrupts, frames out, kicks. It works for any {@link Device}.
  *
  * <p>Order matters for replay: an input is recorded before the outputs it caused. Outputs that happen while
@@ -19,12 +19,12 @@ import java.util.Arrays;
  * Outputs from timers are recorded as they happen. All at the machine's virtual time.
  */
 public final class RecordingTap implements BoundaryTap {
-    private final CaptureWriter writer;
+    private final EventSink writer;
     private final Pending pending = new Pending();
     private DeviceContext clockSource;
     private int depth;
 
-    public RecordingTap(CaptureWriter writer) {
+    public RecordingTap(EventSink writer) {
         this.writer = writer;
     }
 
@@ -267,7 +267,7 @@ public final class RecordingTap implements BoundaryTap {
             count++;
         }
 
-        void drainTo(CaptureWriter writer, long time) {
+        void drainTo(EventSink writer, long time) {
             for (int i = 0; i < count; i++) {
                 writer.append(time, type[i], device[i], queue[i], 0, 0, address[i], value[i], flags[i], arena,
                         payloadOffset[i], payloadLength[i]);

@@ -20,7 +20,16 @@ class CrashSafetyTest {
 
     @Test
     void aReaderGetsEveryCompletelyAppendedEventAfterTheWriterIsKilled() throws Exception {
-        Path dir = tmp.resolve("crashed");
+        killWriterAndReadBack("direct");
+    }
+
+    @Test
+    void theSameHoldsForTheWriterThreadOfAnAsyncWriter() throws Exception {
+        killWriterAndReadBack("async");
+    }
+
+    private void killWriterAndReadBack(String mode) throws Exception {
+        Path dir = tmp.resolve("crashed-" + mode);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : System.getProperty("trapline.test.jvm.flags", "").split(" ")) {
@@ -32,6 +41,7 @@ class CrashSafetyTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(CrashingWriterMain.class.getName());
         cmd.add(dir.toString());
+        cmd.add(mode);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         long reported = 0;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -1,7 +1,7 @@
 package io.trapline.recorder.embedded;
 
 import io.trapline.guest.workload.MarkListener;
-import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.EventSink;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.MarkKind;
 
@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
  * {@code request#N GET /...} and {@code request#N status=200 bytes=1024}.
  */
 final class CaptureMarks implements MarkListener {
-    private final CaptureWriter writer;
+    private final EventSink writer;
 
-    CaptureMarks(CaptureWriter writer) {
+    CaptureMarks(EventSink writer) {
         this.writer = writer;
     }
 

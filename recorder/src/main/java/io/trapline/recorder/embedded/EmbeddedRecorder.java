@@ -9,8 +9,8 @@ import io.trapline.emulator.pci.PciConfigSpace;
 import io.trapline.guest.kernel.PlatformTap;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureMetadata;
-import io.trapline.recorder.CaptureReader;
-import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.AsyncCaptureWriter;
+import io.trapline.recorder.CaptureException;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.RecordingTap;
 
@@ -62,7 +62,10 @@ public final class EmbeddedRecorder {
                 options.workloadOptions(), options.profile(), options.seed());
         GuestRun.Result result;
         PciConfigSpace[] pci = new PciConfigSpace[1];
-        try (CaptureWriter writer = CaptureWriter.create(output, meta)) {
+        // The window's counts are taken on the writer thread as events go by: no read-back of the capture.
+        WindowTally window = new WindowTally(GuestRun.TAIL_NS);
+        long events;
+        try (AsyncCaptureWriter writer = AsyncCaptureWriter.create(output, meta, window, AsyncCaptureWriter.DEFAULT_RING_BYTES)) {
             RecordingTap tap = new RecordingTap(writer);
             int apic = writer.region(APIC_REGION_NAME);
             result = GuestRun.run(resolved, new BoundaryTap() {
@@ -78,15 +81,15 @@ public final class EmbeddedRecorder {
                 }
             }, new CaptureMarks(writer), timeNs -> writer.append(timeNs, EventType.OTHER_WRITE, 0, 0, apic, 4,
                     PlatformTap.LAPIC_EOI, 0), progress);
-            writer.updateMetadata(withBars(writer.metadata(), pci[0]));
+            writer.updateMetadata(m -> withBars(m, pci[0]));
+            events = writer.count();
+        } catch (CaptureException e) {
+            throw e; // the capture could not be written: keep what it holds (status "recording")
         } catch (RuntimeException e) {
             deleteQuietly(output); // a run that could not start (bad workload option) leaves no half capture behind
             throw e;
         }
-        try (CaptureReader reader = CaptureReader.open(output)) {
-            return new Recording(output, result, WindowSummary.of(reader, GuestRun.TAIL_NS),
-                    reader.metadata().events().count());
-        }
+        return new Recording(output, result, window.summary(meta), events);
     }
 
     private static void deleteQuietly(Path dir) {

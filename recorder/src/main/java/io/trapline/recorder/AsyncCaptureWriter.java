@@ -1,0 +1,377 @@
+package io.trapline.recorder;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+
+/**
+ * A capture writer that keeps Chronicle off the recording thread: {@link #append} copies the event into a bounded
+ * {@link EventRing} and returns; a writer thread takes events out in order and appends them to a
+ * {@link CaptureWriter} (and to an optional observer). The capture's bytes are the same as with a
+ * {@link CaptureWriter} used directly.
+ *
+ * <ul>
+ * <li>Bounded memory: when the ring is full, {@code append} waits for the writer thread (back-pressure).</li>
+ * <li>{@link #close()} drains the ring before closing the capture, so nothing appended is lost on a normal close.
+ *     A process killed mid-run loses what was still in the ring; every event already appended to the queue stays
+ *     readable, as with {@link CaptureWriter}.</li>
+ * <li>A failure of the writer thread (disk full, a queue that cannot be created) is reported once, as a
+ *     {@link CaptureException} naming the capture, by the next {@code append} or by {@code close}; the capture is
+ *     then left at status "recording".</li>
+ * </ul>
+ * One producer thread only, like {@link CaptureWriter}.
+ */
+public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
+    /** Default ring size: about 30 ms of a fast recording; plenty to ride out the writer thread's pauses. */
+    public static final int DEFAULT_RING_BYTES = 16 << 20;
+    /** How long the idle writer thread sleeps before looking again; appends never have to wake it. */
+    private static final long IDLE_PARK_NS = 100_000;
+    private static final long FULL_PARK_NS = 50_000;
+
+    private final Path dir;
+    private final EventRing ring;
+    private final EventSink observer;
+    private final Thread thread;
+
+    // producer state
+    private long nextSequence;
+    private long lastTime;
+    private boolean closed;
+    private boolean failureReported;
+
+    // shared with the writer thread
+    private volatile Throwable failure;
+    private volatile boolean producerWaiting;
+    private volatile Thread producer;
+    private final Object commandLock = new Object();
+    private UnaryOperator<CaptureWriter> command;
+    private boolean commandDone;
+    private RuntimeException commandFailure;
+    private volatile boolean commandPending;
+
+    // writer thread state
+    private CaptureWriter writer;
+    private boolean stopped;
+
+    private AsyncCaptureWriter(Path dir, CaptureMetadata metadata, EventSink observer, int ringBytes) {
+        this.dir = dir;
+        this.ring = new EventRing(ringBytes);
+        this.observer = observer;
+        this.thread = new Thread(() -> run(metadata), "capture-writer " + dir.getFileName());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Creates a capture in {@code dir} (absent or empty; checked now) written by a new writer thread. */
+    public static AsyncCaptureWriter create(Path dir, CaptureMetadata metadata) {
+        return create(dir, metadata, null, DEFAULT_RING_BYTES);
+    }
+
+    /**
+     * As {@link #create(Path, CaptureMetadata)}, with {@code observer} (may be null) given every event on the
+     * writer thread right after it was appended, and a ring of {@code ringBytes} (a power of two, at least twice
+     * the largest event).
+     */
+    public static AsyncCaptureWriter create(Path dir, CaptureMetadata metadata, EventSink observer, int ringBytes) {
+        CaptureWriter.prepareDirectory(dir);
+        return new AsyncCaptureWriter(dir, metadata, observer, ringBytes);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public long append(long timeNs, EventType type, int device, int queue, int region, int size, long address,
+                       long value, int flags, byte[] payload, int offset, int length) {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        checkFailure();
+        CaptureWriter.checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
+        int recordSize = EventRing.recordSize(length);
+        int at = ring.claim(recordSize);
+        if (at < 0) {
+            at = waitForRoom(recordSize);
+        }
+        EventRing r = ring;
+        r.putInt(at + EventRing.PAYLOAD_LENGTH, length);
+        r.putLong(at + EventRing.TIME, timeNs);
+        r.putLong(at + EventRing.PACKED, EventChecksum.packed(type.code(), device, queue, region, size, flags));
+        r.putLong(at + EventRing.ADDRESS, address);
+        r.putLong(at + EventRing.VALUE, value);
+        if (length > 0) {
+            System.arraycopy(payload, offset, r.buffer, at + EventRing.HEADER, length);
+        }
+        r.publish();
+        lastTime = timeNs;
+        return nextSequence++;
+    }
+
+    private int waitForRoom(int recordSize) {
+        producer = Thread.currentThread();
+        while (true) {
+            producerWaiting = true;
+            int at = ring.claim(recordSize);
+            if (at >= 0) {
+                producerWaiting = false;
+                return at;
+            }
+            checkFailure();
+            if (!thread.isAlive()) {
+                throw failed(new IllegalStateException("the writer thread has stopped"));
+            }
+            LockSupport.parkNanos(this, FULL_PARK_NS);
+        }
+    }
+
+    private void checkFailure() {
+        Throwable f = failure;
+        if (f != null && !failureReported) {
+            failureReported = true;
+            throw failed(f);
+        } else if (f != null) {
+            throw new IllegalStateException(dir + ": capture writer failed earlier");
+        }
+    }
+
+    private CaptureException failed(Throwable f) {
+        String why = f instanceof CaptureException ? f.getMessage() : dir + ": cannot write the capture: " + CaptureReader.rootMessage(f);
+        return new CaptureException(why + " (after " + nextSequence + " events were recorded; the capture stays incomplete)", f);
+    }
+
+    /** Events appended so far. */
+    public long count() {
+        return nextSequence;
+    }
+
+    /**
+     * Runs {@code update} on the capture's metadata once every event appended so far has been written (e.g. the BAR
+     * addresses, known only at the end of a run).
+     */
+    public void updateMetadata(UnaryOperator<CaptureMetadata> update) {
+        onWriter(w -> {
+            w.updateMetadata(update.apply(w.metadata()));
+            return w;
+        });
+    }
+
+    /** The region index for an unmodelled device region name, registering it in capture.json if new. */
+    public int region(String name) {
+        int[] index = new int[1];
+        onWriter(w -> {
+            index[0] = w.region(name);
+            return w;
+        });
+        return index[0];
+    }
+
+    /** Writes every event appended so far and records the summary in capture.json (status stays "recording"). */
+    public void flush() {
+        onWriter(w -> {
+            w.flush();
+            return w;
+        });
+    }
+
+    /** The capture's metadata as last written. */
+    public CaptureMetadata metadata() {
+        CaptureMetadata[] out = new CaptureMetadata[1];
+        onWriter(w -> {
+            out[0] = w.metadata();
+            return w;
+        });
+        return out[0];
+    }
+
+    /** Drains the ring, closes the queue and marks the capture complete; stops the writer thread. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (failure == null) {
+                onWriter(w -> {
+                    w.close();
+                    stopped = true;
+                    return w;
+                });
+            }
+        } finally {
+            closed = true;
+            stopWriterThread();
+        }
+        if (failure != null && !failureReported) {
+            failureReported = true;
+            throw failed(failure);
+        }
+    }
+
+    private void stopWriterThread() {
+        synchronized (commandLock) {
+            stopped = true;
+        }
+        commandPending = true;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs {@code action} on the writer thread once the ring is drained, and waits for it. */
+    private void onWriter(UnaryOperator<CaptureWriter> action) {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        checkFailure();
+        synchronized (commandLock) {
+            command = action;
+            commandDone = false;
+            commandFailure = null;
+        }
+        commandPending = true;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        synchronized (commandLock) {
+            while (!commandDone && thread.isAlive()) {
+                try {
+                    commandLock.wait(10);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        checkFailure();
+        if (commandFailure != null) {
+            throw commandFailure;
+        }
+    }
+
+    // --- writer thread ---
+
+    private void run(CaptureMetadata metadata) {
+        try {
+            writer = CaptureWriter.createPrepared(dir, metadata);
+        } catch (Throwable t) {
+            fail(t);
+        }
+        long position = ring.consumedPosition();
+        while (true) {
+            long limit = ring.readLimit();
+            if (position < limit) {
+                position = writeUpTo(position, limit);
+                continue;
+            }
+            if (commandPending) {
+                position = writeUpTo(position, ring.readLimit());
+                if (runCommand()) {
+                    return;
+                }
+                continue;
+            }
+            LockSupport.parkNanos(this, IDLE_PARK_NS);
+        }
+    }
+
+    /** Appends (or, after a failure, discards) the records in [position, limit); returns the new position. */
+    private long writeUpTo(long position, long limit) {
+        EventRing r = ring;
+        while (position < limit) {
+            int at = r.offsetOf(position);
+            int size = r.getInt(at + EventRing.SIZE);
+            if (size == EventRing.SKIP) {
+                position += r.capacity() - at;
+                continue;
+            }
+            if (failure == null) {
+                try {
+                    writeRecord(at);
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
+            position += size;
+            r.release(position);
+            if (producerWaiting) {
+                producerWaiting = false;
+                LockSupport.unpark(producer);
+            }
+        }
+        return position;
+    }
+
+    private void writeRecord(int at) {
+        EventRing r = ring;
+        int length = r.getInt(at + EventRing.PAYLOAD_LENGTH);
+        long time = r.getLong(at + EventRing.TIME);
+        long packed = r.getLong(at + EventRing.PACKED);
+        long address = r.getLong(at + EventRing.ADDRESS);
+        long value = r.getLong(at + EventRing.VALUE);
+        EventType type = EventType.ofCode((int) packed & 0xFF);
+        int device = (int) (packed >>> 8) & 0xFF;
+        int queue = (int) (packed >>> 16) & 0xFFFF;
+        int region = (int) (packed >>> 32) & 0xFFFF;
+        int size = (int) (packed >>> 48) & 0xFF;
+        int flags = (int) (packed >>> 56) & 0xFF;
+        writer.append(time, type, device, queue, region, size, address, value, flags, r.buffer, at + EventRing.HEADER, length);
+        if (observer != null) {
+            observer.append(time, type, device, queue, region, size, address, value, flags, r.buffer, at + EventRing.HEADER, length);
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+            if (writer != null) {
+                try {
+                    writer.closeIncomplete();
+                } catch (Throwable ignored) {
+                    // the first failure is the one to report
+                }
+            }
+        }
+    }
+
+    /** Runs the pending command, if any; true when the thread should stop. */
+    private boolean runCommand() {
+        UnaryOperator<CaptureWriter> action;
+        boolean stop;
+        synchronized (commandLock) {
+            commandPending = false;
+            action = command;
+            command = null;
+            stop = stopped;
+        }
+        if (action != null) {
+            RuntimeException thrown = null;
+            if (failure == null) {
+                try {
+                    action.apply(writer);
+                } catch (RuntimeException e) {
+                    thrown = e;
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
+            synchronized (commandLock) {
+                commandFailure = thrown;
+                commandDone = true;
+                stop = stopped;
+                commandLock.notifyAll();
+            }
+        }
+        return stop;
+    }
+}

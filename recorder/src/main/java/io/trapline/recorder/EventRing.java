@@ -1,0 +1,161 @@
+package io.trapline.recorder;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * A bounded single-producer/single-consumer ring of events in one preallocated byte array: the recording thread
+ * copies each event in, the writer thread takes them out in the same order. A record never wraps around the end
+ * of the array (a skip marker sends the reader back to the start instead), so its payload can be handed on in
+ * place. Positions only grow; a record's offset in the array is its position modulo the capacity.
+ *
+ * <p>Record layout (little-endian, 8-byte aligned): size (u32, whole record including padding; {@link #SKIP}
+ * sends the reader to the start of the array), payload length (u32), time, packed small fields (as in
+ * {@link EventChecksum#packed}), address, value (u64 each), then the payload.
+ */
+final class EventRing {
+    static final int SIZE = 0;
+    static final int PAYLOAD_LENGTH = 4;
+    static final int TIME = 8;
+    static final int PACKED = 16;
+    static final int ADDRESS = 24;
+    static final int VALUE = 32;
+    static final int HEADER = 40;
+    static final int SKIP = -1;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    final byte[] buffer;
+    private final int mask;
+
+    /** Producer side: where the next record goes, and the consumer's position as last seen. */
+    private long head;
+    private long tailSeen;
+
+    private final Position published = new Position();
+    private final Position consumed = new Position();
+
+    EventRing(int capacity) {
+        if (Integer.bitCount(capacity) != 1 || capacity < 2 * recordSize(EventLayout.MAX_PAYLOAD)) {
+            throw new IllegalArgumentException("ring capacity " + capacity + " must be a power of two of at least twice the largest event");
+        }
+        this.buffer = new byte[capacity];
+        this.mask = capacity - 1;
+    }
+
+    static int recordSize(int payloadLength) {
+        return (HEADER + payloadLength + 7) & ~7;
+    }
+
+    int capacity() {
+        return buffer.length;
+    }
+
+    // --- producer ---
+
+    /**
+     * Claims room for a record of {@code size} bytes (from {@link #recordSize}) and returns its offset in
+     * {@link #buffer}, or -1 when the consumer has not yet freed enough room. Nothing is visible to the consumer
+     * before {@link #publish()}.
+     */
+    int claim(int size) {
+        int offset = (int) (head & mask);
+        int skip = offset + size > buffer.length ? buffer.length - offset : 0;
+        long needed = head + skip + size - buffer.length;
+        if (needed > tailSeen) {
+            tailSeen = consumed.getAcquire();
+            if (needed > tailSeen) {
+                return -1;
+            }
+        }
+        if (skip > 0) {
+            putInt(offset + SIZE, SKIP);
+            head += skip;
+            offset = 0;
+        }
+        putInt(offset + SIZE, size);
+        head += size;
+        return offset;
+    }
+
+    /** Makes every record claimed so far visible to the consumer. */
+    void publish() {
+        published.setRelease(head);
+    }
+
+    /** True when the consumer has taken every published record. */
+    boolean drained() {
+        return consumed.getAcquire() == published.getPlain();
+    }
+
+    // --- consumer ---
+
+    /** The producer's published position: records before it may be read. */
+    long readLimit() {
+        return published.getAcquire();
+    }
+
+    /** The offset of the record at {@code position}, following a skip marker to the start of the array. */
+    int offsetOf(long position) {
+        return (int) (position & mask);
+    }
+
+    /** Frees everything before {@code position} for the producer. */
+    void release(long position) {
+        consumed.setRelease(position);
+    }
+
+    long consumedPosition() {
+        return consumed.getPlain();
+    }
+
+    // --- fields ---
+
+    void putInt(int offset, int v) {
+        INTS.set(buffer, offset, v);
+    }
+
+    void putLong(int offset, long v) {
+        LONGS.set(buffer, offset, v);
+    }
+
+    int getInt(int offset) {
+        return (int) INTS.get(buffer, offset);
+    }
+
+    long getLong(int offset) {
+        return (long) LONGS.get(buffer, offset);
+    }
+
+    /** A position written by one thread and read by the other, padded against false sharing with its neighbours. */
+    @SuppressWarnings("unused")
+    private static final class Position {
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(Position.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private long p1, p2, p3, p4, p5, p6, p7;
+        private long value;
+        private long q1, q2, q3, q4, q5, q6, q7;
+
+        long getAcquire() {
+            return (long) VALUE.getAcquire(this);
+        }
+
+        long getPlain() {
+            return value;
+        }
+
+        void setRelease(long v) {
+            VALUE.setRelease(this, v);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.trapline.recorder;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AsyncCaptureWriterTest {
+    /** The smallest ring allowed: twice the largest event. */
+    private static final int SMALL_RING = 4 << 20;
+
+    @TempDir
+    Path tmp;
+
+    /** A mixed stream: register accesses, FAULT DMA, payloads from 1 byte to 200 KiB, sometimes several per tick. */
+    private static long writeStream(EventSink w, int events) {
+        byte[] payload = new byte[200_000];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 7 + (i >> 9));
+        }
+        long t = 0;
+        for (int i = 0; i < events; i++) {
+            t += i % 3 == 0 ? 0 : 17;
+            switch (i % 5) {
+                case 0 -> w.append(t, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+                case 1 -> w.append(t, EventType.DMA_READ, 0, 0, 0, 0, 0x10_0000L + i, 16, EventFlags.FAULT, null, 0, 0);
+                case 2 -> w.append(t, EventType.FRAME_TX, 0, 0, 0, 0, 0, 0, 0, payload, i % 1000, 1 + i % 1514);
+                case 3 -> w.append(t, EventType.DMA_WRITE, 1, 2, 3, 0, 0x20_0000L, i, 0, payload, 5, 1 + (i * 7919) % 200_000);
+                default -> w.append(t, EventType.MSI, 0, 1, 0, 0, 0xFEE0_0000L, -i, 0, null, 0, 0);
+            }
+        }
+        return events;
+    }
+
+    /** SHA-256 over every field and payload byte of every event. */
+    static String streamHash(Path capture) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] payload = new byte[EventLayout.MAX_PAYLOAD];
+        try (CaptureReader r = CaptureReader.open(capture); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                md.update((c.sequence() + ":" + c.timeNs() + ":" + c.type() + ":" + c.device() + ":" + c.queue() + ":"
+                        + c.region() + ":" + c.size() + ":" + c.flags() + ":" + c.address() + ":" + c.value()).getBytes());
+                md.update(payload, 0, c.copyPayload(payload, 0));
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test
+    void theCaptureHoldsTheSameEventsAsOneWrittenDirectlyThroughManyWrapsOfTheRing() throws Exception {
+        Path direct = tmp.resolve("direct");
+        Path async = tmp.resolve("async");
+        int events = 3000; // ≈ 60 MB of payload through a 4 MiB ring
+        try (CaptureWriter w = CaptureWriter.create(direct, CaptureFixture.metadata())) {
+            writeStream(w, events);
+        }
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(async, CaptureFixture.metadata(), null, SMALL_RING)) {
+            writeStream(w, events);
+            assertEquals(events, w.count());
+        }
+        CaptureMetadata meta = CaptureMetadata.readFrom(async);
+        assertTrue(meta.complete(), "close() drains the ring and marks the capture complete");
+        assertEquals(events, meta.events().count());
+        assertEquals(CaptureMetadata.readFrom(direct).events(), meta.events());
+        assertEquals(streamHash(direct), streamHash(async));
+    }
+
+    @Test
+    void aFullRingMakesTheRecordingThreadWaitForTheWriterThread() throws Exception {
+        Path dir = tmp.resolve("cap");
+        CountDownLatch release = new CountDownLatch(1);
+        EventSink stalled = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        };
+        int events = 200; // 200 x 64 KiB: three times the ring
+        byte[] frame = new byte[65_536];
+        AtomicLong appended = new AtomicLong();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), stalled, SMALL_RING)) {
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < events; i++) {
+                        frame[0] = (byte) i;
+                        w.append(i, EventType.FRAME_TX, 0, 0, 0, 0, 0, i, 0, frame, 0, frame.length);
+                        appended.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            producer.start();
+            try {
+                while (producer.getState() != Thread.State.TIMED_WAITING && producer.isAlive()) {
+                    Thread.onSpinWait();
+                }
+                assertTrue(producer.isAlive(), "the producer cannot finish while the writer thread is stalled");
+                long held = appended.get();
+                assertTrue(held < events && held * frame.length <= SMALL_RING, "appends stop at the ring's size: " + held);
+            } finally {
+                release.countDown();
+            }
+            producer.join();
+            assertNull(failed.get());
+            assertEquals(events, appended.get());
+        }
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            for (int i = 0; i < events; i++) {
+                assertTrue(c.next());
+                assertEquals(i, c.value());
+                assertEquals((byte) i, c.payloadByte(0));
+            }
+            assertFalse(c.next());
+        }
+    }
+
+    @Test
+    void aWriterThreadFailureIsReportedOnceAndTheCaptureKeepsWhatWasWritten() {
+        Path dir = tmp.resolve("cap");
+        EventSink failing = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            if (v == 100) {
+                throw new IllegalStateException("No space left on device");
+            }
+            return 0;
+        };
+        List<Throwable> errors = new java.util.ArrayList<>();
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), failing, SMALL_RING);
+        try {
+            for (long i = 0; i < 10_000_000 && errors.isEmpty(); i++) {
+                w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+            }
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
+        try {
+            w.close();
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
+        assertEquals(1, errors.size(), "one error, from append or from close: " + errors);
+        CaptureException e = assertInstanceOf(CaptureException.class, errors.get(0));
+        assertTrue(e.getMessage().startsWith(dir + ": cannot write the capture: No space left on device"), e.getMessage());
+        CaptureMetadata meta = CaptureMetadata.readFrom(dir);
+        assertFalse(meta.complete(), "a failed capture is not marked complete");
+        long n = 0;
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                assertEquals(n++, c.value());
+            }
+        }
+        assertEquals(101, n, "every event up to the failing one was appended, nothing after it");
+    }
+
+    @Test
+    void metadataUpdatesAndFlushesRunAfterTheEventsAppendedBeforeThem() {
+        Path dir = tmp.resolve("cap");
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), null, SMALL_RING)) {
+            writeStream(w, 500);
+            w.flush();
+            CaptureMetadata flushed = CaptureMetadata.readFrom(dir);
+            assertFalse(flushed.complete());
+            assertEquals(500, flushed.events().count(), "flush() writes the summary of every event appended before it");
+            w.updateMetadata(m -> new CaptureMetadata(m.format(), m.tool(), m.source(), m.clock(), "2030-01-01T00:00:00Z",
+                    m.workload(), m.devices(), m.regions(), m.status(), m.events()));
+            assertEquals("2030-01-01T00:00:00Z", w.metadata().startedAt());
+            for (int i = 0; i < 10; i++) {
+                w.append(1_000_000, EventType.KICK, 0, 1, 0, 0, 0, 1, 0, null, 0, 0);
+            }
+        }
+        CaptureMetadata meta = CaptureMetadata.readFrom(dir);
+        assertTrue(meta.complete());
+        assertEquals(510, meta.events().count());
+        assertEquals("2030-01-01T00:00:00Z", meta.startedAt());
+    }
+
+    @Test
+    void eventsAreCheckedOnTheRecordingThread() {
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(tmp.resolve("cap"), CaptureFixture.metadata(), null, SMALL_RING)) {
+            w.append(100, EventType.MMIO_WRITE, 0, 0, 0, 4, 0, 1, 0, null, 0, 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> w.append(99, EventType.MMIO_WRITE, 0, 0, 0, 4, 0, 2, 0, null, 0, 0));
+            assertTrue(e.getMessage().contains("before the previous event"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> w.append(100, EventType.MMIO_WRITE, 256, 0, 0, 4, 0, 2, 0, null, 0, 0));
+        }
+        assertThrows(CaptureException.class, () -> AsyncCaptureWriter.create(tmp.resolve("cap"), CaptureFixture.metadata()),
+                "a non-empty directory is refused at once");
+    }
+}
