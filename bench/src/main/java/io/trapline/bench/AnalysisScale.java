@@ -16,13 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The analysis at scale, outside JMH (one run is minutes): writes a synthetic capture of N events
- * (default 100 million; several GB of disk while it exists), converts it to the events and exits tables
- * (events/s), runs the saved per-packet-exits query through DuckDB (time), prints peak JVM heap and peak
- * process RSS (DuckDB's memory is native), and deletes the capture. Run with the heap capped:
+ * (default 100 million; several GB of disk while it exists), converts it to the events table and to the two
+ * tables the per-packet query reads (events/s), runs the saved per-packet-exits query through DuckDB (time),
+ * prints peak JVM heap and peak process memory (DuckDB's memory is native), and deletes the capture (kept and
+ * reused with {@code -Dtrapline.bench.keep=true}). Run with the heap capped:
  * {@code java -Xmx2g <trapline flags> -cp ... io.trapline.bench.AnalysisScale [EVENTS] [DIR]}.
  */
 public final class AnalysisScale {
@@ -54,18 +56,10 @@ public final class AnalysisScale {
             sampler.start();
             AnalysisOptions opts = AnalysisOptions.defaults();
             // the exits table's own conversion rate is AnalysisBench's; here: the events table, then the query
-            for (Table t : new Table[] {Table.EVENTS}) {
-                long s = System.nanoTime();
-                long rows = 0;
-                try (RootAllocator a = new RootAllocator(); CaptureTableReader r = new CaptureTableReader(a, t, caps, opts)) {
-                    while (r.loadNextBatch()) {
-                        rows += r.getVectorSchemaRoot().getRowCount();
-                    }
-                }
-                long e = System.nanoTime();
-                System.out.printf("%s table: %,d rows in %.1f s = %.2f M events/s converted%n", t.label(), rows,
-                        (e - s) / 1e9, n * 1e3 / (e - s));
-            }
+            convert(Table.EVENTS, null, caps, opts, n);
+            // alone, the two tables the per-packet query reads, narrowed to its columns as the session narrows them
+            convert(Table.PACKETS, Set.of("capture", "refused", "packet"), caps, opts, n);
+            convert(Table.EXITS, Set.of("capture", "profile", "packet", "cycles"), caps, opts, n);
             try (SqlSession session = SqlSession.open(caps, opts)) {
                 long s = System.nanoTime();
                 String result = session.query(SavedQueries.text("per-packet-exits"), rs -> {
@@ -98,6 +92,22 @@ public final class AnalysisScale {
                 System.out.println("deleted " + dir);
             }
         }
+    }
+
+    private static void convert(Table t, Set<String> columns, List<CaptureSource> caps, AnalysisOptions opts, long n)
+            throws Exception {
+        long s = System.nanoTime();
+        long rows = 0;
+        try (RootAllocator a = new RootAllocator();
+             CaptureTableReader r = new CaptureTableReader(a, t, caps, opts, columns)) {
+            while (r.loadNextBatch()) {
+                rows += r.getVectorSchemaRoot().getRowCount();
+            }
+        }
+        long e = System.nanoTime();
+        System.out.printf("%s table (%s): %,d rows in %.1f s = %.2f M events/s converted%n", t.label(),
+                columns == null ? "all columns" : String.join(", ", new java.util.TreeSet<>(columns)), rows,
+                (e - s) / 1e9, n * 1e3 / (e - s));
     }
 
     /** Disk use as du reports it (Chronicle pre-allocates file length, so sizes overstate it). */
