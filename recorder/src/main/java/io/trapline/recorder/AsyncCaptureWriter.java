@@ -95,13 +95,14 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             at = waitForRoom(recordSize);
         }
         EventRing r = ring;
-        r.putInt(at + EventRing.PAYLOAD_LENGTH, length);
-        r.putLong(at + EventRing.TIME, timeNs);
-        r.putLong(at + EventRing.PACKED, EventChecksum.packed(type.code(), device, queue, region, size, flags));
-        r.putLong(at + EventRing.ADDRESS, address);
-        r.putLong(at + EventRing.VALUE, value);
+        int e = at + EventRing.EVENT;
+        r.putLong(e + EventLayout.TIME_NS, timeNs);
+        r.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, queue, region, size, flags));
+        r.putLong(e + EventLayout.ADDRESS, address);
+        r.putLong(e + EventLayout.VALUE, value);
+        r.putInt(e + EventLayout.PAYLOAD_LENGTH, length);
         if (length > 0) {
-            System.arraycopy(payload, offset, r.buffer, at + EventRing.HEADER, length);
+            System.arraycopy(payload, offset, r.buffer, e + EventLayout.HEADER_SIZE, length);
         }
         r.publish();
         lastTime = timeNs;
@@ -314,20 +315,15 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     private void writeRecord(int at) {
         EventRing r = ring;
-        int length = r.getInt(at + EventRing.PAYLOAD_LENGTH);
-        long time = r.getLong(at + EventRing.TIME);
-        long packed = r.getLong(at + EventRing.PACKED);
-        long address = r.getLong(at + EventRing.ADDRESS);
-        long value = r.getLong(at + EventRing.VALUE);
-        EventType type = EventType.ofCode((int) packed & 0xFF);
-        int device = (int) (packed >>> 8) & 0xFF;
-        int queue = (int) (packed >>> 16) & 0xFFFF;
-        int region = (int) (packed >>> 32) & 0xFFFF;
-        int size = (int) (packed >>> 48) & 0xFF;
-        int flags = (int) (packed >>> 56) & 0xFF;
-        writer.append(time, type, device, queue, region, size, address, value, flags, r.buffer, at + EventRing.HEADER, length);
+        int e = at + EventRing.EVENT;
+        writer.appendEncoded(r.buffer, e);
         if (observer != null) {
-            observer.append(time, type, device, queue, region, size, address, value, flags, r.buffer, at + EventRing.HEADER, length);
+            long packed = r.getLong(e + EventLayout.TYPE);
+            observer.append(r.getLong(e + EventLayout.TIME_NS), EventType.ofCode((int) packed & 0xFF),
+                    (int) (packed >>> 8) & 0xFF, (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF,
+                    (int) (packed >>> 48) & 0xFF, r.getLong(e + EventLayout.ADDRESS), r.getLong(e + EventLayout.VALUE),
+                    (int) (packed >>> 56) & 0xFF, r.buffer, e + EventLayout.HEADER_SIZE,
+                    r.getInt(e + EventLayout.PAYLOAD_LENGTH));
         }
     }
 

@@ -150,6 +150,42 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         return seq;
     }
 
+    /**
+     * Appends an event already laid out as on disk ({@link EventLayout}) at {@code buf[at..]}, its payload right
+     * after the header: fills in the sequence number and checksum there, then writes header and payload in one
+     * copy. The fields were checked when the event was encoded; time order is checked again here.
+     */
+    long appendEncoded(byte[] buf, int at) {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        long timeNs = EventBytes.getLong(buf, at + EventLayout.TIME_NS);
+        long packed = EventBytes.getLong(buf, at + EventLayout.TYPE);
+        long address = EventBytes.getLong(buf, at + EventLayout.ADDRESS);
+        long value = EventBytes.getLong(buf, at + EventLayout.VALUE);
+        int length = EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
+        if (timeNs < lastTime) {
+            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
+        }
+        long seq = nextSequence;
+        long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
+        if (length > 0) {
+            h = EventChecksum.payload(h, buf, at + EventLayout.HEADER_SIZE, length);
+        }
+        EventBytes.putLong(buf, at + EventLayout.SEQUENCE, seq);
+        EventBytes.putInt(buf, at + EventLayout.CHECKSUM, EventChecksum.fold(h));
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(buf, at, EventLayout.HEADER_SIZE + length);
+        }
+        nextSequence = seq + 1;
+        countByType[(int) packed & 0xFF]++;
+        if (firstTime < 0) {
+            firstTime = timeNs;
+        }
+        lastTime = timeNs;
+        return seq;
+    }
+
     /** Throws if an event cannot follow one at {@code previousTimeNs} or a field does not fit its header slot. */
     static void checkEvent(long previousTimeNs, long timeNs, int device, int queue, int region, int size, int flags,
                            int length) {

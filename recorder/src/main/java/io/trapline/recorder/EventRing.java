@@ -2,7 +2,6 @@ package io.trapline.recorder;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * A bounded single-producer/single-consumer ring of events in one preallocated byte array: the recording thread
@@ -11,21 +10,15 @@ import java.nio.ByteOrder;
  * place. Positions only grow; a record's offset in the array is its position modulo the capacity.
  *
  * <p>Record layout (little-endian, 8-byte aligned): size (u32, whole record including padding; {@link #SKIP}
- * sends the reader to the start of the array), payload length (u32), time, packed small fields (as in
- * {@link EventChecksum#packed}), address, value (u64 each), then the payload.
+ * sends the reader to the start of the array), 4 unused bytes, then the event exactly as it will be stored
+ * ({@link EventLayout}: header, payload), so that the writer thread appends it with one copy. The recording
+ * thread fills in every header field but the sequence number and checksum, which the writer thread adds.
  */
 final class EventRing {
     static final int SIZE = 0;
-    static final int PAYLOAD_LENGTH = 4;
-    static final int TIME = 8;
-    static final int PACKED = 16;
-    static final int ADDRESS = 24;
-    static final int VALUE = 32;
-    static final int HEADER = 40;
+    /** Where the event starts in a record. */
+    static final int EVENT = 8;
     static final int SKIP = -1;
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     final byte[] buffer;
     private final int mask;
@@ -46,7 +39,7 @@ final class EventRing {
     }
 
     static int recordSize(int payloadLength) {
-        return (HEADER + payloadLength + 7) & ~7;
+        return (EVENT + EventLayout.HEADER_SIZE + payloadLength + 7) & ~7;
     }
 
     int capacity() {
@@ -114,19 +107,19 @@ final class EventRing {
     // --- fields ---
 
     void putInt(int offset, int v) {
-        INTS.set(buffer, offset, v);
+        EventBytes.putInt(buffer, offset, v);
     }
 
     void putLong(int offset, long v) {
-        LONGS.set(buffer, offset, v);
+        EventBytes.putLong(buffer, offset, v);
     }
 
     int getInt(int offset) {
-        return (int) INTS.get(buffer, offset);
+        return EventBytes.getInt(buffer, offset);
     }
 
     long getLong(int offset) {
-        return (long) LONGS.get(buffer, offset);
+        return EventBytes.getLong(buffer, offset);
     }
 
     /** A position written by one thread and read by the other, padded against false sharing with its neighbours. */
