@@ -24,9 +24,13 @@ import java.util.function.UnaryOperator;
 public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Default ring size: about 30 ms of a fast recording; plenty to ride out the writer thread's pauses. */
     public static final int DEFAULT_RING_BYTES = 16 << 20;
-    /** How long the idle writer thread sleeps before looking again; appends never have to wake it. */
-    private static final long IDLE_PARK_NS = 100_000;
-    private static final long FULL_PARK_NS = 50_000;
+    /**
+     * How long the idle writer thread sleeps before looking again: appends never wake it (a wake-up per event
+     * would cost more than the append), so events wait at most this long in the ring.
+     */
+    private static final long IDLE_PARK_NS = 1_000_000;
+    /** A producer waiting for room sleeps at most this long; the writer wakes it once a quarter of the ring is free. */
+    private static final long FULL_PARK_NS = 1_000_000;
 
     private final Path dir;
     private final EventRing ring;
@@ -36,6 +40,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     // producer state
     private long nextSequence;
     private long lastTime;
+    /** While an input is held: the ring position before its record, that record's offset, and the sequence it got. */
+    private boolean holding;
+    private long holdFrom;
+    private int holdAt;
+    private long holdSequence;
     private boolean closed;
     private boolean failureReported;
 
@@ -104,9 +113,111 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (length > 0) {
             System.arraycopy(payload, offset, r.buffer, e + EventLayout.HEADER_SIZE, length);
         }
-        r.publish();
+        if (!holding) {
+            r.publish();
+        }
         lastTime = timeNs;
         return nextSequence++;
+    }
+
+    // --- holding an input back (RecordingTap): the input's record first, its outputs after it, all published at once
+
+    /**
+     * Starts an input whose value and flags are known only when the device call returns: claims its record now so
+     * that the outputs the call causes can follow it in the ring directly; nothing is published before
+     * {@link #endInput}. {@code payload} (may be null when {@code length} is 0) is copied now.
+     */
+    void beginInput(EventType type, int device, int region, int size, long address, byte[] payload, int offset, int length) {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        checkFailure();
+        CaptureWriter.checkEvent(lastTime, lastTime, device, 0, region, size, 0, length);
+        holdFrom = ring.head();
+        holdSequence = nextSequence;
+        int recordSize = EventRing.recordSize(length);
+        int at = ring.claim(recordSize);
+        if (at < 0) {
+            at = waitForRoom(recordSize);
+        }
+        int e = at + EventRing.EVENT;
+        ring.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, 0, region, size, 0));
+        ring.putLong(e + EventLayout.ADDRESS, address);
+        ring.putInt(e + EventLayout.PAYLOAD_LENGTH, length);
+        if (length > 0) {
+            System.arraycopy(payload, offset, ring.buffer, e + EventLayout.HEADER_SIZE, length);
+        }
+        holdAt = at;
+        holding = true;
+        nextSequence++;
+    }
+
+    /** True while the outputs of a held input may still go into the ring behind it (a quarter of the ring at most). */
+    boolean canHold(int payloadLength) {
+        return holding && ring.head() - holdFrom + EventRing.recordSize(payloadLength) <= ring.capacity() >> 2;
+    }
+
+    /**
+     * Completes the held input: time, value and flags into its record, {@code timeNs} into every output after it
+     * (outputs of an input are recorded at the time the input returned), then publishes them all.
+     */
+    void endInput(long timeNs, long value, int flags) {
+        if (timeNs < lastTime) {
+            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
+        }
+        EventRing r = ring;
+        int e = holdAt + EventRing.EVENT;
+        r.putLong(e + EventLayout.TIME_NS, timeNs);
+        r.putLong(e + EventLayout.TYPE, r.getLong(e + EventLayout.TYPE) | (flags & 0xFFL) << 56);
+        r.putLong(e + EventLayout.VALUE, value);
+        long position = holdFrom;
+        long end = r.head();
+        while (position < end) {
+            int at = r.offsetOf(position);
+            int size = r.getInt(at + EventRing.SIZE);
+            if (size == EventRing.SKIP) {
+                position += r.capacity() - at;
+                continue;
+            }
+            r.putLong(at + EventRing.EVENT + EventLayout.TIME_NS, timeNs);
+            position += size;
+        }
+        holding = false;
+        lastTime = timeNs;
+        r.publish();
+    }
+
+    /**
+     * Gives up holding (a nested input must be recorded before the held one): the held input's record is dropped
+     * and the outputs behind it are handed to {@code outputs} in order, to be appended later by the caller.
+     */
+    void abandonInput(EventSink outputs) {
+        EventRing r = ring;
+        long position = holdFrom;
+        long end = r.head();
+        boolean first = true;
+        while (position < end) {
+            int at = r.offsetOf(position);
+            int size = r.getInt(at + EventRing.SIZE);
+            if (size == EventRing.SKIP) {
+                position += r.capacity() - at;
+                continue;
+            }
+            if (!first) {
+                int e = at + EventRing.EVENT;
+                long packed = r.getLong(e + EventLayout.TYPE);
+                outputs.append(r.getLong(e + EventLayout.TIME_NS), EventType.ofCode((int) packed & 0xFF),
+                        (int) (packed >>> 8) & 0xFF, (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF,
+                        (int) (packed >>> 48) & 0xFF, r.getLong(e + EventLayout.ADDRESS), r.getLong(e + EventLayout.VALUE),
+                        (int) (packed >>> 56) & 0xFF, r.buffer, e + EventLayout.HEADER_SIZE,
+                        r.getInt(e + EventLayout.PAYLOAD_LENGTH));
+            }
+            first = false;
+            position += size;
+        }
+        r.rewind(holdFrom);
+        nextSequence = holdSequence;
+        holding = false;
     }
 
     private int waitForRoom(int recordSize) {
@@ -305,7 +416,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             }
             position += size;
             r.release(position);
-            if (producerWaiting) {
+            if (producerWaiting && limit - position <= r.capacity() - (r.capacity() >> 2)) {
                 producerWaiting = false;
                 LockSupport.unpark(producer);
             }

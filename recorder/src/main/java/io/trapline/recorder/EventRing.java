@@ -73,6 +73,19 @@ final class EventRing {
         return offset;
     }
 
+    /** Where the next claim starts. */
+    long head() {
+        return head;
+    }
+
+    /** Drops every record claimed at or after {@code position}, which must not have been published. */
+    void rewind(long position) {
+        if (position < published.getPlain() || position > head) {
+            throw new IllegalStateException("cannot rewind to " + position + " (published " + published.getPlain() + ", head " + head + ")");
+        }
+        head = position;
+    }
+
     /** Makes every record claimed so far visible to the consumer. */
     void publish() {
         published.setRelease(head);

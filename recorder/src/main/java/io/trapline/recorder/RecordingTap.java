@@ -20,12 +20,17 @@ import java.util.Arrays;
  */
 public final class RecordingTap implements BoundaryTap {
     private final EventSink writer;
+    /** The same sink when it can hold an input back in its ring (no copies through {@link Pending}), else null. */
+    private final AsyncCaptureWriter ring;
     private final Pending pending = new Pending();
     private DeviceContext clockSource;
     private int depth;
+    /** The outermost input of the current call is held in the ring, its outputs going in right behind it. */
+    private boolean holding;
 
     public RecordingTap(EventSink writer) {
         this.writer = writer;
+        this.ring = writer instanceof AsyncCaptureWriter a ? a : null;
     }
 
     @Override
@@ -48,15 +53,35 @@ public final class RecordingTap implements BoundaryTap {
     /** Appends an output now, or holds it until the current input has been recorded. */
     private void output(EventType type, int device, int queue, long address, long value, int flags,
                         byte[] payload, int off, int len) {
-        if (depth > 0) {
-            pending.add(type, device, queue, address, value, flags, payload, off, len);
-        } else {
+        if (depth == 0) {
             writer.append(now(), type, device, queue, 0, 0, address, value, flags, payload, off, len);
+        } else if (holding && ring.canHold(len)) {
+            writer.append(now(), type, device, queue, 0, 0, address, value, flags, payload, off, len);
+        } else {
+            stopHolding();
+            pending.add(type, device, queue, address, value, flags, payload, off, len);
         }
     }
 
-    private void enter() {
+    /** An input starts: the outermost one is held in the ring when the sink allows it. */
+    private void enter(EventType type, int device, int region, int size, long address, byte[] payload, int off, int len) {
+        if (depth == 0 && ring != null) {
+            ring.beginInput(type, device, region, size, address, payload, off, len);
+            holding = true;
+        } else {
+            stopHolding(); // a nested input is recorded before the outer one: fall back to holding outputs aside
+        }
         depth++;
+    }
+
+    private void stopHolding() {
+        if (holding) {
+            holding = false;
+            ring.abandonInput((t, type, dev, q, region, size, addr, val, fl, payload, off, len) -> {
+                pending.add(type, dev, q, addr, val, fl, payload, off, len);
+                return 0;
+            });
+        }
     }
 
     /** Records the input that just returned, then whatever it caused. */
@@ -64,6 +89,11 @@ public final class RecordingTap implements BoundaryTap {
                       byte[] payload, int off, int len) {
         depth--;
         long t = now();
+        if (depth == 0 && holding) {
+            holding = false;
+            ring.endInput(t, value, flags);
+            return;
+        }
         writer.append(t, type, device, 0, region, size, address, value, flags, payload, off, len);
         if (depth == 0) {
             pending.drainTo(writer, t);
@@ -91,7 +121,7 @@ public final class RecordingTap implements BoundaryTap {
 
         @Override
         public long configRead(int offset, int size) {
-            enter();
+            enter(EventType.PCI_CFG_READ, index, 0, size, offset, null, 0, 0);
             long v = 0;
             try {
                 v = device.configRead(offset, size);
@@ -103,7 +133,7 @@ public final class RecordingTap implements BoundaryTap {
 
         @Override
         public void configWrite(int offset, int size, long value) {
-            enter();
+            enter(EventType.PCI_CFG_WRITE, index, 0, size, offset, null, 0, 0);
             try {
                 device.configWrite(offset, size, value);
             } finally {
@@ -117,29 +147,31 @@ public final class RecordingTap implements BoundaryTap {
 
         @Override
         public long read(int bar, long offset, int size) {
-            enter();
+            EventType type = io(bar) ? EventType.PIO_READ : EventType.MMIO_READ;
+            enter(type, index, bar, size, offset, null, 0, 0);
             long v = 0;
             try {
                 v = device.read(bar, offset, size);
                 return v;
             } finally {
-                exit(io(bar) ? EventType.PIO_READ : EventType.MMIO_READ, index, bar, size, offset, v, 0, null, 0, 0);
+                exit(type, index, bar, size, offset, v, 0, null, 0, 0);
             }
         }
 
         @Override
         public void write(int bar, long offset, int size, long value) {
-            enter();
+            EventType type = io(bar) ? EventType.PIO_WRITE : EventType.MMIO_WRITE;
+            enter(type, index, bar, size, offset, null, 0, 0);
             try {
                 device.write(bar, offset, size, value);
             } finally {
-                exit(io(bar) ? EventType.PIO_WRITE : EventType.MMIO_WRITE, index, bar, size, offset, value, 0, null, 0, 0);
+                exit(type, index, bar, size, offset, value, 0, null, 0, 0);
             }
         }
 
         @Override
         public boolean receive(byte[] frame, int offset, int length) {
-            enter();
+            enter(EventType.FRAME_RX, index, 0, 0, 0, frame, offset, length);
             boolean taken = false;
             try {
                 taken = device.receive(frame, offset, length);

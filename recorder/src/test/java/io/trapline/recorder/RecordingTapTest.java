@@ -29,6 +29,7 @@ class RecordingTapTest {
         final DeviceContext ctx;
         final Timer timer;
         final byte[] buf = new byte[8];
+        final byte[] block = new byte[65_536];
 
         Copier(DeviceContext ctx) {
             this.ctx = ctx;
@@ -58,6 +59,13 @@ class RecordingTapTest {
 
         @Override
         public void write(int bar, long offset, int size, long value) {
+            if (offset == 8) { // a long burst of DMA in one call: 20 x 64 KiB
+                for (int i = 0; i < 20; i++) {
+                    ctx.read(value, block, 0, block.length);
+                }
+                ctx.setIntx(true);
+                return;
+            }
             if (offset == 0 && ctx.read(value, buf, 0, 8)) {
                 buf[0]++;
                 ctx.write(value + 8, buf, 0, 8);
@@ -85,6 +93,55 @@ class RecordingTapTest {
             }
         }
         return out;
+    }
+
+    /**
+     * The same device traffic recorded through a {@link CaptureWriter} and through an {@link AsyncCaptureWriter}
+     * (which holds each input in its ring with its outputs behind it) gives the same events: also when a frame
+     * comes back synchronously while the device is transmitting (a nested input, recorded before the outer one),
+     * and when one call's outputs outgrow what the ring may hold back.
+     */
+    @Test
+    void anAsyncWriterRecordsTheSameEventsAsADirectOne() throws Exception {
+        Path direct = tmp.resolve("direct");
+        Path async = tmp.resolve("async");
+        try (CaptureWriter w = CaptureWriter.create(direct, CaptureFixture.metadata())) {
+            runEchoScenario(w);
+        }
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(async, CaptureFixture.metadata(), null, 4 << 20)) {
+            runEchoScenario(w);
+        }
+        List<Row> rows = rows(direct);
+        assertEquals(rows, rows(async));
+        assertEquals(AsyncCaptureWriterTest.streamHash(direct), AsyncCaptureWriterTest.streamHash(async));
+        List<EventType> types = rows.stream().map(Row::type).toList();
+        assertEquals(List.of(EventType.FRAME_RX, EventType.MMIO_WRITE, EventType.DMA_READ, EventType.DMA_WRITE,
+                EventType.INTX, EventType.FRAME_TX, EventType.RX_READY), types.subList(0, 7),
+                "the echoed frame (a nested input) comes before the write that transmitted it, its output after");
+        assertEquals(20, types.stream().filter(t -> t == EventType.DMA_READ).count() - 2);
+    }
+
+    private static void runEchoScenario(EventSink sink) {
+        Machine m = new Machine(1 << 20);
+        m.memory().store(0x2000, 8, 0x0807060504030201L);
+        PciSlot slot = m.plug(Copier::new, new RecordingTap(sink));
+        m.setNetwork(new io.trapline.emulator.machine.NetworkBackend() {
+            @Override
+            public void transmit(int deviceIndex, byte[] frame, int offset, int length) {
+                slot.device().receive(frame, offset, length); // echoed at once, inside the device's write
+            }
+
+            @Override
+            public void rxReady(int deviceIndex) {
+            }
+        });
+        m.scheduler().runUntil(500);
+        slot.device().write(0, 0, 4, 0x2000);
+        slot.device().read(0, 4, 4);
+        slot.device().write(0, 8, 4, 0x4000);
+        m.scheduler().runUntil(5000);
+        slot.device().write(0, 0, 4, 0x2000);
+        slot.device().receive(new byte[60], 0, 60);
     }
 
     @Test
