@@ -103,10 +103,13 @@ public final class RecordingTap implements BoundaryTap {
     private final class RecordingDevice implements Device {
         private final int index;
         private final Device device;
+        /** A device's config space is one object for its lifetime; the machine asks for it on every access. */
+        private final PciConfigSpace config;
 
         RecordingDevice(int index, Device device) {
             this.index = index;
             this.device = device;
+            this.config = device.pciConfig();
         }
 
         @Override
@@ -116,7 +119,7 @@ public final class RecordingTap implements BoundaryTap {
 
         @Override
         public PciConfigSpace pciConfig() {
-            return device.pciConfig();
+            return config;
         }
 
         @Override
@@ -142,7 +145,7 @@ public final class RecordingTap implements BoundaryTap {
         }
 
         private boolean io(int bar) {
-            return bar >= 0 && bar < PciConfigSpace.BAR_COUNT && device.pciConfig().barKind(bar) == BarKind.IO;
+            return bar >= 0 && bar < PciConfigSpace.BAR_COUNT && config.barKind(bar) == BarKind.IO;
         }
 
         @Override
