@@ -446,9 +446,9 @@ public final class TcpConnection {
      * preempt sendmsg/sendfile between two driver hand-offs).
      */
     private void appStep() {
-        boolean[] sent = {false};
-        stack.inside(() -> sent[0] = outputOne());
-        if (sent[0] && state != State.CLOSED) {
+        int before = sndNxt;
+        stack.inside(this::outputOne);
+        if (sndNxt != before && state != State.CLOSED) {
             stack.cpu().runTask(0, this::appStep);
         } else {
             appSending = false;
@@ -456,16 +456,14 @@ public final class TcpConnection {
         }
     }
 
-    /** Sends at most one data skb (or the FIN); true when something was sent. */
-    private boolean outputOne() {
-        long before = sndNxt;
+    /** Sends at most one data skb (or the FIN). */
+    private void outputOne() {
         oneSkb = true;
         try {
             output();
         } finally {
             oneSkb = false;
         }
-        return sndNxt != before;
     }
 
     /** Set while {@link #outputOne} runs: the send loop stops after one skb. */
