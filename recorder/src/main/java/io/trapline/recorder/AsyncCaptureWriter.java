@@ -1,6 +1,9 @@
 package io.trapline.recorder;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
@@ -47,6 +50,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private long holdSequence;
     private boolean closed;
     private boolean failureReported;
+    /** Region indexes handed out so far, in order: the writer thread registers the names in the same order. */
+    private final Map<String, Integer> regions = new HashMap<>();
 
     // shared with the writer thread
     private volatile Throwable failure;
@@ -57,6 +62,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private boolean commandDone;
     private RuntimeException commandFailure;
     private volatile boolean commandPending;
+    /** Region names handed out but not yet registered in capture.json; added before the events that may use them are published. */
+    private final ConcurrentLinkedQueue<String> newRegions = new ConcurrentLinkedQueue<>();
 
     // writer thread state
     private CaptureWriter writer;
@@ -268,14 +275,26 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         });
     }
 
-    /** The region index for an unmodelled device region name, registering it in capture.json if new. */
+    /**
+     * The region index for an unmodelled device region name, registering it in capture.json if new. Does not wait
+     * for the writer thread (which may still be creating the queue): it registers the name before writing any event
+     * appended after this call.
+     */
     public int region(String name) {
-        int[] index = new int[1];
-        onWriter(w -> {
-            index[0] = w.region(name);
-            return w;
-        });
-        return index[0];
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        Integer known = regions.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (regions.size() >= 0xFFFF) {
+            throw new IllegalStateException("too many regions");
+        }
+        int index = regions.size();
+        regions.put(name, index);
+        newRegions.add(name);
+        return index;
     }
 
     /** Writes every event appended so far and records the summary in capture.json (status stays "recording"). */
@@ -382,18 +401,35 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         long position = ring.consumedPosition();
         while (true) {
             long limit = ring.readLimit();
+            registerNewRegions();
             if (position < limit) {
                 position = writeUpTo(position, limit);
                 continue;
             }
             if (commandPending) {
-                position = writeUpTo(position, ring.readLimit());
+                limit = ring.readLimit();
+                registerNewRegions();
+                position = writeUpTo(position, limit);
                 if (runCommand()) {
                     return;
                 }
                 continue;
             }
             LockSupport.parkNanos(this, IDLE_PARK_NS);
+        }
+    }
+
+    /** Registers the region names handed out so far (seen after the ring's read limit, so before the events using them). */
+    private void registerNewRegions() {
+        String name;
+        while ((name = newRegions.poll()) != null) {
+            if (failure == null) {
+                try {
+                    writer.region(name);
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
         }
     }
 

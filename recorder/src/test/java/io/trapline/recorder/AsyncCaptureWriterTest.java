@@ -1,6 +1,7 @@
 package io.trapline.recorder;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -183,6 +184,34 @@ class AsyncCaptureWriterTest {
         assertTrue(meta.complete());
         assertEquals(510, meta.events().count());
         assertEquals("2030-01-01T00:00:00Z", meta.startedAt());
+    }
+
+    @Test
+    @Timeout(30)
+    void regionsAreHandedOutWithoutWaitingForTheWriterThreadAndRegisteredBeforeTheEventsAfterThem() throws Exception {
+        Path dir = tmp.resolve("cap");
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<String>> regionsSeen = new java.util.ArrayList<>();
+        EventSink stalled = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            regionsSeen.add(CaptureMetadata.readFrom(dir).regions());
+            return 0;
+        };
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), stalled, SMALL_RING)) {
+            int apic = w.region("apic");
+            w.append(1, EventType.OTHER_WRITE, 0, 0, apic, 4, 0xB0, 0, 0, null, 0, 0);
+            // The writer thread is stuck in the observer: a new name must not wait for it.
+            int hpet = w.region("hpet");
+            assertEquals(List.of(0, 1, 0), List.of(apic, hpet, w.region("apic")));
+            w.append(2, EventType.OTHER_READ, 0, 0, hpet, 4, 0xF0, 0, 0, null, 0, 0);
+            release.countDown();
+        }
+        assertEquals(List.of("apic", "hpet"), CaptureMetadata.readFrom(dir).regions());
+        assertTrue(regionsSeen.get(1).contains("hpet"), "capture.json names a region before an event using it is written");
     }
 
     @Test
