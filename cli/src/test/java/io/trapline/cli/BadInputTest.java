@@ -49,7 +49,8 @@ class BadInputTest {
         Path cap = SmallCapture.write(tmp.resolve("cap"));
         Path json = cap.resolve("capture.json");
         Files.writeString(json, Files.readString(json).replace("\"major\" : 1", "\"major\" : 2"));
-        assertOneErrorLine(CliRun.of("inspect", cap.toString()), "capture.json", "version 2.0");
+        assertOneErrorLine(CliRun.of("inspect", cap.toString()), "capture.json",
+                "version 2." + io.trapline.recorder.CaptureMetadata.FORMAT_MINOR);
     }
 
     @Test

@@ -38,7 +38,7 @@ public record CaptureMetadata(
     public static final String FILE_NAME = "capture.json";
     public static final String FORMAT_NAME = "trapline-capture";
     public static final int FORMAT_MAJOR = 1;
-    public static final int FORMAT_MINOR = 0;
+    public static final int FORMAT_MINOR = 1;
     public static final String STATUS_RECORDING = "recording";
     public static final String STATUS_COMPLETE = "complete";
 

@@ -14,15 +14,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Appends events to a new capture. One producer thread; appends are allocation-free. Each event is one
- * Chronicle document, which becomes visible to readers only once it is complete, so a writer killed
- * mid-append loses at most the event it was writing. {@code capture.json} is written at creation (status
- * "recording") and again, with the event summary, on {@link #close()}.
+ * Appends events to a new capture. One producer thread; appends are allocation-free. {@link #append} writes each
+ * event as one Chronicle document; {@link #appendEncoded} puts consecutive events into one document of about
+ * {@link #BATCH_BYTES} (Chronicle's cost per document is larger than copying a small event). A document becomes
+ * visible to readers only once it is complete, so a writer killed mid-append loses at most the document it was
+ * writing. {@code capture.json} is written at creation (status "recording") and again, with the event summary, on
+ * {@link #close()}.
  */
 public final class CaptureWriter implements EventSink, AutoCloseable {
+    /** A batch document is closed once it holds at least this many bytes (events are never split). */
+    static final int BATCH_BYTES = 16 << 10;
+
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
+    /** The document {@link #appendEncoded} is filling, or null. */
+    private DocumentContext batch;
+    private long batchBytes;
     private CaptureMetadata metadata;
     private final List<String> regions = new ArrayList<>();
     private final Map<String, Integer> regionIndex = new HashMap<>();
@@ -122,6 +130,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             throw new IllegalStateException("capture writer is closed");
         }
         checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
+        endBatch();
         long seq = nextSequence;
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
         long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
@@ -152,8 +161,10 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
 
     /**
      * Appends an event already laid out as on disk ({@link EventLayout}) at {@code buf[at..]}, its payload right
-     * after the header: fills in the sequence number and checksum there, then writes header and payload in one
-     * copy. The fields were checked when the event was encoded; time order is checked again here.
+     * after the header: fills in the sequence number and checksum there, then copies header and payload into the
+     * current batch document, which is closed once it holds {@link #BATCH_BYTES}. Where documents end depends only on
+     * the events and on {@link #endBatch} calls, so the same events give the same queue bytes. The fields were
+     * checked when the event was encoded; time order is checked again here.
      */
     long appendEncoded(byte[] buf, int at) {
         if (closed) {
@@ -174,16 +185,38 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         }
         EventBytes.putLong(buf, at + EventLayout.SEQUENCE, seq);
         EventBytes.putInt(buf, at + EventLayout.CHECKSUM, EventChecksum.fold(h));
-        try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(buf, at, EventLayout.HEADER_SIZE + length);
+        if (batch == null) {
+            batch = appender.writingDocument();
+            batchBytes = 0;
         }
+        Bytes<?> b = batch.wire().bytes();
+        long start = b.writePosition();
+        try {
+            b.write(buf, at, EventLayout.HEADER_SIZE + length);
+        } catch (RuntimeException | Error e) {
+            b.writePosition(start); // keep the document's complete events readable, not a torn one
+            throw e;
+        }
+        batchBytes += EventLayout.HEADER_SIZE + length;
         nextSequence = seq + 1;
         countByType[(int) packed & 0xFF]++;
         if (firstTime < 0) {
             firstTime = timeNs;
         }
         lastTime = timeNs;
+        if (batchBytes >= BATCH_BYTES) {
+            endBatch();
+        }
         return seq;
+    }
+
+    /** Completes the current batch document, if any, making its events visible to readers. */
+    void endBatch() {
+        DocumentContext d = batch;
+        if (d != null) {
+            batch = null;
+            d.close();
+        }
     }
 
     /** Throws if an event cannot follow one at {@code previousTimeNs} or a field does not fit its header slot. */
@@ -210,6 +243,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
 
     /** Records the event summary so far in capture.json (status stays "recording"). */
     public void flush() {
+        endBatch();
         metadata = metadata.withEvents(CaptureMetadata.STATUS_RECORDING, summary());
         metadata.writeTo(dir);
     }
@@ -226,6 +260,11 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             return;
         }
+        try {
+            endBatch();
+        } catch (RuntimeException ignored) {
+            // the queue failed: what was complete before stays readable
+        }
         closed = true;
         try {
             queue.close();
@@ -240,6 +279,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             return;
         }
+        endBatch();
         closed = true;
         queue.close();
         metadata = metadata.withEvents(CaptureMetadata.STATUS_COMPLETE, summary());

@@ -10,6 +10,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * A sequential scan over a capture's events: a flyweight over Chronicle's mapped bytes. {@link #next()}
  * verifies each event (sequence continuity, known type, length, checksum) and makes it current; the
  * accessors then read fields and payload in place, without copying or allocating.
+ *
+ * <p>A Chronicle document holds one or more events back to back (format 1.1; 1.0 captures have one per document),
+ * so the cursor walks the events inside a document before moving to the next one.
  */
 public final class EventCursor implements CaptureEvent, AutoCloseable {
     private final CaptureReader reader;
@@ -18,9 +21,14 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private final MappedQueueFile file;
     private DocumentContext document;
     private Bytes<?> bytes;
+    /** Offset of the current event in {@code bytes} (when {@code native0} is 0). */
     private long base;
-    /** Native address of the current event when its bytes are contiguous in mapped memory, else 0. */
+    /** Native address of the current event when its document is contiguous in mapped memory, else 0. */
     private long native0;
+    /** Bytes of the current document after the current event: the next events of the same document. */
+    private long documentLeft;
+    /** Events before this sequence are verified but skipped (a cursor positioned inside a document). */
+    private final long fromSequence;
     private long expectedSequence;
     private boolean started;
     private long read;
@@ -35,7 +43,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
 
     EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window) {
         this.reader = reader;
-        this.expectedSequence = fromSequence;
+        this.fromSequence = fromSequence;
         this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
                 : null;
         if (queue == null || file != null) {
@@ -45,10 +53,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         try {
             this.tailer = queue.createTailer();
             if (fromSequence > 0) {
-                long index = queue.rollCycle().toIndex(queue.firstCycle(), fromSequence);
-                if (!tailer.moveToIndex(index)) {
-                    tailer.toEnd();
-                }
+                expectedSequence = positionAt(queue, fromSequence);
             }
         } catch (RuntimeException e) {
             throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence + ": "
@@ -56,8 +61,83 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         }
     }
 
+    /**
+     * Moves the tailer to the last document whose first event's sequence is at most {@code sequence} and returns
+     * that first sequence. A document's index is never above its first event's sequence (each holds at least one
+     * event), so a binary search over indexes 0..sequence finds it; with one event per document it is the index itself.
+     */
+    private long positionAt(SingleChronicleQueue queue, long sequence) {
+        long lo = 0;
+        long hi = sequence;
+        long found = -1;
+        long foundSequence = 0;
+        while (lo <= hi) {
+            long mid = (lo + hi) >>> 1;
+            long first = firstSequenceOfDocument(queue, mid);
+            if (first >= 0 && first <= sequence) {
+                found = mid;
+                foundSequence = first;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found < 0 || !tailer.moveToIndex(queue.rollCycle().toIndex(queue.firstCycle(), found))) {
+            tailer.toEnd();
+            return sequence;
+        }
+        return foundSequence;
+    }
+
+    /** The sequence of the first event in document {@code index}, or -1 when there is no such document. */
+    private long firstSequenceOfDocument(SingleChronicleQueue queue, long index) {
+        if (!tailer.moveToIndex(queue.rollCycle().toIndex(queue.firstCycle(), index))) {
+            return -1;
+        }
+        try (DocumentContext d = tailer.readingDocument()) {
+            if (!d.isPresent() || d.wire().bytes().readRemaining() < EventLayout.HEADER_SIZE) {
+                return -1;
+            }
+            Bytes<?> b = d.wire().bytes();
+            return b.readLong(b.readPosition() + EventLayout.SEQUENCE);
+        }
+    }
+
     /** Moves to the next event; false at the end of the capture. Throws {@link CaptureException} on corruption. */
     public boolean next() {
+        while (true) {
+            if (!step()) {
+                return false;
+            }
+            if (sequence >= fromSequence) {
+                read++;
+                return true;
+            }
+        }
+    }
+
+    /** The next event, in the current document or the next one. */
+    private boolean step() {
+        if (documentLeft > 0) {
+            long size = EventLayout.HEADER_SIZE + payloadLength;
+            try {
+                if (native0 != 0) {
+                    native0 += size;
+                } else {
+                    base += size;
+                }
+                return verify(documentLeft);
+            } catch (CaptureException e) {
+                closeDocument();
+                throw e;
+            } catch (InternalError e) {
+                closeDocument();
+                throw corrupt("unreadable: the queue file is damaged or truncated");
+            } catch (RuntimeException e) {
+                closeDocument();
+                throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
+            }
+        }
         closeDocument();
         if (file != null) {
             return nextInFile();
@@ -74,9 +154,6 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             bytes = document.wire().bytes();
             base = bytes.readPosition();
             long length = bytes.readRemaining();
-            if (length < EventLayout.HEADER_SIZE) {
-                throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
-            }
             native0 = nativeAddress(length);
             return verify(length);
         } catch (CaptureException e) {
@@ -104,9 +181,6 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             native0 = 0;
             return endOfEvents();
         }
-        if (length < EventLayout.HEADER_SIZE) {
-            throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
-        }
         native0 = file.address();
         try {
             return verify(length);
@@ -115,8 +189,15 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         }
     }
 
-    /** Reads the current event's header (at {@code native0}, else in {@code bytes}), verifies it and makes it current. */
+    /**
+     * Reads the event at {@code native0} (else at {@code base} in {@code bytes}), the first of the {@code length}
+     * bytes left in its document, verifies it and makes it current.
+     */
     private boolean verify(long length) {
+        if (length < EventLayout.HEADER_SIZE) {
+            documentLeft = 0;
+            throw corrupt("event of " + length + " bytes is shorter than the " + EventLayout.HEADER_SIZE + "-byte header");
+        }
         int checksum;
         if (native0 != 0) {
             // The hot path: fields straight from mapped memory (the event lies in one mapped chunk).
@@ -137,31 +218,36 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
             checksum = bytes.readInt(base + EventLayout.CHECKSUM);
         }
-        if (payloadLength < 0 || payloadLength != length - EventLayout.HEADER_SIZE) {
-            throw corrupt("payload length " + payloadLength + " does not match the event's " + length + " bytes");
+        if (payloadLength < 0 || payloadLength > length - EventLayout.HEADER_SIZE) {
+            documentLeft = 0;
+            throw corrupt("payload length " + payloadLength + " does not fit the " + length + " bytes left in its document");
         }
+        documentLeft = length - EventLayout.HEADER_SIZE - payloadLength;
         long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
         if (payloadLength > 0) {
             h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
                     : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
         }
         if (EventChecksum.fold(h) != checksum) {
+            documentLeft = 0;
             throw corrupt("checksum mismatch (the event's bytes were altered)");
         }
         if (started || expectedSequence > 0) {
             if (sequence != expectedSequence) {
+                documentLeft = 0;
                 throw corrupt("sequence " + sequence + " where " + expectedSequence + " was expected");
             }
         } else if (sequence != 0) {
+            documentLeft = 0;
             throw corrupt("first event has sequence " + sequence + ", expected 0");
         }
         type = EventType.ofCode((int) (packed & 0xFF));
         if (type == null) {
+            documentLeft = 0;
             throw corrupt("unknown event type code " + (packed & 0xFF));
         }
         started = true;
         expectedSequence = sequence + 1;
-        read++;
         return true;
     }
 
@@ -192,6 +278,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     }
 
     private void closeDocument() {
+        documentLeft = 0;
         if (document != null) {
             DocumentContext d = document;
             document = null;

@@ -84,7 +84,7 @@ class BadCaptureTest {
         Path dir = capture(3);
         String json = Files.readString(dir.resolve("capture.json")).replace("\"major\" : 1", "\"major\" : 7");
         Files.writeString(dir.resolve("capture.json"), json);
-        assertOneLineNaming(readAll(dir), "capture.json", "version 7.0", "reads 1.x");
+        assertOneLineNaming(readAll(dir), "capture.json", "version 7." + CaptureMetadata.FORMAT_MINOR, "reads 1.x");
     }
 
     @Test
