@@ -188,7 +188,7 @@ public final class CaptureTableReader extends ArrowReader {
             if (cursor == null && !openNext()) {
                 break;
             }
-            if (cursor.next()) {
+            if (writer.readsEvents() && cursor.next()) {
                 writer.onEvent(cursor);
             } else {
                 writer.endCapture();

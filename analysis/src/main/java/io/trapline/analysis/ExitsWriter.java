@@ -5,6 +5,7 @@ import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventType;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -22,7 +23,8 @@ final class ExitsWriter extends TableWriter {
     private static final long DICT_DIR = 4;
     private static final long DICT_CLASS = 5;
     private static final long DICT_HANDLER = 6;
-    static final Schema SCHEMA = new Schema(List.of(CAPTURE, dict("profile", DICT_PROFILE), i64("seq"), i64("time_ns"),
+    static final Schema SCHEMA = new Schema(List.of(CAPTURE, dict("profile", DICT_PROFILE),
+            i16(ProfilesWriter.CAPTURE_PROFILE), i64("seq"), i64("time_ns"),
             dict("kind", DICT_KIND), dict("dir", DICT_DIR), i32("device"), str("target"), i32("vcpu"), i32("region"),
             i64("offset"), str("register"), dict("class", DICT_CLASS), dict("handler", DICT_HANDLER), i64("cycles"),
             i64("packet")));
@@ -44,6 +46,9 @@ final class ExitsWriter extends TableWriter {
     private final ExitClass[][][] accessClasses;
 
     private IntVector profile;
+    private SmallIntVector captureProfile;
+    /** This capture's first {@code capture_profile}: its index times the number of profiles. */
+    private int firstCaptureProfile;
     private BigIntVector seq;
     private BigIntVector time;
     private IntVector kind;
@@ -91,6 +96,7 @@ final class ExitsWriter extends TableWriter {
     void bindColumns() {
         // columns nobody reads stay null and are skipped row by row
         profile = reads("profile") ? i32v("profile") : null;
+        captureProfile = reads(ProfilesWriter.CAPTURE_PROFILE) ? i16v(ProfilesWriter.CAPTURE_PROFILE) : null;
         seq = reads("seq") ? i64v("seq") : null;
         time = reads("time_ns") ? i64v("time_ns") : null;
         kind = reads("kind") ? i32v("kind") : null;
@@ -112,6 +118,7 @@ final class ExitsWriter extends TableWriter {
     @Override
     void beginCapture(CaptureSource source, CaptureMetadata metadata) {
         super.beginCapture(source, metadata);
+        firstCaptureProfile = ProfilesWriter.captureProfile(captureIndex(), 0, profileCount);
         labels = new Labels(metadata);
         classifier = new ExitClassifier(metadata);
         attribution = new Attribution(classifier);
@@ -196,6 +203,9 @@ final class ExitsWriter extends TableWriter {
         int r = newRow();
         if (profile != null) {
             profile.set(r, p);
+        }
+        if (captureProfile != null) {
+            captureProfile.set(r, firstCaptureProfile + p);
         }
         if (seq != null) {
             seq.set(r, c.sequence());

@@ -18,7 +18,8 @@ public enum Table {
     KICKS(KicksWriter.SCHEMA, o -> new KicksWriter()),
     MARKS(MarksWriter.SCHEMA, o -> new MarksWriter()),
     PHASES(PhasesWriter.SCHEMA, o -> new PhasesWriter()),
-    EXITS(ExitsWriter.SCHEMA, o -> new ExitsWriter(o.profiles(), o.costs()));
+    EXITS(ExitsWriter.SCHEMA, o -> new ExitsWriter(o.profiles(), o.costs())),
+    PROFILES(ProfilesWriter.SCHEMA, o -> new ProfilesWriter(o.profiles()));
 
     private final Schema schema;
     private final Function<AnalysisOptions, TableWriter> writer;

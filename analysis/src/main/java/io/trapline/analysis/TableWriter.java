@@ -6,6 +6,7 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -57,6 +58,16 @@ abstract class TableWriter {
     private FieldVector vector(String name) {
         FieldVector v = root.getVector(name);
         return v != null || unread == null ? v : unread.getVector(name);
+    }
+
+    /** The current capture's index in the scan's list (its code in the capture dictionary). */
+    protected final int captureIndex() {
+        return captureIndex;
+    }
+
+    /** Whether the table's rows come from the events (else {@link #beginCapture} writes them and no event is read). */
+    boolean readsEvents() {
+        return true;
     }
 
     /** Starts the capture with this index in the scan's list (its code in the capture dictionary). */
@@ -144,6 +155,10 @@ abstract class TableWriter {
         return new Field(name, FieldType.nullable(ArrowType.Utf8.INSTANCE), null);
     }
 
+    static Field i16(String name) {
+        return new Field(name, FieldType.nullable(new ArrowType.Int(16, true)), null);
+    }
+
     static Field bool(String name) {
         return new Field(name, FieldType.nullable(ArrowType.Bool.INSTANCE), null);
     }
@@ -158,6 +173,10 @@ abstract class TableWriter {
 
     protected VarCharVector strv(String name) {
         return (VarCharVector) vector(name);
+    }
+
+    protected SmallIntVector i16v(String name) {
+        return (SmallIntVector) vector(name);
     }
 
     protected BitVector boolv(String name) {

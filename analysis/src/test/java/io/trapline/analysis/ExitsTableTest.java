@@ -78,6 +78,26 @@ class ExitsTableTest {
     }
 
     @Test
+    void captureProfileNumbersEachCaptureAndProfilePairAsTheProfilesTableNamesIt() {
+        AnalysisOptions opts = new AnalysisOptions(List.of(Profile.KVM, Profile.TCG), CostModel.defaults());
+        List<CaptureSource> caps = List.of(new CaptureSource("a", TestCaptures.e1000(tmp.resolve("a"))),
+                new CaptureSource("b", TestCaptures.virtio(tmp.resolve("b"))));
+        List<Map<String, Object>> profiles = TableRows.read(Table.PROFILES, caps, opts);
+        assertEquals(List.of("a", "a", "b", "b"), column(profiles, "capture"));
+        assertEquals(List.of("kvm", "tcg", "kvm", "tcg"), column(profiles, "profile"));
+        assertEquals(List.of((short) 0, (short) 1, (short) 2, (short) 3), column(profiles, "capture_profile"));
+        Map<Object, Map<String, Object>> byNumber = profiles.stream()
+                .collect(Collectors.toMap(r -> r.get("capture_profile"), r -> r));
+        List<Map<String, Object>> exits = TableRows.read(Table.EXITS, caps, opts);
+        assertEquals(10 + 11 + 4 + 4, exits.size());
+        for (Map<String, Object> r : exits) {
+            Map<String, Object> named = byNumber.get(r.get("capture_profile"));
+            assertEquals(named.get("capture"), r.get("capture"));
+            assertEquals(named.get("profile"), r.get("profile"));
+        }
+    }
+
+    @Test
     void aDoorbellAtABatchBoundaryIsSettledTheSameWay() {
         // many accesses then TDT + TX: the pending TDT row keeps its batch open until its frame arrives
         Path cap = tmp.resolve("b");

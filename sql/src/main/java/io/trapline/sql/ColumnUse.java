@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
@@ -20,8 +21,11 @@ import java.util.Set;
 /**
  * Which columns of the capture tables a query can read, so that the session converts only those (the exits table
  * for the per-packet query: 4 of 16 columns). Found from DuckDB's own parse of the statement
- * ({@code json_serialize_sql}), and conservative: a column counts as read when any column reference anywhere in
- * the statement carries its name, whatever table or alias qualifies it. Every column of every table counts as read
+ * ({@code json_serialize_sql}), and conservative: a column counts as read when any unqualified column reference
+ * anywhere in the statement carries its name. A qualified one ({@code pr.profile}) counts for the tables its
+ * qualifier names or aliases anywhere in the statement; through a CTE or subquery alias it counts for none, since
+ * such a column is made from references inside that CTE or subquery, which count themselves; and for every table
+ * when the qualifier is neither. Every column of every table counts as read
  * when the statement has a star ({@code *}, {@code e.*}, {@code COLUMNS(...)}), a NATURAL join, positional or
  * renamed columns ({@code #1}, {@code FROM exits e(a, b)}), or a reference to a whole row by a table's name or
  * alias; and when the statement is not a SELECT DuckDB can serialize.
@@ -32,6 +36,12 @@ final class ColumnUse {
     private final Set<String> names = new HashSet<>();
     private final Set<String> singleNames = new HashSet<>();
     private final Set<String> relations = new HashSet<>();
+    /** Column names by the qualifier they were written with ({@code pr.profile}: pr -> profile). */
+    private final Map<String, Set<String>> qualified = new HashMap<>();
+    /** Qualifiers bound to a base table, with the tables they name (a table's own name, or an alias of it). */
+    private final Map<String, Set<String>> tablesOf = new HashMap<>();
+    /** Qualifiers bound to a CTE or a subquery. */
+    private final Set<String> derived = new HashSet<>();
     private boolean everything;
 
     private ColumnUse() {
@@ -76,13 +86,27 @@ final class ColumnUse {
         for (Table t : Table.values()) {
             Set<String> cols = new HashSet<>();
             for (Field f : t.schema().getFields()) {
-                if (use.names.contains(f.getName())) {
+                if (use.names.contains(f.getName()) || use.qualifiedReads(t, f.getName())) {
                     cols.add(f.getName());
                 }
             }
             out.put(t, cols);
         }
         return out;
+    }
+
+    /** Whether some reference qualified by a name that may stand for table {@code t} reads its {@code column}. */
+    private boolean qualifiedReads(Table t, String column) {
+        for (Map.Entry<String, Set<String>> e : qualified.entrySet()) {
+            if (!e.getValue().contains(column)) {
+                continue;
+            }
+            Set<String> tables = tablesOf.get(e.getKey());
+            if (tables != null ? tables.contains(t.label()) : !derived.contains(e.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void walk(JsonNode n) {
@@ -103,8 +127,13 @@ final class ColumnUse {
             case "STAR", "POSITIONAL_REFERENCE" -> everything = true;
             case "COLUMN_REF" -> {
                 JsonNode parts = n.path("column_names");
-                for (JsonNode p : parts) {
-                    names.add(lower(p.asText()));
+                if (parts.size() == 2) {
+                    qualified.computeIfAbsent(lower(parts.get(0).asText()), k -> new HashSet<>())
+                            .add(lower(parts.get(1).asText()));
+                } else {
+                    for (JsonNode p : parts) {
+                        names.add(lower(p.asText()));
+                    }
                 }
                 if (parts.size() == 1) {
                     singleNames.add(lower(parts.get(0).asText()));
@@ -122,14 +151,22 @@ final class ColumnUse {
         if (n.has("table_name")) {
             relations.add(lower(n.path("table_name").asText("")));
         }
-        if (cls.isEmpty() && n.has("type") && !n.path("alias").asText("").isEmpty()) {
-            relations.add(lower(n.path("alias").asText())); // a table reference's alias (expressions have a class)
+        String alias = lower(n.path("alias").asText(""));
+        if (cls.isEmpty() && n.has("type") && !alias.isEmpty()) {
+            relations.add(alias); // a table reference's alias (expressions have a class)
+        }
+        if (cls.isEmpty() && "BASE_TABLE".equals(n.path("type").asText(""))) {
+            String table = lower(n.path("table_name").asText(""));
+            tablesOf.computeIfAbsent(alias.isEmpty() ? table : alias, k -> new HashSet<>()).add(table);
+        } else if (cls.isEmpty() && n.has("type") && !alias.isEmpty()) {
+            derived.add(alias); // a subquery or table function: its columns come from inside it
         }
         for (JsonNode u : n.path("using_columns")) {
             names.add(lower(u.asText()));
         }
         for (JsonNode entry : n.path("cte_map").path("map")) {
             relations.add(lower(entry.path("key").asText("")));
+            derived.add(lower(entry.path("key").asText("")));
         }
         for (Iterator<JsonNode> it = n.elements(); it.hasNext(); ) {
             walk(it.next());

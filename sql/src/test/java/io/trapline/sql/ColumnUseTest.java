@@ -42,18 +42,35 @@ class ColumnUseTest {
     }
 
     @Test
-    void thePerPacketQueryReadsFourColumnsOfExits() {
+    void thePerPacketQueryReadsThreeColumnsOfExits() {
         Map<Table, Set<String>> use = use(SavedQueries.text("per-packet-exits"));
         assertNotNull(use);
-        assertEquals(Set.of("capture", "profile", "packet", "cycles"), use.get(Table.EXITS));
-        assertEquals(Set.of("capture", "refused", "packet"), use.get(Table.PACKETS));
+        assertEquals(Set.of("capture_profile", "packet", "cycles"), use.get(Table.EXITS));
+        assertEquals(Set.of("capture", "refused"), use.get(Table.PACKETS));
+        assertEquals(Set.of("capture", "profile", "capture_profile"), use.get(Table.PROFILES));
     }
 
     @Test
-    void namesCountWhereverTheyAppear() {
+    void aQualifiedColumnCountsForTheTablesItsQualifierNames() {
+        Map<Table, Set<String>> use = use("SELECT x.profile, k.dir, \"exits\".seq FROM exits x, packets k, exits"
+                + " WHERE x.cycles > 0");
+        assertEquals(Set.of("profile", "seq", "cycles"), use.get(Table.EXITS));
+        assertEquals(Set.of("dir"), use.get(Table.PACKETS));
+        assertEquals(Set.of(), use.get(Table.KICKS));
+        // through a CTE or subquery: only what the inside reads; an unknown qualifier: every table
+        use = use("WITH c AS (SELECT k.seq FROM kicks k) SELECT c.seq, s.n FROM c, (SELECT count(*) AS n FROM exits) s");
+        assertEquals(Set.of("seq"), use.get(Table.KICKS));
+        assertEquals(Set.of(), use.get(Table.EXITS));
+        use = use("SELECT count(*) FROM exits WHERE nosuch.cycles > 0");
+        assertEquals(Set.of("cycles"), use.get(Table.EXITS));
+        assertEquals(Set.of(), use.get(Table.PACKETS)); // packets has no cycles column
+    }
+
+    @Test
+    void unqualifiedNamesCountWhereverTheyAppear() {
         Map<Table, Set<String>> use = use("SELECT count(*) FROM exits x JOIN packets p USING (capture, packet)"
                 + " WHERE x.profile = 'kvm' AND p.dir = 'tx' ORDER BY \"Offset\"");
-        assertEquals(Set.of("capture", "packet", "profile", "dir", "offset"), use.get(Table.EXITS));
+        assertEquals(Set.of("capture", "packet", "profile", "offset"), use.get(Table.EXITS));
         assertEquals(Set.of("capture", "packet", "dir"), use.get(Table.PACKETS));
         assertEquals(Set.of(), use("SELECT count(*) FROM exits").get(Table.EXITS));
     }
