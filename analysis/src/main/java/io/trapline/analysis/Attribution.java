@@ -3,7 +3,6 @@ package io.trapline.analysis;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
-import org.apache.arrow.vector.BigIntVector;
 
 /**
  * The per-packet attribution rule (docs/sql.md, "Attribution"). Packets are the capture's frames, numbered
@@ -25,14 +24,14 @@ final class Attribution {
     private final int[] pendingRows = new int[MAX_PENDING];
     private final long[] pendingTimes = new long[MAX_PENDING];
     private int pending;
-    private BigIntVector target;
+    private DirectColumn target;
 
     Attribution(ExitClassifier classifier) {
         this.classifier = classifier;
     }
 
     /** The vector whose rows pending doorbells are written into (the current batch's packet column). */
-    void bind(BigIntVector packetColumn) {
+    void bind(DirectColumn packetColumn) {
         this.target = packetColumn;
     }
 
@@ -90,7 +89,7 @@ final class Attribution {
 
     private void set(int row, long packet) {
         if (packet >= 0) {
-            target.set(row, packet); // rows come from newRow(), within capacity
+            target.setLong(row, packet); // rows come from newRow(), within capacity
         } else {
             target.setNull(row);
         }

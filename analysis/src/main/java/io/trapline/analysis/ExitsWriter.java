@@ -3,9 +3,6 @@ package io.trapline.analysis;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventType;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -45,24 +42,26 @@ final class ExitsWriter extends TableWriter {
     /** A device access's exit class by [pio][path][profile index] (null: no exit under that profile). */
     private final ExitClass[][][] accessClasses;
 
-    private IntVector profile;
-    private SmallIntVector captureProfile;
+    // the batch's columns; those nobody reads are null and skipped row by row
+    private DirectColumn profile;
+    private DirectColumn captureProfile;
     /** This capture's first {@code capture_profile}: its index times the number of profiles. */
     private int firstCaptureProfile;
-    private BigIntVector seq;
-    private BigIntVector time;
-    private IntVector kind;
-    private IntVector dir;
-    private IntVector device;
+    private DirectColumn seq;
+    private DirectColumn time;
+    private DirectColumn kind;
+    private DirectColumn dir;
+    private DirectColumn device;
     private VarCharVector target;
-    private IntVector vcpu;
-    private IntVector region;
-    private BigIntVector offset;
+    private DirectColumn vcpu;
+    private DirectColumn region;
+    private DirectColumn offset;
     private VarCharVector register;
-    private IntVector exitClass;
-    private IntVector handler;
-    private BigIntVector cost;
+    private DirectColumn exitClass;
+    private DirectColumn handler;
+    private DirectColumn cost;
 
+    private DirectColumn packet;
     private Labels labels;
     private ExitClassifier classifier;
     private Attribution attribution;
@@ -94,24 +93,24 @@ final class ExitsWriter extends TableWriter {
 
     @Override
     void bindColumns() {
-        // columns nobody reads stay null and are skipped row by row
-        profile = reads("profile") ? i32v("profile") : null;
-        captureProfile = reads(ProfilesWriter.CAPTURE_PROFILE) ? i16v(ProfilesWriter.CAPTURE_PROFILE) : null;
-        seq = reads("seq") ? i64v("seq") : null;
-        time = reads("time_ns") ? i64v("time_ns") : null;
-        kind = reads("kind") ? i32v("kind") : null;
-        dir = reads("dir") ? i32v("dir") : null;
-        device = reads("device") ? i32v("device") : null;
+        profile = reads("profile") ? direct(i32v("profile")) : null;
+        captureProfile = reads(ProfilesWriter.CAPTURE_PROFILE) ? direct(i16v(ProfilesWriter.CAPTURE_PROFILE)) : null;
+        seq = reads("seq") ? direct(i64v("seq")) : null;
+        time = reads("time_ns") ? direct(i64v("time_ns")) : null;
+        kind = reads("kind") ? direct(i32v("kind")) : null;
+        dir = reads("dir") ? direct(i32v("dir")) : null;
+        device = reads("device") ? direct(i32v("device")) : null;
         target = reads("target") ? strv("target") : null;
-        vcpu = reads("vcpu") ? i32v("vcpu") : null;
-        region = reads("region") ? i32v("region") : null;
-        offset = reads("offset") ? i64v("offset") : null;
+        vcpu = reads("vcpu") ? direct(i32v("vcpu")) : null;
+        region = reads("region") ? direct(i32v("region")) : null;
+        offset = reads("offset") ? direct(i64v("offset")) : null;
         register = reads("register") ? strv("register") : null;
-        exitClass = reads("class") ? i32v("class") : null;
-        handler = reads("handler") ? i32v("handler") : null;
-        cost = reads("cycles") ? i64v("cycles") : null;
+        exitClass = reads("class") ? direct(i32v("class")) : null;
+        handler = reads("handler") ? direct(i32v("handler")) : null;
+        cost = reads("cycles") ? direct(i64v("cycles")) : null;
+        packet = direct(i64v("packet")); // attribution fills it whether read or not
         if (attribution != null) {
-            attribution.bind(i64v("packet"));
+            attribution.bind(packet);
         }
     }
 
@@ -122,7 +121,7 @@ final class ExitsWriter extends TableWriter {
         labels = new Labels(metadata);
         classifier = new ExitClassifier(metadata);
         attribution = new Attribution(classifier);
-        attribution.bind(i64v("packet"));
+        attribution.bind(packet);
         java.util.Arrays.fill(notifyWritten, false);
         java.util.Arrays.fill(usedPio, false);
     }
@@ -202,49 +201,65 @@ final class ExitsWriter extends TableWriter {
                      int reg, long off, byte[] registerName, boolean doorbell) {
         int r = newRow();
         if (profile != null) {
-            profile.set(r, p);
+            profile.setInt(r, p);
         }
         if (captureProfile != null) {
-            captureProfile.set(r, firstCaptureProfile + p);
+            captureProfile.setShort(r, (short) (firstCaptureProfile + p));
         }
         if (seq != null) {
-            seq.set(r, c.sequence());
+            seq.setLong(r, c.sequence());
         }
         if (time != null) {
-            time.set(r, c.timeNs());
+            time.setLong(r, c.timeNs());
         }
         if (kind != null) {
-            kind.set(r, k);
+            kind.setInt(r, k);
         }
         if (dir != null) {
-            dir.set(r, write ? 1 : 0);
+            dir.setInt(r, write ? 1 : 0);
         }
         if (device != null) {
-            setOrNull(device, r, c.device(), onDevice);
+            if (onDevice) {
+                device.setInt(r, c.device());
+            } else {
+                device.setNull(r);
+            }
         }
         if (target != null) {
             target.setSafe(r, tgt);
         }
         if (vcpu != null) {
-            setOrNull(vcpu, r, c.queue(), c.type() != EventType.KICK && c.queue() != 0xFFFF);
+            if (c.type() != EventType.KICK && c.queue() != 0xFFFF) {
+                vcpu.setInt(r, c.queue());
+            } else {
+                vcpu.setNull(r);
+            }
         }
         if (region != null) {
-            setOrNull(region, r, reg, reg >= 0);
+            if (reg >= 0) {
+                region.setInt(r, reg);
+            } else {
+                region.setNull(r);
+            }
         }
         if (offset != null) {
-            setOrNull(offset, r, off, off >= 0);
+            if (off >= 0) {
+                offset.setLong(r, off);
+            } else {
+                offset.setNull(r);
+            }
         }
         if (register != null) {
             register.setSafe(r, registerName);
         }
         if (exitClass != null) {
-            exitClass.set(r, ec.ordinal());
+            exitClass.setInt(r, ec.ordinal());
         }
         if (handler != null) {
-            handler.set(r, handlers[p][ec.ordinal()]);
+            handler.setInt(r, handlers[p][ec.ordinal()]);
         }
         if (cost != null) {
-            cost.set(r, cycles[ec.ordinal()]);
+            cost.setLong(r, cycles[ec.ordinal()]);
         }
         attribution.assign(r, c.timeNs(), doorbell);
     }

@@ -21,6 +21,8 @@ final class InterruptsWriter extends TableWriter {
     private static final byte[] INTX = utf8("intx");
 
     private BigIntVector seq;
+    /** Filled by the attribution rule. */
+    private DirectColumn packet;
     private BigIntVector time;
     private IntVector device;
     private VarCharVector kind;
@@ -40,8 +42,9 @@ final class InterruptsWriter extends TableWriter {
         vector = i32v("vector");
         msiAddress = i64v("msi_address");
         msiData = i64v("msi_data");
+        packet = direct(i64v("packet"));
         if (attribution != null) {
-            attribution.bind(i64v("packet"));
+            attribution.bind(packet);
         }
     }
 
@@ -49,7 +52,7 @@ final class InterruptsWriter extends TableWriter {
     void beginCapture(CaptureSource source, CaptureMetadata metadata) {
         super.beginCapture(source, metadata);
         attribution = new Attribution(new ExitClassifier(metadata));
-        attribution.bind(i64v("packet"));
+        attribution.bind(packet);
     }
 
     @Override

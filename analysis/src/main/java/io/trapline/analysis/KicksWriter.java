@@ -21,6 +21,8 @@ final class KicksWriter extends TableWriter {
             bool("traced_write"), bool("derived"), i64("packet")));
 
     private BigIntVector seq;
+    /** Filled by the attribution rule. */
+    private DirectColumn packet;
     private BigIntVector time;
     private IntVector device;
     private IntVector queue;
@@ -38,8 +40,9 @@ final class KicksWriter extends TableWriter {
         queue = i32v("queue");
         tracedWrite = boolv("traced_write");
         derived = boolv("derived");
+        packet = direct(i64v("packet"));
         if (attribution != null) {
-            attribution.bind(i64v("packet"));
+            attribution.bind(packet);
         }
     }
 
@@ -48,7 +51,7 @@ final class KicksWriter extends TableWriter {
         super.beginCapture(source, metadata);
         classifier = new ExitClassifier(metadata);
         attribution = new Attribution(classifier);
-        attribution.bind(i64v("packet"));
+        attribution.bind(packet);
         java.util.Arrays.fill(notifyWritten, false);
     }
 

@@ -27,7 +27,10 @@ abstract class TableWriter {
     protected int rows;
     /** Rows every vector of the batch has room for (set from the vectors on the first row). */
     private int capacity;
-    private IntVector captureColumn;
+    /** The capture column when the consumer reads it, else null (nothing to fill). */
+    private DirectColumn captureColumn;
+    /** The direct columns of this batch, rebound when the vectors grow. */
+    private final List<DirectColumn> direct = new java.util.ArrayList<>();
     private int captureIndex;
     protected CaptureMetadata meta;
 
@@ -40,7 +43,8 @@ abstract class TableWriter {
         this.unread = unreadColumns;
         this.rows = 0;
         this.capacity = 0;
-        this.captureColumn = (IntVector) vector("capture");
+        direct.clear();
+        this.captureColumn = reads("capture") ? direct((IntVector) vector("capture")) : null;
         bindColumns();
     }
 
@@ -105,7 +109,9 @@ abstract class TableWriter {
         if (r >= capacity) {
             grow(r);
         }
-        captureColumn.set(r, captureIndex);
+        if (captureColumn != null) {
+            captureColumn.setInt(r, captureIndex);
+        }
         return r;
     }
 
@@ -123,6 +129,19 @@ abstract class TableWriter {
                 capacity = Math.min(capacity, v.getValueCapacity());
             }
         }
+        for (DirectColumn d : direct) {
+            d.rebind();
+        }
+    }
+
+    /** A fixed-width column of this batch written through {@link DirectColumn}; null stays null. */
+    protected final DirectColumn direct(org.apache.arrow.vector.BaseFixedWidthVector v) {
+        if (v == null) {
+            return null;
+        }
+        DirectColumn d = new DirectColumn(v);
+        direct.add(d);
+        return d;
     }
 
     int rowCount() {
