@@ -1,5 +1,6 @@
 package io.trapline.recorder;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,8 +66,13 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Region names handed out but not yet registered in capture.json; added before the events that may use them are published. */
     private final ConcurrentLinkedQueue<String> newRegions = new ConcurrentLinkedQueue<>();
 
+    /** CPU time the writer thread used, known once it has stopped (close joins it); -1 before. */
+    private volatile long writerCpuNs = -1;
+
     // writer thread state
     private CaptureWriter writer;
+    /** Time of the last event written without {@link EventRing#TAKES_INPUT_TIME}: the input held outputs follow. */
+    private long inputTime;
     private boolean stopped;
 
     private AsyncCaptureWriter(Path dir, CaptureMetadata metadata, EventSink observer, int ringBytes) {
@@ -111,6 +117,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             at = waitForRoom(recordSize);
         }
         EventRing r = ring;
+        r.putInt(at + EventRing.MARKS, 0);
         int e = at + EventRing.EVENT;
         r.putLong(e + EventLayout.TIME_NS, timeNs);
         r.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, queue, region, size, flags));
@@ -147,6 +154,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (at < 0) {
             at = waitForRoom(recordSize);
         }
+        ring.putInt(at + EventRing.MARKS, 0);
         int e = at + EventRing.EVENT;
         ring.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, 0, region, size, 0));
         ring.putLong(e + EventLayout.ADDRESS, address);
@@ -165,9 +173,31 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     }
 
     /**
-     * Completes the held input: time, value and flags into its record, {@code timeNs} into every output after it
-     * (outputs of an input are recorded at the time the input returned), then publishes them all.
+     * Appends an output of the held input right behind it (after {@link #canHold}). It takes the input's time, which
+     * the writer thread fills in: the input's is known only at {@link #endInput}, and no clock is read per output.
      */
+    void appendOutput(EventType type, int device, int queue, long address, long value, int flags,
+                      byte[] payload, int offset, int length) {
+        CaptureWriter.checkEvent(lastTime, lastTime, device, queue, 0, 0, flags, length);
+        int recordSize = EventRing.recordSize(length);
+        int at = ring.claim(recordSize);
+        if (at < 0) {
+            at = waitForRoom(recordSize);
+        }
+        EventRing r = ring;
+        r.putInt(at + EventRing.MARKS, EventRing.TAKES_INPUT_TIME);
+        int e = at + EventRing.EVENT;
+        r.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, queue, 0, 0, flags));
+        r.putLong(e + EventLayout.ADDRESS, address);
+        r.putLong(e + EventLayout.VALUE, value);
+        r.putInt(e + EventLayout.PAYLOAD_LENGTH, length);
+        if (length > 0) {
+            System.arraycopy(payload, offset, r.buffer, e + EventLayout.HEADER_SIZE, length);
+        }
+        nextSequence++;
+    }
+
+    /** Completes the held input: time, value and flags into its record, then publishes it and its outputs. */
     void endInput(long timeNs, long value, int flags) {
         if (timeNs < lastTime) {
             throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
@@ -177,18 +207,6 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         r.putLong(e + EventLayout.TIME_NS, timeNs);
         r.putLong(e + EventLayout.TYPE, r.getLong(e + EventLayout.TYPE) | (flags & 0xFFL) << 56);
         r.putLong(e + EventLayout.VALUE, value);
-        long position = holdFrom;
-        long end = r.head();
-        while (position < end) {
-            int at = r.offsetOf(position);
-            int size = r.getInt(at + EventRing.SIZE);
-            if (size == EventRing.SKIP) {
-                position += r.capacity() - at;
-                continue;
-            }
-            r.putLong(at + EventRing.EVENT + EventLayout.TIME_NS, timeNs);
-            position += size;
-        }
         holding = false;
         lastTime = timeNs;
         r.publish();
@@ -213,7 +231,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             if (!first) {
                 int e = at + EventRing.EVENT;
                 long packed = r.getLong(e + EventLayout.TYPE);
-                outputs.append(r.getLong(e + EventLayout.TIME_NS), EventType.ofCode((int) packed & 0xFF),
+                outputs.append(lastTime, EventType.ofCode((int) packed & 0xFF),
                         (int) (packed >>> 8) & 0xFF, (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF,
                         (int) (packed >>> 48) & 0xFF, r.getLong(e + EventLayout.ADDRESS), r.getLong(e + EventLayout.VALUE),
                         (int) (packed >>> 56) & 0xFF, r.buffer, e + EventLayout.HEADER_SIZE,
@@ -257,6 +275,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private CaptureException failed(Throwable f) {
         String why = f instanceof CaptureException ? f.getMessage() : dir + ": cannot write the capture: " + CaptureReader.rootMessage(f);
         return new CaptureException(why + " (after " + nextSequence + " events were recorded; the capture stays incomplete)", f);
+    }
+
+    /** CPU time the writer thread used in all, in ns, once {@link #close()} has returned; -1 before (benchmarks). */
+    public long writerCpuNanos() {
+        return writerCpuNs;
     }
 
     /** Events appended so far. */
@@ -411,6 +434,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 registerNewRegions();
                 position = writeUpTo(position, limit);
                 if (runCommand()) {
+                    writerCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                     return;
                 }
                 continue;
@@ -463,6 +487,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private void writeRecord(int at) {
         EventRing r = ring;
         int e = at + EventRing.EVENT;
+        if ((r.getInt(at + EventRing.MARKS) & EventRing.TAKES_INPUT_TIME) != 0) {
+            r.putLong(e + EventLayout.TIME_NS, inputTime);
+        } else {
+            inputTime = r.getLong(e + EventLayout.TIME_NS);
+        }
         writer.appendEncoded(r.buffer, e);
         if (observer != null) {
             long packed = r.getLong(e + EventLayout.TYPE);

@@ -10,12 +10,15 @@ import java.lang.invoke.VarHandle;
  * place. Positions only grow; a record's offset in the array is its position modulo the capacity.
  *
  * <p>Record layout (little-endian, 8-byte aligned): size (u32, whole record including padding; {@link #SKIP}
- * sends the reader to the start of the array), 4 unused bytes, then the event exactly as it will be stored
+ * sends the reader to the start of the array), marks (u32, {@link #TAKES_INPUT_TIME}), then the event exactly as it will be stored
  * ({@link EventLayout}: header, payload), so that the writer thread appends it with one copy. The recording
  * thread fills in every header field but the sequence number and checksum, which the writer thread adds.
  */
 final class EventRing {
     static final int SIZE = 0;
+    static final int MARKS = 4;
+    /** Mark of an output held behind its input: its time is the input's, filled in by the writer thread. */
+    static final int TAKES_INPUT_TIME = 1;
     /** Where the event starts in a record. */
     static final int EVENT = 8;
     static final int SKIP = -1;

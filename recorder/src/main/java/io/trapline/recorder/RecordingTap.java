@@ -56,7 +56,7 @@ public final class RecordingTap implements BoundaryTap {
         if (depth == 0) {
             writer.append(now(), type, device, queue, 0, 0, address, value, flags, payload, off, len);
         } else if (holding && ring.canHold(len)) {
-            writer.append(now(), type, device, queue, 0, 0, address, value, flags, payload, off, len);
+            ring.appendOutput(type, device, queue, address, value, flags, payload, off, len);
         } else {
             stopHolding();
             pending.add(type, device, queue, address, value, flags, payload, off, len);

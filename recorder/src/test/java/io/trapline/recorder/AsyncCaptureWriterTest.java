@@ -63,10 +63,14 @@ class AsyncCaptureWriterTest {
         try (CaptureWriter w = CaptureWriter.create(direct, CaptureFixture.metadata())) {
             writeStream(w, events);
         }
+        AsyncCaptureWriter written;
         try (AsyncCaptureWriter w = AsyncCaptureWriter.create(async, CaptureFixture.metadata(), null, SMALL_RING)) {
+            written = w;
             writeStream(w, events);
             assertEquals(events, w.count());
+            assertEquals(-1, w.writerCpuNanos(), "known once the writer thread has stopped");
         }
+        assertTrue(written.writerCpuNanos() > 0, "the writer thread's CPU time, for benchmarks");
         CaptureMetadata meta = CaptureMetadata.readFrom(async);
         assertTrue(meta.complete(), "close() drains the ring and marks the capture complete");
         assertEquals(events, meta.events().count());

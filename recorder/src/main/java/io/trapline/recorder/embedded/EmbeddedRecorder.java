@@ -36,8 +36,11 @@ public final class EmbeddedRecorder {
      */
     static final String APIC_REGION_NAME = "apic";
 
-    /** The outcome: the run and the workload window's counts. */
-    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events) {
+    /**
+     * The outcome: the run and the workload window's counts; {@code writerCpuNs} is the CPU time of the capture's
+     * writer thread (benchmarks compare it with the recording thread's).
+     */
+    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events, long writerCpuNs) {
     }
 
     public static Recording record(GuestRun.Options options, Path output, GuestRun.Progress progress) {
@@ -65,7 +68,9 @@ public final class EmbeddedRecorder {
         // The window's counts are taken on the writer thread as events go by: no read-back of the capture.
         WindowTally window = new WindowTally(GuestRun.TAIL_NS);
         long events;
+        AsyncCaptureWriter async = null;
         try (AsyncCaptureWriter writer = AsyncCaptureWriter.create(output, meta, window, AsyncCaptureWriter.DEFAULT_RING_BYTES)) {
+            async = writer;
             RecordingTap tap = new RecordingTap(writer);
             int apic = writer.region(APIC_REGION_NAME);
             result = GuestRun.run(resolved, new BoundaryTap() {
@@ -89,7 +94,7 @@ public final class EmbeddedRecorder {
             deleteQuietly(output); // a run that could not start (bad workload option) leaves no half capture behind
             throw e;
         }
-        return new Recording(output, result, window.summary(meta), events);
+        return new Recording(output, result, window.summary(meta), events, async.writerCpuNanos());
     }
 
     private static void deleteQuietly(Path dir) {
