@@ -1,6 +1,7 @@
 package io.trapline.analysis;
 
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.ChecksumProgress;
 import io.trapline.recorder.EventCursor;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -61,6 +62,8 @@ public final class CaptureTableReader extends ArrowReader {
     private boolean finished;
     private long rowsRead;
     private volatile RuntimeException failure;
+    /** Checksum progress shared with other readers of the same captures, by capture path (null: not shared). */
+    private java.util.concurrent.ConcurrentMap<java.nio.file.Path, ChecksumProgress> sharedChecksums;
 
     // the producer thread's
     private int nextCapture;
@@ -85,6 +88,15 @@ public final class CaptureTableReader extends ArrowReader {
 
     public Table table() {
         return table;
+    }
+
+    /**
+     * Shares checksum work with the other readers given the same map (the tables of one statement, scanning the
+     * same captures at the same time): each event is then checksummed by one of them instead of by each. Call
+     * before {@link #start()}.
+     */
+    public void shareChecksums(java.util.concurrent.ConcurrentMap<java.nio.file.Path, ChecksumProgress> progress) {
+        this.sharedChecksums = progress;
     }
 
     /** The exception that ended the scan, or null. */
@@ -205,7 +217,9 @@ public final class CaptureTableReader extends ArrowReader {
         }
         CaptureSource s = captures.get(nextCapture++);
         reader = CaptureReader.open(s.path());
-        cursor = reader.cursor();
+        cursor = sharedChecksums == null ? reader.cursor()
+                : reader.cursor(sharedChecksums.computeIfAbsent(s.path().toAbsolutePath().normalize(),
+                        p -> new ChecksumProgress()));
         writer.beginCapture(s, reader.metadata(), nextCapture - 1);
         return true;
     }

@@ -89,6 +89,14 @@ public final class CaptureReader implements AutoCloseable {
         return cursor(fromSequence, MappedQueueFile.WINDOW);
     }
 
+    /**
+     * A scan from the start that skips the checksum of events another cursor sharing {@code progress} has verified
+     * already (see {@link ChecksumProgress}); everything else is checked as usual.
+     */
+    public EventCursor cursor(ChecksumProgress progress) {
+        return new EventCursor(this, queue, 0, MappedQueueFile.WINDOW, progress);
+    }
+
     /** A cursor that reads through Chronicle's tailer even from the start (the reference the mapped scan is tested against). */
     EventCursor tailerCursor() {
         return cursor(0, 0);

@@ -30,8 +30,15 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     /** Events before this sequence are verified but skipped (a cursor positioned inside a document). */
     private final long fromSequence;
     private long expectedSequence;
+    /** Shared with cursors scanning the same capture at the same time (null: this cursor checksums every event). */
+    private final ChecksumProgress shared;
+    /** Events below this sequence were checksummed by another cursor (the shared mark, as last read). */
+    private long checkedElsewhereBelow;
+    /** This cursor's own checksummed progress is published when it reaches this sequence. */
+    private long publishAt;
     private boolean started;
     private long read;
+    private long checksummedHere;
 
     private long sequence;
     private long timeNs;
@@ -42,7 +49,13 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private int payloadLength;
 
     EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window) {
+        this(reader, queue, fromSequence, window, null);
+    }
+
+    EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window,
+                ChecksumProgress shared) {
         this.reader = reader;
+        this.shared = shared;
         this.fromSequence = fromSequence;
         this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
                 : null;
@@ -223,14 +236,18 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             throw corrupt("payload length " + payloadLength + " does not fit the " + length + " bytes left in its document");
         }
         documentLeft = length - EventLayout.HEADER_SIZE - payloadLength;
-        long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
-        if (payloadLength > 0) {
-            h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
-                    : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
-        }
-        if (EventChecksum.fold(h) != checksum) {
-            documentLeft = 0;
-            throw corrupt("checksum mismatch (the event's bytes were altered)");
+        boolean checksummed = !checkedElsewhere();
+        if (checksummed) {
+            checksummedHere++;
+            long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
+            if (payloadLength > 0) {
+                h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
+                        : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
+            }
+            if (EventChecksum.fold(h) != checksum) {
+                documentLeft = 0;
+                throw corrupt("checksum mismatch (the event's bytes were altered)");
+            }
         }
         if (started || expectedSequence > 0) {
             if (sequence != expectedSequence) {
@@ -248,7 +265,23 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         }
         started = true;
         expectedSequence = sequence + 1;
+        if (checksummed && shared != null && expectedSequence >= publishAt) {
+            shared.reached(expectedSequence);
+            publishAt = expectedSequence + ChecksumProgress.PUBLISH_EVERY;
+        }
         return true;
+    }
+
+    /** Whether another cursor sharing {@link #shared} has checksummed the event this one is about to read. */
+    private boolean checkedElsewhere() {
+        if (shared == null) {
+            return false;
+        }
+        if (expectedSequence < checkedElsewhereBelow) {
+            return true;
+        }
+        checkedElsewhereBelow = shared.verifiedBelow();
+        return expectedSequence < checkedElsewhereBelow;
     }
 
     private long nativeAddress(long length) {
@@ -285,6 +318,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             bytes = null;
             d.close();
         }
+    }
+
+    /** Events whose checksum this cursor computed (the others were verified by a cursor sharing its progress). */
+    long eventsChecksummed() {
+        return checksummedHere;
     }
 
     /** Events returned by {@link #next()} so far. */

@@ -185,9 +185,13 @@ public final class SqlSession implements AutoCloseable {
     private List<Table> registerTables(String sql, Map<Table, Set<String>> columns) {
         List<Table> copied = new ArrayList<>();
         List<CaptureTableReader> reads = new ArrayList<>();
+        // the statement's tables scan the same captures at once: each event is checksummed by one of them
+        java.util.concurrent.ConcurrentMap<java.nio.file.Path, io.trapline.recorder.ChecksumProgress> checksums =
+                new java.util.concurrent.ConcurrentHashMap<>();
         for (Table t : Table.values()) {
             CaptureTableReader reader = new CaptureTableReader(allocator, t, captures, options,
                     columns == null ? null : columns.get(t));
+            reader.shareChecksums(checksums);
             ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
             Data.exportArrayStream(allocator, reader, stream);
             open.add(stream);
