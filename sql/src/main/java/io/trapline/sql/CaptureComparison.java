@@ -97,8 +97,11 @@ public final class CaptureComparison {
             }
             exits.put(p.label(), per);
         }
-        s.query("SELECT t.capture, profile, count(*), sum(cycles), count(*) FILTER (WHERE device IS NOT NULL),"
-                + " count(*) FILTER (WHERE handler = 'qemu') FROM exits t" + in + " GROUP BY 1, 2", rs -> {
+        // grouped by the one integer capture_profile, named through profiles: far cheaper on large captures
+        s.query("SELECT pr.capture, pr.profile, x.n, x.cycles, x.on_device, x.by_qemu FROM (SELECT t.capture_profile,"
+                + " count(*) AS n, sum(t.cycles) AS cycles, count(*) FILTER (WHERE t.device IS NOT NULL) AS on_device,"
+                + " count(*) FILTER (WHERE t.handler = 'qemu') AS by_qemu FROM exits t" + in + " GROUP BY 1) x"
+                + " JOIN profiles pr ON pr.capture_profile = x.capture_profile", rs -> {
                     while (rs.next()) {
                         Map<String, long[]> per = exits.get(rs.getString(2));
                         long[] v = per == null ? null : per.get(rs.getString(1));
