@@ -2,8 +2,6 @@ package io.trapline.analysis;
 
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventType;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.util.List;
@@ -33,33 +31,34 @@ final class EventsWriter extends TableWriter {
             i32("vcpu"), i32("queue"), i32("region"), i64("offset"), i32("size"), i64("value"), i32("flags"),
             i32("payload_len")));
 
-    private BigIntVector seq;
-    private BigIntVector time;
-    private IntVector type;
-    private IntVector device;
-    private IntVector vcpu;
-    private IntVector queue;
-    private IntVector region;
-    private BigIntVector offset;
-    private IntVector size;
-    private BigIntVector value;
-    private IntVector flags;
-    private IntVector payloadLen;
+    // the batch's columns; those the consumer does not read are null and skipped
+    private DirectColumn seq;
+    private DirectColumn time;
+    private DirectColumn type;
+    private DirectColumn device;
+    private DirectColumn vcpu;
+    private DirectColumn queue;
+    private DirectColumn region;
+    private DirectColumn offset;
+    private DirectColumn size;
+    private DirectColumn value;
+    private DirectColumn flags;
+    private DirectColumn payloadLen;
 
     @Override
     void bindColumns() {
-        seq = i64v("seq");
-        time = i64v("time_ns");
-        type = i32v("type");
-        device = i32v("device");
-        vcpu = i32v("vcpu");
-        queue = i32v("queue");
-        region = i32v("region");
-        offset = i64v("offset");
-        size = i32v("size");
-        value = i64v("value");
-        flags = i32v("flags");
-        payloadLen = i32v("payload_len");
+        seq = reads("seq") ? direct(i64v("seq")) : null;
+        time = reads("time_ns") ? direct(i64v("time_ns")) : null;
+        type = reads("type") ? direct(i32v("type")) : null;
+        device = reads("device") ? direct(i32v("device")) : null;
+        vcpu = reads("vcpu") ? direct(i32v("vcpu")) : null;
+        queue = reads("queue") ? direct(i32v("queue")) : null;
+        region = reads("region") ? direct(i32v("region")) : null;
+        offset = reads("offset") ? direct(i64v("offset")) : null;
+        size = reads("size") ? direct(i32v("size")) : null;
+        value = reads("value") ? direct(i64v("value")) : null;
+        flags = reads("flags") ? direct(i32v("flags")) : null;
+        payloadLen = reads("payload_len") ? direct(i32v("payload_len")) : null;
     }
 
     @Override
@@ -72,27 +71,51 @@ final class EventsWriter extends TableWriter {
         // one row per event and a batch ends at BATCH_ROWS: within the capacity every batch is allocated with
         int r = newRow();
         EventType t = c.type();
-        seq.set(r, c.sequence());
-        time.set(r, c.timeNs());
-        type.set(r, t.code());
-        device.set(r, c.device());
-        boolean onCpu = t.role() == EventType.Role.ACCESS || t == EventType.EXIT || t == EventType.OTHER_READ
-                || t == EventType.OTHER_WRITE;
-        if (onCpu && c.queue() != 0xFFFF) {
-            vcpu.set(r, c.queue());
-        } else {
-            vcpu.setNull(r);
+        if (seq != null) {
+            seq.setLong(r, c.sequence());
         }
-        if (t == EventType.KICK || t == EventType.MSI) {
-            queue.set(r, c.queue());
-        } else {
-            queue.setNull(r);
+        if (time != null) {
+            time.setLong(r, c.timeNs());
         }
-        region.set(r, c.region());
-        offset.set(r, c.address());
-        size.set(r, c.size());
-        value.set(r, c.value());
-        flags.set(r, c.flags());
-        payloadLen.set(r, c.payloadLength());
+        if (type != null) {
+            type.setInt(r, t.code());
+        }
+        if (device != null) {
+            device.setInt(r, c.device());
+        }
+        if (vcpu != null) {
+            boolean onCpu = t.role() == EventType.Role.ACCESS || t == EventType.EXIT || t == EventType.OTHER_READ
+                    || t == EventType.OTHER_WRITE;
+            if (onCpu && c.queue() != 0xFFFF) {
+                vcpu.setInt(r, c.queue());
+            } else {
+                vcpu.setNull(r);
+            }
+        }
+        if (queue != null) {
+            if (t == EventType.KICK || t == EventType.MSI) {
+                queue.setInt(r, c.queue());
+            } else {
+                queue.setNull(r);
+            }
+        }
+        if (region != null) {
+            region.setInt(r, c.region());
+        }
+        if (offset != null) {
+            offset.setLong(r, c.address());
+        }
+        if (size != null) {
+            size.setInt(r, c.size());
+        }
+        if (value != null) {
+            value.setLong(r, c.value());
+        }
+        if (flags != null) {
+            flags.setInt(r, c.flags());
+        }
+        if (payloadLen != null) {
+            payloadLen.setInt(r, c.payloadLength());
+        }
     }
 }
