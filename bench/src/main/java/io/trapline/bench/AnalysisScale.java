@@ -58,8 +58,8 @@ public final class AnalysisScale {
             // the exits table's own conversion rate is AnalysisBench's; here: the events table, then the query
             convert(Table.EVENTS, null, caps, opts, n);
             // alone, the two tables the per-packet query reads, narrowed to its columns as the session narrows them
-            convert(Table.PACKETS, Set.of("capture", "refused", "packet"), caps, opts, n);
-            convert(Table.EXITS, Set.of("capture", "profile", "packet", "cycles"), caps, opts, n);
+            convert(Table.PACKETS, Set.of("capture", "refused"), caps, opts, n);
+            convert(Table.EXITS, Set.of("capture_profile", "packet", "cycles"), caps, opts, n);
             try (SqlSession session = SqlSession.open(caps, opts)) {
                 long s = System.nanoTime();
                 String result = session.query(SavedQueries.text("per-packet-exits"), rs -> {
