@@ -21,13 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * One table of one or more captures as a stream of Arrow record batches: scans the captures in turn with a
  * flyweight cursor and fills batches of {@link #BATCH_ROWS} rows, so memory stays flat whatever the capture
- * size. The scan runs on a producer thread owned by this reader, {@link #PREFETCH} batches ahead of the
+ * size. The scan runs on a producer thread owned by this reader, ahead of the
  * consumer (DuckDB asks from its worker threads; a Chronicle tailer must stay on one thread), so converting
  * the next batches overlaps with consuming the current one, and tables started together are converted at the
  * same time. Each batch has its own buffers: a consumer (DuckDB through the C stream interface) may still hold
@@ -39,8 +37,14 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class CaptureTableReader extends ArrowReader {
     public static final int BATCH_ROWS = 1 << 16;
-    /** Batches converted ahead of the consumer: enough to overlap conversion with consumption, few enough to stay flat. */
+    /** Batches converted ahead of the consumer whatever their size: enough to overlap conversion with consumption. */
     static final int PREFETCH = 2;
+    /**
+     * Bytes of batches converted ahead beyond {@link #PREFETCH} batches. DuckDB may drain the tables of a statement
+     * one after the other (the per-packet query: all of exits, then packets); a narrow table then converts up to
+     * this far ahead meanwhile instead of waiting, and its scan checksums the events for both.
+     */
+    static final long PREFETCH_BYTES = 64L << 20;
 
     static {
         // Every write goes through setSafe, which grows a vector before writing past its capacity, so Arrow's
@@ -56,7 +60,7 @@ public final class CaptureTableReader extends ArrowReader {
     private final Schema schema;
     private final List<CaptureSource> captures;
     private final TableWriter writer;
-    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(PREFETCH);
+    private final BatchQueue ready = new BatchQueue(PREFETCH, PREFETCH_BYTES);
     private Thread producer;
     private volatile boolean closing;
     private boolean finished;
@@ -106,7 +110,8 @@ public final class CaptureTableReader extends ArrowReader {
 
     /**
      * Starts converting batches ahead of the first {@link #loadNextBatch()} (which starts it otherwise); the
-     * producer stops after {@link #PREFETCH} batches until the consumer takes them.
+     * producer stops after {@link #PREFETCH} batches, or more up to {@link #PREFETCH_BYTES}, until the consumer
+     * takes them.
      */
     public synchronized void start() throws IOException {
         if (producer != null) {
@@ -167,11 +172,11 @@ public final class CaptureTableReader extends ArrowReader {
                 }
                 if (!filled) {
                     batch.close();
-                    ready.put(END);
+                    ready.put(END, 0);
                     return;
                 }
                 try {
-                    ready.put(batch);
+                    ready.put(batch, bytes(batch));
                 } catch (InterruptedException e) {
                     batch.close();
                     throw e;
@@ -181,13 +186,21 @@ public final class CaptureTableReader extends ArrowReader {
             // closed before the consumer took everything
         } catch (RuntimeException e) {
             try {
-                ready.put(e);
+                ready.put(e, 0);
             } catch (InterruptedException closed) {
                 // closed: nobody waits for the failure
             }
         } finally {
             closeCurrent();
         }
+    }
+
+    private static long bytes(VectorSchemaRoot batch) {
+        long n = 0;
+        for (FieldVector v : batch.getFieldVectors()) {
+            n += v.getBufferSize();
+        }
+        return n;
     }
 
     private boolean fill(VectorSchemaRoot root) {

@@ -36,9 +36,15 @@ public final class AnalysisScale {
         Path parent = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
         // -Dtrapline.bench.keep=true keeps the capture in DIR/synthetic-EVENTS and reuses it on the next run
         boolean keep = Boolean.getBoolean("trapline.bench.keep");
-        Path dir = keep ? parent.resolve("synthetic-" + events) : Files.createTempDirectory(parent, "trapline-scale");
+        // -Dtrapline.bench.layout=one-per-document: one event per Chronicle document, as QEMU trace imports are
+        // written; by default events share documents as recordings are written
+        SyntheticCapture.Layout layout = "one-per-document".equals(System.getProperty("trapline.bench.layout"))
+                ? SyntheticCapture.Layout.ONE_PER_DOCUMENT : SyntheticCapture.Layout.RECORDED;
+        Path dir = keep ? parent.resolve("synthetic-" + events + (layout == SyntheticCapture.Layout.RECORDED ? "" : "-single"))
+                : Files.createTempDirectory(parent, "trapline-scale");
         Path cap = dir.resolve("synthetic");
-        System.out.printf("max heap %d MiB, capture in %s%n", Runtime.getRuntime().maxMemory() >> 20, cap);
+        System.out.printf("max heap %d MiB, capture in %s (%s layout)%n", Runtime.getRuntime().maxMemory() >> 20, cap,
+                layout.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         try {
             long n;
             if (keep && Files.exists(cap.resolve("capture.json")) && CaptureMetadata.readFrom(cap).complete()) {
@@ -46,7 +52,7 @@ public final class AnalysisScale {
                 System.out.printf("reusing %,d events, %s on disk%n", n, du(cap));
             } else {
                 long t0 = System.nanoTime();
-                n = SyntheticCapture.write(cap, events);
+                n = SyntheticCapture.write(cap, events, layout);
                 long t1 = System.nanoTime();
                 System.out.printf("wrote %,d events in %.1f s (%.2f M/s), %s on disk%n", n, (t1 - t0) / 1e9,
                         n * 1e3 / (t1 - t0), du(cap));

@@ -1,7 +1,9 @@
 package io.trapline.bench;
 
 import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.AsyncCaptureWriter;
 import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.EventSink;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.MarkKind;
 
@@ -14,6 +16,10 @@ import java.util.List;
  * interrupt handler (ICR read, IMC write, STATUS read, IMS write, STATUS read), a LAPIC EOI and timer reads,
  * RDT refill, a TDT write with its descriptor DMA read and write-back, a TX frame. Frames are 64 bytes so that
  * the capture's size is mostly events.
+ *
+ * <p>Two layouts: as {@code trapline record} writes (through {@link AsyncCaptureWriter}: consecutive events share
+ * Chronicle documents of about 16 KiB, capture format 1.1), or one event per document as the QEMU trace import
+ * writes ({@link CaptureWriter#append}).
  */
 final class SyntheticCapture {
     /** Events written per packet pair (two frames). */
@@ -22,7 +28,19 @@ final class SyntheticCapture {
     private SyntheticCapture() {
     }
 
+    /** How the events are laid out in the queue file. */
+    enum Layout {
+        /** Consecutive events in shared documents, as recordings are written. */
+        RECORDED,
+        /** One event per document, as imported QEMU traces are written. */
+        ONE_PER_DOCUMENT
+    }
+
     static long write(Path dir, long events) {
+        return write(dir, events, Layout.RECORDED);
+    }
+
+    static long write(Path dir, long events, Layout layout) {
         CaptureMetadata meta = CaptureMetadata.create(new CaptureMetadata.Source("test", "synthetic benchmark capture", null),
                 new CaptureMetadata.Clock("virtual", null), "2026-11-25T00:00:00Z",
                 new CaptureMetadata.Workload("synthetic", 1L, null),
@@ -33,7 +51,8 @@ final class SyntheticCapture {
         byte[] tx = frame(0x18);
         byte[] desc = new byte[16];
         byte[] name = "workload".getBytes(StandardCharsets.UTF_8);
-        try (CaptureWriter w = CaptureWriter.create(dir, meta)) {
+        try (EventWriter w = layout == Layout.RECORDED ? new EventWriter(AsyncCaptureWriter.create(dir, meta))
+                : new EventWriter(CaptureWriter.create(dir, meta))) {
             int apic = w.region("apic-msi");
             long t = 0;
             w.append(t, EventType.MARK, 0, 0, 0, 0, 0, MarkKind.PHASE_START.code(), 0, name, 0, name.length);
@@ -61,6 +80,35 @@ final class SyntheticCapture {
             t += 100_000;
             w.append(t, EventType.MARK, 0, 0, 0, 0, 0, MarkKind.PHASE_END.code(), 0, name, 0, name.length);
             return w.count();
+        }
+    }
+
+    /** Either writer behind one interface (both are event sinks that count, name regions and close). */
+    private record EventWriter(EventSink sink) implements AutoCloseable {
+        long append(long t, EventType type, int device, int queue, int region, int size, long address, long value) {
+            return sink.append(t, type, device, queue, region, size, address, value);
+        }
+
+        long append(long t, EventType type, int device, int queue, int region, int size, long address, long value,
+                    int flags, byte[] payload, int off, int len) {
+            return sink.append(t, type, device, queue, region, size, address, value, flags, payload, off, len);
+        }
+
+        int region(String name) {
+            return sink instanceof AsyncCaptureWriter a ? a.region(name) : ((CaptureWriter) sink).region(name);
+        }
+
+        long count() {
+            return sink instanceof AsyncCaptureWriter a ? a.count() : ((CaptureWriter) sink).count();
+        }
+
+        @Override
+        public void close() {
+            if (sink instanceof AsyncCaptureWriter a) {
+                a.close();
+            } else {
+                ((CaptureWriter) sink).close();
+            }
         }
     }
 
