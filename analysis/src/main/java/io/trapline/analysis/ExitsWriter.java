@@ -62,6 +62,8 @@ final class ExitsWriter extends TableWriter {
     private DirectColumn cost;
 
     private DirectColumn packet;
+    /** Whether the consumer reads any column besides capture, capture_profile, cycles and packet. */
+    private boolean details;
     private Labels labels;
     private ExitClassifier classifier;
     private Attribution attribution;
@@ -109,6 +111,9 @@ final class ExitsWriter extends TableWriter {
         handler = reads("handler") ? direct(i32v("handler")) : null;
         cost = reads("cycles") ? direct(i64v("cycles")) : null;
         packet = direct(i64v("packet")); // attribution fills it whether read or not
+        details = profile != null || seq != null || time != null || kind != null || dir != null || device != null
+                || target != null || vcpu != null || region != null || offset != null || register != null
+                || exitClass != null || handler != null;
         if (attribution != null) {
             attribution.bind(packet);
         }
@@ -150,8 +155,7 @@ final class ExitsWriter extends TableWriter {
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classes[i];
                     if (ec != null) {
-                        row(c, i, ec, pio ? PIO : MMIO, write, true, labels.model(c.device()),
-                                c.region(), c.address(), reg, write);
+                        row(c, i, ec, pio ? PIO : MMIO, write, true, c.region(), c.address(), reg, write);
                     }
                 }
             }
@@ -159,8 +163,7 @@ final class ExitsWriter extends TableWriter {
                 boolean write = t == EventType.PCI_CFG_WRITE;
                 byte[] reg = register != null ? labels.configRegister(c.address()) : null;
                 for (int i = 0; i < profileCount; i++) {
-                    row(c, i, classifier.pciConfig(profiles.get(i)), PCI_CFG, write, true,
-                            labels.model(c.device()), -1, c.address(), reg, false);
+                    row(c, i, classifier.pciConfig(profiles.get(i)), PCI_CFG, write, true, -1, c.address(), reg, false);
                 }
             }
             case OTHER_READ, OTHER_WRITE -> {
@@ -172,8 +175,7 @@ final class ExitsWriter extends TableWriter {
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classifier.other(profiles.get(i), c.region(), c.address());
                     if (ec != null) {
-                        row(c, i, ec, OTHER, write, false, labels.region(c.region()), c.region(),
-                                c.address(), reg, false);
+                        row(c, i, ec, OTHER, write, false, c.region(), c.address(), reg, false);
                     }
                 }
             }
@@ -188,8 +190,7 @@ final class ExitsWriter extends TableWriter {
                 long off = where == null ? -1 : where[1];
                 byte[] reg = where == null ? utf8("notify") : labels.register(c.device(), bar, off);
                 for (int i = 0; i < profileCount; i++) {
-                    row(c, i, classifier.kick(profiles.get(i), pio), KICK, true, true,
-                            labels.model(c.device()), bar, off, reg, true);
+                    row(c, i, classifier.kick(profiles.get(i), pio), KICK, true, true, bar, off, reg, true);
                 }
             }
             default -> {
@@ -197,14 +198,29 @@ final class ExitsWriter extends TableWriter {
         }
     }
 
-    private void row(EventCursor c, int p, ExitClass ec, int k, boolean write, boolean onDevice, byte[] tgt,
-                     int reg, long off, byte[] registerName, boolean doorbell) {
+    /**
+     * Writes one exit row. The columns the per-packet figures need are written here; the rest, only when the
+     * consumer reads any of them, by {@link #details}, which keeps this method small enough to be inlined.
+     */
+    private void row(EventCursor c, int p, ExitClass ec, int k, boolean write, boolean onDevice, int reg, long off,
+                     byte[] registerName, boolean doorbell) {
         int r = newRow();
-        if (profile != null) {
-            profile.setInt(r, p);
-        }
         if (captureProfile != null) {
             captureProfile.setShort(r, (short) (firstCaptureProfile + p));
+        }
+        if (cost != null) {
+            cost.setLong(r, cycles[ec.ordinal()]);
+        }
+        if (details) {
+            details(c, r, p, ec, k, write, onDevice, reg, off, registerName);
+        }
+        attribution.assign(r, c.timeNs(), doorbell);
+    }
+
+    private void details(EventCursor c, int r, int p, ExitClass ec, int k, boolean write, boolean onDevice, int reg,
+                         long off, byte[] registerName) {
+        if (profile != null) {
+            profile.setInt(r, p);
         }
         if (seq != null) {
             seq.setLong(r, c.sequence());
@@ -226,7 +242,7 @@ final class ExitsWriter extends TableWriter {
             }
         }
         if (target != null) {
-            target.setSafe(r, tgt);
+            target.setSafe(r, k == OTHER ? labels.region(c.region()) : labels.model(c.device()));
         }
         if (vcpu != null) {
             if (c.type() != EventType.KICK && c.queue() != 0xFFFF) {
@@ -258,10 +274,6 @@ final class ExitsWriter extends TableWriter {
         if (handler != null) {
             handler.setInt(r, handlers[p][ec.ordinal()]);
         }
-        if (cost != null) {
-            cost.setLong(r, cycles[ec.ordinal()]);
-        }
-        attribution.assign(r, c.timeNs(), doorbell);
     }
 
     @Override
