@@ -111,6 +111,41 @@ class BatchedDocumentsTest {
     }
 
     @Test
+    void aBatchedWriterPutsItsAppendsIntoTheSameDocumentsAsEncodedAppends() throws Exception {
+        int events = 20_000;
+        Path viaAppend = tmp.resolve("append");
+        byte[] p = payload();
+        try (CaptureWriter w = CaptureWriter.createBatched(viaAppend, CaptureFixture.metadata())) {
+            for (int i = 0; i < events; i++) {
+                event(w, i, p);
+            }
+        }
+        Path viaEncoded = batched("encoded", events);
+        assertEquals(documentLengths(viaEncoded), documentLengths(viaAppend));
+        assertTrue(documentLengths(viaAppend).size() < events / 20);
+        assertEquals(AsyncCaptureWriterTest.streamHash(viaEncoded), AsyncCaptureWriterTest.streamHash(viaAppend));
+    }
+
+    @Test
+    void aBatchedWriterKeepsTheCompleteEventsOfTheOpenDocumentWhenAnAppendFails() {
+        Path dir = tmp.resolve("failing");
+        try (CaptureWriter w = CaptureWriter.createBatched(dir, CaptureFixture.metadata())) {
+            w.append(10, EventType.MMIO_READ, 0, 0, 0, 4, 0xC0, 1);
+            w.append(20, EventType.MMIO_READ, 0, 0, 0, 4, 0xC0, 2);
+            assertThrows(IllegalArgumentException.class, () -> w.append(5, EventType.MMIO_READ, 0, 0, 0, 4, 0xC0, 3),
+                    "time going backwards is refused");
+            w.append(30, EventType.MMIO_READ, 0, 0, 0, 4, 0xC0, 4);
+        }
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            List<Long> values = new ArrayList<>();
+            while (c.next()) {
+                values.add(c.value());
+            }
+            assertEquals(List.of(1L, 2L, 4L), values);
+        }
+    }
+
+    @Test
     void aCursorFromASequenceStartsInsideTheDocumentHoldingIt() {
         int events = 5_000;
         Path dir = batched("cap", events);

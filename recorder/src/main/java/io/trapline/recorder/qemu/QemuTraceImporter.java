@@ -178,7 +178,7 @@ public final class QemuTraceImporter {
         CaptureMetadata meta = CaptureMetadata.create(
                 new CaptureMetadata.Source("qemu-trace", "QEMU trace-event log", sourceDetails),
                 new CaptureMetadata.Clock("trace", null), null, null, List.of());
-        writer = CaptureWriter.create(options.output(), meta);
+        writer = CaptureWriter.createBatched(options.output(), meta);
         boolean ok = false;
         try {
             if (options.pcap() != null) {
