@@ -36,8 +36,8 @@ public final class AnalysisScale {
         Path parent = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
         // -Dtrapline.bench.keep=true keeps the capture in DIR/synthetic-EVENTS and reuses it on the next run
         boolean keep = Boolean.getBoolean("trapline.bench.keep");
-        // -Dtrapline.bench.layout=one-per-document: one event per Chronicle document, as QEMU trace imports are
-        // written; by default events share documents as recordings are written
+        // -Dtrapline.bench.layout=one-per-document: one event per Chronicle document, as format 1.0 captures have;
+        // by default events share documents as recordings and imports are written
         SyntheticCapture.Layout layout = "one-per-document".equals(System.getProperty("trapline.bench.layout"))
                 ? SyntheticCapture.Layout.ONE_PER_DOCUMENT : SyntheticCapture.Layout.RECORDED;
         Path dir = keep ? parent.resolve("synthetic-" + events + (layout == SyntheticCapture.Layout.RECORDED ? "" : "-single"))

@@ -18,8 +18,8 @@ import java.util.List;
  * the capture's size is mostly events.
  *
  * <p>Two layouts: as {@code trapline record} writes (through {@link AsyncCaptureWriter}: consecutive events share
- * Chronicle documents of about 16 KiB, capture format 1.1), or one event per document as the QEMU trace import
- * writes ({@link CaptureWriter#append}).
+ * Chronicle documents of about 16 KiB, capture format 1.1; QEMU imports too), or one event per document as format
+ * 1.0 captures have ({@link CaptureWriter#append} of a writer from {@link CaptureWriter#create}).
  */
 final class SyntheticCapture {
     /** Events written per packet pair (two frames). */
@@ -32,7 +32,7 @@ final class SyntheticCapture {
     enum Layout {
         /** Consecutive events in shared documents, as recordings are written. */
         RECORDED,
-        /** One event per document, as imported QEMU traces are written. */
+        /** One event per document, as format 1.0 captures (and imports before they were batched) have. */
         ONE_PER_DOCUMENT
     }
 
