@@ -37,6 +37,8 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private final long[] countByType = new long[256];
     /** Whether {@link #append} puts consecutive events into shared documents ({@link #createBatched}). */
     private boolean batchAppends;
+    /** An event laid out as on disk, for batched appends. */
+    private byte[] scratch;
     private long nextSequence;
     private long firstTime = -1;
     private long lastTime;
@@ -144,31 +146,27 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             throw new IllegalStateException("capture writer is closed");
         }
         checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
-        long seq = nextSequence;
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
+        if (batchAppends) {
+            return appendEncoded(encode(timeNs, packed, address, value, payload, offset, length), 0);
+        }
+        long seq = nextSequence;
         long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
         if (length > 0) {
             h = EventChecksum.payload(h, payload, offset, length);
         }
-        int checksum = EventChecksum.fold(h);
-        if (batchAppends) {
-            if (batch == null) {
-                batch = appender.writingDocument();
-                batchBytes = 0;
-            }
-            Bytes<?> b = batch.wire().bytes();
-            long start = b.writePosition();
-            try {
-                writeEvent(b, seq, timeNs, packed, address, value, length, checksum, payload, offset);
-            } catch (RuntimeException | Error e) {
-                b.writePosition(start); // keep the document's complete events readable, not a torn one
-                throw e;
-            }
-            batchBytes += EventLayout.HEADER_SIZE + length;
-        } else {
-            endBatch();
-            try (DocumentContext dc = appender.writingDocument()) {
-                writeEvent(dc.wire().bytes(), seq, timeNs, packed, address, value, length, checksum, payload, offset);
+        endBatch();
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeLong(seq);
+            b.writeLong(timeNs);
+            b.writeLong(packed);
+            b.writeLong(address);
+            b.writeLong(value);
+            b.writeInt(length);
+            b.writeInt(EventChecksum.fold(h));
+            if (length > 0) {
+                b.write(payload, offset, length);
             }
         }
         nextSequence = seq + 1;
@@ -177,24 +175,23 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             firstTime = timeNs;
         }
         lastTime = timeNs;
-        if (batchAppends && batchBytes >= BATCH_BYTES) {
-            endBatch();
-        }
         return seq;
     }
 
-    private static void writeEvent(Bytes<?> b, long seq, long timeNs, long packed, long address, long value, int length,
-                                   int checksum, byte[] payload, int offset) {
-        b.writeLong(seq);
-        b.writeLong(timeNs);
-        b.writeLong(packed);
-        b.writeLong(address);
-        b.writeLong(value);
-        b.writeInt(length);
-        b.writeInt(checksum);
-        if (length > 0) {
-            b.write(payload, offset, length);
+    /** Lays an event out as on disk in {@link #scratch} (sequence and checksum are filled in by appendEncoded). */
+    private byte[] encode(long timeNs, long packed, long address, long value, byte[] payload, int offset, int length) {
+        if (scratch == null || scratch.length < EventLayout.HEADER_SIZE + length) {
+            scratch = new byte[EventLayout.HEADER_SIZE + Math.max(length, 4096)];
         }
+        EventBytes.putLong(scratch, EventLayout.TIME_NS, timeNs);
+        EventBytes.putLong(scratch, EventLayout.TYPE, packed);
+        EventBytes.putLong(scratch, EventLayout.ADDRESS, address);
+        EventBytes.putLong(scratch, EventLayout.VALUE, value);
+        EventBytes.putInt(scratch, EventLayout.PAYLOAD_LENGTH, length);
+        if (length > 0) {
+            System.arraycopy(payload, offset, scratch, EventLayout.HEADER_SIZE, length);
+        }
+        return scratch;
     }
 
     /**
