@@ -1,9 +1,7 @@
 package io.trapline.bench;
 
 import io.trapline.recorder.CaptureMetadata;
-import io.trapline.recorder.AsyncCaptureWriter;
 import io.trapline.recorder.CaptureWriter;
-import io.trapline.recorder.EventSink;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.MarkKind;
 
@@ -17,9 +15,10 @@ import java.util.List;
  * RDT refill, a TDT write with its descriptor DMA read and write-back, a TX frame. Frames are 64 bytes so that
  * the capture's size is mostly events.
  *
- * <p>Two layouts: as {@code trapline record} writes (through {@link AsyncCaptureWriter}: consecutive events share
- * Chronicle documents of about 16 KiB, capture format 1.1; QEMU imports too), or one event per document as format
- * 1.0 captures have ({@link CaptureWriter#append} of a writer from {@link CaptureWriter#create}).
+ * <p>Two layouts: as {@code trapline record} and {@code import qemu} write (consecutive events share Chronicle
+ * documents of about 16 KiB: {@link CaptureWriter#createBatched}, the same documents the recorder's
+ * {@code AsyncCaptureWriter} makes), or one event per document as format 1.0 captures have
+ * ({@link CaptureWriter#create}).
  */
 final class SyntheticCapture {
     /** Events written per packet pair (two frames). */
@@ -51,8 +50,8 @@ final class SyntheticCapture {
         byte[] tx = frame(0x18);
         byte[] desc = new byte[16];
         byte[] name = "workload".getBytes(StandardCharsets.UTF_8);
-        try (EventWriter w = layout == Layout.RECORDED ? new EventWriter(AsyncCaptureWriter.create(dir, meta))
-                : new EventWriter(CaptureWriter.create(dir, meta))) {
+        try (CaptureWriter w = layout == Layout.RECORDED ? CaptureWriter.createBatched(dir, meta)
+                : CaptureWriter.create(dir, meta)) {
             int apic = w.region("apic-msi");
             long t = 0;
             w.append(t, EventType.MARK, 0, 0, 0, 0, 0, MarkKind.PHASE_START.code(), 0, name, 0, name.length);
@@ -80,35 +79,6 @@ final class SyntheticCapture {
             t += 100_000;
             w.append(t, EventType.MARK, 0, 0, 0, 0, 0, MarkKind.PHASE_END.code(), 0, name, 0, name.length);
             return w.count();
-        }
-    }
-
-    /** Either writer behind one interface (both are event sinks that count, name regions and close). */
-    private record EventWriter(EventSink sink) implements AutoCloseable {
-        long append(long t, EventType type, int device, int queue, int region, int size, long address, long value) {
-            return sink.append(t, type, device, queue, region, size, address, value);
-        }
-
-        long append(long t, EventType type, int device, int queue, int region, int size, long address, long value,
-                    int flags, byte[] payload, int off, int len) {
-            return sink.append(t, type, device, queue, region, size, address, value, flags, payload, off, len);
-        }
-
-        int region(String name) {
-            return sink instanceof AsyncCaptureWriter a ? a.region(name) : ((CaptureWriter) sink).region(name);
-        }
-
-        long count() {
-            return sink instanceof AsyncCaptureWriter a ? a.count() : ((CaptureWriter) sink).count();
-        }
-
-        @Override
-        public void close() {
-            if (sink instanceof AsyncCaptureWriter a) {
-                a.close();
-            } else {
-                ((CaptureWriter) sink).close();
-            }
         }
     }
 
