@@ -6,6 +6,7 @@ package io.trapline.guest.tcp;
  */
 final class ByteRing {
     private static final int INITIAL = 2048;
+    private static final byte[] NONE = new byte[0];
     private final int limit;
     private byte[] data;
     private int head;
@@ -28,9 +29,25 @@ final class ByteRing {
         return limit;
     }
 
+    /** Bytes of storage held now (it grows with the data and goes at {@link #release}). */
+    int storage() {
+        return data.length;
+    }
+
+    /** Lets go of the storage if nothing is buffered; a later write allocates again. */
+    void release() {
+        if (size == 0) {
+            data = NONE;
+            head = 0;
+        }
+    }
+
     /** Appends as much as fits; returns the bytes taken. */
     int write(byte[] src, int off, int len) {
         int n = Math.min(len, free());
+        if (n <= 0) {
+            return 0;
+        }
         if (size + n > data.length) {
             grow(size + n);
         }
@@ -43,7 +60,7 @@ final class ByteRing {
     }
 
     private void grow(int needed) {
-        int cap = data.length;
+        int cap = Math.max(data.length, Math.min(INITIAL, limit));
         while (cap < needed) {
             cap = (int) Math.min((long) cap * 2, limit);
         }
@@ -58,6 +75,9 @@ final class ByteRing {
         if (from < 0 || len < 0 || from + len > size) {
             throw new IndexOutOfBoundsException(from + "+" + len + " of " + size);
         }
+        if (len == 0) {
+            return;
+        }
         int start = (head + from) % data.length;
         int first = Math.min(len, data.length - start);
         System.arraycopy(data, start, dst, off, first);
@@ -67,6 +87,9 @@ final class ByteRing {
     void skip(int n) {
         if (n < 0 || n > size) {
             throw new IndexOutOfBoundsException(n + " of " + size);
+        }
+        if (n == 0) {
+            return;
         }
         head = (head + n) % data.length;
         size -= n;

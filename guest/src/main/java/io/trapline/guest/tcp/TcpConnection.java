@@ -34,6 +34,7 @@ public final class TcpConnection {
     final int remoteIp;
     final int remotePort;
     final int localPort;
+    private static final TcpHandler DETACHED = new TcpHandler() { };
     private TcpHandler handler;
     private State state;
 
@@ -79,7 +80,7 @@ public final class TcpConnection {
         this.remoteIp = remoteIp;
         this.remotePort = remotePort;
         this.localPort = localPort;
-        this.handler = handler == null ? new TcpHandler() { } : handler;
+        this.handler = handler == null ? DETACHED : handler;
         this.iss = stack.random().nextInt();
         this.ipId = stack.random().nextInt() & 0xFFFF;
         this.sndUna = iss;
@@ -152,6 +153,7 @@ public final class TcpConnection {
     /** Reads received bytes; returns 0 when none are waiting, -1 at end of stream. */
     public int read(byte[] b, int off, int len) {
         int n = recvBuf.read(b, off, len);
+        releaseBuffersIfDone();
         if (n == 0) {
             return atEof() ? -1 : 0;
         }
@@ -165,6 +167,7 @@ public final class TcpConnection {
     public int discard(int len) {
         int n = Math.min(len, recvBuf.size());
         recvBuf.skip(n);
+        releaseBuffersIfDone();
         if (n > 0 && !finReceived && windowWouldDouble()) {
             stack.inside(this::sendAck);
         }
@@ -695,6 +698,7 @@ public final class TcpConnection {
         state = State.TIME_WAIT;
         rtoTimer.cancel();
         timeWaitTimer.arm(stack.scheduler().now() + cfg.timeWaitNs());
+        releaseBuffersIfDone();
         notifyClosed(false);
     }
 
@@ -710,13 +714,40 @@ public final class TcpConnection {
         delackTimer.cancel();
         timeWaitTimer.cancel();
         stack.forget(this);
+        releaseBuffersIfDone();
         notifyClosed(reset);
+    }
+
+    /**
+     * A connection past its last byte keeps no buffer storage (what is still unread stays until read): a web
+     * workload leaves thousands in TIME_WAIT for 60 s, and with their grown buffers they held ~40 KiB each
+     * (180 MB live in a 11,000-request run, and young collections of 10-30 ms copying it). Linux likewise keeps
+     * a TIME_WAIT socket as a small record without buffers (inet_timewait_sock).
+     */
+    private void releaseBuffersIfDone() {
+        if (state == State.TIME_WAIT || state == State.CLOSED) {
+            sendBuf.release();
+            recvBuf.release();
+        }
+    }
+
+    /** True once the application's handler has been let go (after the closed notification; tests). */
+    boolean detached() {
+        return handler == DETACHED;
+    }
+
+    /** Bytes of buffer storage this connection holds (tests). */
+    int bufferStorage() {
+        return sendBuf.storage() + recvBuf.storage();
     }
 
     private void notifyClosed(boolean reset) {
         if (!closedNotified) {
             closedNotified = true;
             handler.closed(this, reset);
+            // Nothing more is reported, so the application's objects (an HTTP client and its buffers) need not
+            // live on through TIME_WAIT with the connection.
+            handler = DETACHED;
         }
     }
 

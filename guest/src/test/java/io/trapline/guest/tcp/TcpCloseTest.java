@@ -61,6 +61,50 @@ class TcpCloseTest {
     }
 
     @Test
+    void closedAndTimeWaitConnectionsHoldNoBufferStorage() {
+        connect(TcpConfig.linux().withTimeWait(1_000_000_000L));
+        assertFalse(client.detached());
+        byte[] data = new byte[100_000];
+        int sent = 0;
+        while (sent < data.length) {
+            sent += client.write(data, sent, data.length - sent);
+            pair.runFor(1_000_000);
+        }
+        pair.runFor(100_000_000);
+        assertEquals(data.length, serverEvents.received);
+        assertTrue(client.bufferStorage() > 16_384, "the send buffer grew with the data: " + client.bufferStorage());
+        client.close();
+        pair.runFor(100_000_000);
+        server.close();
+        pair.runFor(10_000_000);
+        assertEquals(TcpConnection.State.TIME_WAIT, client.state());
+        assertEquals(TcpConnection.State.CLOSED, server.state());
+        assertEquals(0, client.bufferStorage(), "TIME_WAIT keeps no buffers");
+        assertEquals(0, server.bufferStorage(), "CLOSED keeps no buffers");
+        assertTrue(clientEvents.closed && client.detached(), "the application heard of the close and is let go");
+        assertTrue(serverEvents.closed && server.detached());
+    }
+
+    @Test
+    void dataUnreadInTimeWaitStaysReadableAndItsStorageGoesOnceRead() {
+        connect(TcpConfig.linux().withTimeWait(1_000_000_000L));
+        clientEvents.readAll = false;
+        client.close();
+        pair.runFor(100_000_000);
+        byte[] data = new byte[3000];
+        server.write(data, 0, data.length);
+        server.close();
+        pair.runFor(100_000_000);
+        assertEquals(TcpConnection.State.TIME_WAIT, client.state());
+        assertEquals(data.length, client.available());
+        assertTrue(client.bufferStorage() >= data.length, "unread bytes keep their storage");
+        clientEvents.drain(client);
+        assertEquals(data.length, clientEvents.received);
+        assertTrue(clientEvents.eof);
+        assertEquals(0, client.bufferStorage());
+    }
+
+    @Test
     void serverClosingFirstIsTheMirrorImage() {
         connect(TcpConfig.linux().withTimeWait(1_000_000_000L));
         server.close();
