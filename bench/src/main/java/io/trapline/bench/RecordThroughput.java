@@ -4,6 +4,9 @@ import io.trapline.emulator.device.BoundaryTap;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.guest.workload.MarkListener;
+import io.trapline.recorder.EventSink;
+import io.trapline.recorder.EventType;
+import io.trapline.recorder.RecordingTap;
 import io.trapline.recorder.embedded.EmbeddedRecorder;
 
 import java.io.IOException;
@@ -11,81 +14,219 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Scripted benchmark for {@code trapline record}: guest packets per second of host time for the web workload,
- * with the recording tap and capture writer on, and with no tap at all, alternating. Warms up, then takes the best
- * of the measured rounds. Because the two cores are often shared with other work, it also prints CPU time: the
- * recording (simulation) thread's, the capture writer thread's, and the whole process's (which adds GC and JIT).
- * Run: {@code java $FLAGS [-Drequests=...] [-Drounds=N] -cp bench/target/benchmarks.jar
- * io.trapline.bench.RecordThroughput [e1000|virtio-net]}.
+ * Scripted benchmark for {@code trapline record}: guest packets per second of host time for the web workload with
+ * recording off (no tap) and on ({@link EmbeddedRecorder#record}, the whole of {@code trapline record} but the
+ * summary printing). Each round runs every mode once, in order; after the warm-up rounds it reports, per mode, the
+ * best round and the median over rounds of the ratio to the bare run of the same round (pairs taken minutes apart
+ * would mostly compare the other tenants of the machine). CPU time is split by thread: the recording (simulation)
+ * thread, the capture writer thread, GC and VM threads, the JIT compilers.
+ *
+ * <p>Two more modes take the recording apart (add them with {@code -Dmodes=off,tap,copy,on}):
+ * <ul>
+ * <li>{@code tap}: the recording tap on the device boundary, its events dropped by the sink: what wrapping the
+ *     device and its context costs (outputs inside an input still go through the tap's pending list);</li>
+ * <li>{@code copy}: the tap copying every event into a 16 MiB array that nobody reads: the least any recording
+ *     thread must do (one copy of each event), with no writer thread.</li>
+ * </ul>
+ * Run: {@code java $FLAGS [-Drequests=...] [-Drounds=N] [-Dwarmup=N] [-Dmodes=...] [-Dverbose=true] -cp
+ * bench/target/benchmarks.jar io.trapline.bench.RecordThroughput [e1000|virtio-net]}.
  */
 public final class RecordThroughput {
-    private static final int WARMUP = 3;
+    /**
+     * The JIT is still compiling 100–800 ms per round during the first 8 or so rounds (measured with the thread
+     * split below: the compiler threads' CPU per round falls from 870 ms to under 30 ms by round 9), and on two
+     * cores it competes with the runs it should not be measuring.
+     */
+    private static final int DEFAULT_WARMUP = 12;
 
     private RecordThroughput() {
+    }
+
+    /** One mode's figures per measured round. */
+    private static final class Series {
+        final String mode;
+        final List<Long> wall = new ArrayList<>();
+        final List<Long> threadCpu = new ArrayList<>();
+        final List<Long> writerCpu = new ArrayList<>();
+        final Map<String, Long> cpuByThread = new TreeMap<>();
+
+        Series(String mode) {
+            this.mode = mode;
+        }
     }
 
     public static void main(String[] args) throws IOException {
         String nic = args.length > 0 ? args[0] : "e1000";
         String requests = System.getProperty("requests", "400x1024,40x65536");
         int rounds = Integer.getInteger("rounds", 5);
+        int warmup = Integer.getInteger("warmup", DEFAULT_WARMUP);
+        boolean verbose = Boolean.getBoolean("verbose");
+        List<String> modes = List.of(System.getProperty("modes", "off,on").split(","));
+        if (!modes.get(0).equals("off")) {
+            throw new IllegalArgumentException("-Dmodes must start with off (the ratios are to it): " + modes);
+        }
         GuestRun.Options options = new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", requests),
                 PlatformProfile.tcg(), 1);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long[] best = new long[7];
-        java.util.Arrays.fill(best, Long.MAX_VALUE);
+        List<Series> series = new ArrayList<>();
+        for (String m : modes) {
+            series.add(new Series(m));
+        }
         long packets = 0;
-        for (int round = 0; round < WARMUP + rounds; round++) {
-            long p0 = os.getProcessCpuTime();
-            long c0 = threads.getCurrentThreadCpuTime();
-            long t0 = System.nanoTime();
-            GuestRun.Result r = GuestRun.run(options, BoundaryTap.NONE, MarkListener.NONE, null);
-            long off = System.nanoTime() - t0;
-            long offCpu = threads.getCurrentThreadCpuTime() - c0;
-            long offProcess = os.getProcessCpuTime() - p0;
-            if (!r.finished()) {
-                throw new IllegalStateException("workload did not finish");
-            }
-            Path dir = Files.createTempDirectory("record-bench");
-            Files.delete(dir);
-            p0 = os.getProcessCpuTime();
-            c0 = threads.getCurrentThreadCpuTime();
-            t0 = System.nanoTime();
-            EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(options, dir, null);
-            long on = System.nanoTime() - t0;
-            long onCpu = threads.getCurrentThreadCpuTime() - c0;
-            long onProcess = os.getProcessCpuTime() - p0;
-            packets = rec.window().packets();
-            delete(dir);
-            if (round >= WARMUP) {
-                long[] m = {off, on, offCpu, onCpu, offProcess, onProcess, rec.writerCpuNs()};
-                for (int i = 0; i < m.length; i++) {
-                    best[i] = Math.min(best[i], m[i]);
+        for (int round = 0; round < warmup + rounds; round++) {
+            StringBuilder line = new StringBuilder("round " + round + ":");
+            for (Series s : series) {
+                ThreadCpu before = ThreadCpu.snapshot();
+                long c0 = threads.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                long writerCpu = runOnce(s.mode, options);
+                long wall = System.nanoTime() - t0;
+                long cpu = threads.getCurrentThreadCpuTime() - c0;
+                Map<String, Long> split = ThreadCpu.snapshot().since(before);
+                if (writerCpu >= 0) {
+                    split.put("writer", writerCpu); // the writer thread has ended: it reported its own CPU time
                 }
+                if (round >= warmup) {
+                    s.wall.add(wall);
+                    s.threadCpu.add(cpu);
+                    s.writerCpu.add(writerCpu);
+                    split.forEach((g, ns) -> s.cpuByThread.merge(g, ns, Long::sum));
+                }
+                line.append(String.format(Locale.ROOT, " %s %.0f ms %s;", s.mode, wall / 1e6, ms(split)));
+            }
+            if (verbose) {
+                System.out.println(line);
+            }
+            if (round == 0) {
+                packets = packets(options);
             }
         }
-        System.out.printf(Locale.ROOT, "%s web %s: %d packets, best of %d%n", nic, requests, packets, rounds);
-        System.out.printf(Locale.ROOT, "  wall time:             recording off %,.0f packets/s, on %,.0f packets/s (recording costs %.0f%%)%n",
-                rate(packets, best[0]), rate(packets, best[1]), 100.0 * best[1] / best[0] - 100);
-        System.out.printf(Locale.ROOT, "  recording thread CPU:  off %.0f ms, on %.0f ms (+%.0f%%)%n",
-                best[2] / 1e6, best[3] / 1e6, 100.0 * best[3] / best[2] - 100);
-        System.out.printf(Locale.ROOT, "  writer thread CPU:     %.0f ms%n", best[6] / 1e6);
-        System.out.printf(Locale.ROOT, "  process CPU:           off %.0f ms, on %.0f ms (+%.0f%%)%n",
-                best[4] / 1e6, best[5] / 1e6, 100.0 * best[5] / best[4] - 100);
+        System.out.printf(Locale.ROOT, "%s web %s: %d packets, %d rounds after %d warm-up rounds%n", nic, requests,
+                packets, rounds, warmup);
+        Series off = series.get(0);
+        for (Series s : series) {
+            System.out.printf(Locale.ROOT, "  %-4s best %,9.0f packets/s (%5.1f ms); median of on/off per round: wall %s,"
+                            + " recording thread CPU %s; CPU per run by thread: %s%n",
+                    s.mode, packets * 1e9 / Collections.min(s.wall), Collections.min(s.wall) / 1e6,
+                    percent(medianRatio(s.wall, off.wall)), percent(medianRatio(s.threadCpu, off.threadCpu)),
+                    meanMs(s.cpuByThread, rounds));
+        }
     }
 
-    private static double rate(long packets, long nanos) {
-        return packets * 1e9 / nanos;
+    /** Runs the workload once in {@code mode}; returns the capture writer thread's CPU time, or -1 without one. */
+    private static long runOnce(String mode, GuestRun.Options options) throws IOException {
+        switch (mode) {
+            case "off" -> {
+                finished(GuestRun.run(options, BoundaryTap.NONE, MarkListener.NONE, null));
+                return -1;
+            }
+            case "tap" -> {
+                EventSink drop = (t, type, d, q, r, s, a, v, f, p, o, l) -> 0;
+                finished(GuestRun.run(options, new RecordingTap(drop), MarkListener.NONE, null));
+                return -1;
+            }
+            case "copy" -> {
+                finished(GuestRun.run(options, new RecordingTap(new CopySink()), MarkListener.NONE, null));
+                return -1;
+            }
+            case "on" -> {
+                Path dir = Files.createTempDirectory("record-bench");
+                Files.delete(dir);
+                try {
+                    EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(options, dir, null);
+                    finished(rec.run());
+                    return rec.writerCpuNs();
+                } finally {
+                    delete(dir);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + mode + " (off, tap, copy, on)");
+        }
+    }
+
+    private static void finished(GuestRun.Result r) {
+        if (!r.finished()) {
+            throw new IllegalStateException("workload did not finish");
+        }
+    }
+
+    /** Packets in the workload window, from one recording (the bare run does not count them). */
+    private static long packets(GuestRun.Options options) throws IOException {
+        Path dir = Files.createTempDirectory("record-bench");
+        Files.delete(dir);
+        try {
+            return EmbeddedRecorder.record(options, dir, null).window().packets();
+        } finally {
+            delete(dir);
+        }
+    }
+
+    /** Every event laid out as in a capture (48-byte header, payload) into a 16 MiB array, wrapping; never read. */
+    private static final class CopySink implements EventSink {
+        private final byte[] ring = new byte[16 << 20];
+        private int at;
+        private long sequence;
+
+        @Override
+        public long append(long timeNs, EventType type, int device, int queue, int region, int size, long address,
+                           long value, int flags, byte[] payload, int offset, int length) {
+            int record = (48 + length + 7) & ~7;
+            if (at + record > ring.length) {
+                at = 0;
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(ring, at, 48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.putLong(sequence).putLong(timeNs).putLong(type.code() | (long) device << 8 | (long) queue << 16)
+                    .putLong(address).putLong(value).putInt(length);
+            if (length > 0) {
+                System.arraycopy(payload, offset, ring, at + 48, length);
+            }
+            at += record;
+            return sequence++;
+        }
+    }
+
+    private static double medianRatio(List<Long> a, List<Long> b) {
+        double[] r = new double[a.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (double) a.get(i) / b.get(i);
+        }
+        Arrays.sort(r);
+        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+    }
+
+    private static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%+.0f%%", 100 * ratio - 100);
+    }
+
+    private static String ms(Map<String, Long> split) {
+        StringBuilder sb = new StringBuilder("{");
+        split.forEach((g, ns) -> sb.append(sb.length() > 1 ? ", " : "").append(g).append(' ')
+                .append(Math.round(ns / 1e6)));
+        return sb.append('}').toString();
+    }
+
+    private static String meanMs(Map<String, Long> cpuByThread, int rounds) {
+        StringBuilder sb = new StringBuilder();
+        cpuByThread.forEach((g, ns) -> sb.append(sb.length() > 0 ? ", " : "").append(g)
+                .append(String.format(Locale.ROOT, " %.0f ms", ns / 1e6 / rounds)));
+        return sb.toString();
     }
 
     private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
