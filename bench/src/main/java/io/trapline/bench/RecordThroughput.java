@@ -73,8 +73,8 @@ public final class RecordThroughput {
         int warmup = Integer.getInteger("warmup", DEFAULT_WARMUP);
         boolean verbose = Boolean.getBoolean("verbose");
         List<String> modes = List.of(System.getProperty("modes", "off,on").split(","));
-        if (!modes.get(0).equals("off")) {
-            throw new IllegalArgumentException("-Dmodes must start with off (the ratios are to it): " + modes);
+        if (!modes.get(0).equals("off") || !List.of("off", "tap", "copy", "on").containsAll(modes)) {
+            throw new IllegalArgumentException("-Dmodes: off first (the ratios are to it), then any of tap, copy, on: " + modes);
         }
         GuestRun.Options options = new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", requests),
                 PlatformProfile.tcg(), 1);
