@@ -52,7 +52,14 @@ public final class Trapline implements Runnable {
             }
             throw ex;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("trapline: out of memory (Java heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB; give it more with TRAPLINE_JAVA_OPTS=-Xmx...)");
+            code = 1;
+        }
         out.flush();
         err.flush();
         return code;

@@ -75,9 +75,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private long inputTime;
     private boolean stopped;
 
-    private AsyncCaptureWriter(Path dir, CaptureMetadata metadata, EventSink observer, int ringBytes) {
+    private AsyncCaptureWriter(Path dir, CaptureMetadata metadata, EventSink observer, EventRing ring) {
         this.dir = dir;
-        this.ring = new EventRing(ringBytes);
+        this.ring = ring;
         this.observer = observer;
         this.thread = new Thread(() -> run(metadata), "capture-writer " + dir.getFileName());
         thread.setDaemon(true);
@@ -95,8 +95,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      * the largest event).
      */
     public static AsyncCaptureWriter create(Path dir, CaptureMetadata metadata, EventSink observer, int ringBytes) {
+        EventRing ring = new EventRing(ringBytes); // the large allocation first: if it fails, nothing is on disk yet
         CaptureWriter.prepareDirectory(dir);
-        return new AsyncCaptureWriter(dir, metadata, observer, ringBytes);
+        return new AsyncCaptureWriter(dir, metadata, observer, ring);
     }
 
     public Path directory() {
@@ -360,6 +361,37 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             failureReported = true;
             throw failed(failure);
         }
+    }
+
+    /**
+     * Ends a capture whose run failed: drains the ring and closes the queue without marking the capture complete, so
+     * every event appended so far is written and readable and capture.json stays at status "recording" with their
+     * summary. Returns how many events the capture holds (an input still held in the ring is not among them).
+     * Throws the writer thread's own failure if it had one (the capture is then as that failure left it).
+     */
+    public long closeIncomplete() {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
+        long[] written = {-1};
+        try {
+            if (failure == null) {
+                onWriter(w -> {
+                    w.closeIncomplete();
+                    written[0] = w.count();
+                    stopped = true;
+                    return w;
+                });
+            }
+        } finally {
+            closed = true;
+            stopWriterThread();
+        }
+        if (failure != null && !failureReported) {
+            failureReported = true;
+            throw failed(failure);
+        }
+        return written[0];
     }
 
     private void stopWriterThread() {

@@ -17,6 +17,7 @@ import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.tcp.NetStack;
 import io.trapline.guest.workload.MarkListener;
 import io.trapline.guest.workload.Workload;
+import io.trapline.guest.workload.Workloads;
 import io.trapline.guest.workload.WorkloadResult;
 
 import java.util.Map;
@@ -58,6 +59,18 @@ public final class GuestRun {
 
     public static Result run(Options options, BoundaryTap tap, MarkListener marks, Progress progress) {
         return run(options, tap, marks, PlatformTap.NONE, progress);
+    }
+
+    /**
+     * Checks what a run would reject in its options (NIC, device options, workload and its options) without running
+     * anything: an IllegalArgumentException names the problem. A recorder calls it before creating the capture.
+     */
+    public static void check(Options options) {
+        if (!DeviceCatalog.E1000.equals(options.nic()) && !DeviceCatalog.VIRTIO_NET.equals(options.nic())) {
+            throw new IllegalArgumentException("no guest driver model for NIC '" + options.nic() + "' (known: e1000, virtio-net)");
+        }
+        DeviceCatalog.validate(options.nic(), deviceConfig(options));
+        Workloads.parse(options.workload(), options.workloadOptions());
     }
 
     /** As {@link #run(Options, BoundaryTap, MarkListener, Progress)}, also reporting the guest's local APIC EOIs to {@code platform}. */

@@ -11,31 +11,54 @@ public final class Workloads {
     private Workloads() {
     }
 
+    /** A workload's options, checked and parsed: it only needs the environment to run in. */
+    public interface Spec {
+        Workload create(WorkloadEnv env);
+    }
+
     /**
      * {@code web} and {@code keepalive} take {@code requests} (COUNTxSIZE[,...]); {@code bulk} and {@code rr}
-     * take {@code count} and {@code size}. Unknown names or options are errors.
+     * take {@code count} and {@code size}. Unknown names or options are errors (IllegalArgumentException).
      */
-    public static Workload create(String name, WorkloadEnv env, Map<String, String> options) {
+    public static Spec parse(String name, Map<String, String> options) {
         switch (name) {
             case "web" -> {
                 only(name, options, Set.of("requests"));
-                return new WebWorkload(env, RequestGroup.parseList(options.getOrDefault("requests", RequestGroup.DEFAULT)));
+                List<RequestGroup> groups = groups(options.getOrDefault("requests", RequestGroup.DEFAULT));
+                return env -> new WebWorkload(env, groups);
             }
             case "keepalive" -> {
                 only(name, options, Set.of("requests"));
-                return new KeepAliveWorkload(env,
-                        RequestGroup.parseList(options.getOrDefault("requests", KeepAliveWorkload.DEFAULT_REQUESTS)));
+                List<RequestGroup> groups = groups(options.getOrDefault("requests", KeepAliveWorkload.DEFAULT_REQUESTS));
+                return env -> new KeepAliveWorkload(env, groups);
             }
             case "bulk" -> {
                 only(name, options, Set.of("count", "size"));
-                return new BulkWorkload(env, count(options, BulkWorkload.DEFAULT_COUNT), size(options, BulkWorkload.DEFAULT_SIZE));
+                int count = count(options, BulkWorkload.DEFAULT_COUNT);
+                long size = size(options, BulkWorkload.DEFAULT_SIZE);
+                return env -> new BulkWorkload(env, count, size);
             }
             case "rr" -> {
                 only(name, options, Set.of("count", "size"));
-                return new RrWorkload(env, count(options, RrWorkload.DEFAULT_COUNT), size(options, RrWorkload.DEFAULT_SIZE));
+                int count = count(options, RrWorkload.DEFAULT_COUNT);
+                long size = size(options, RrWorkload.DEFAULT_SIZE);
+                return env -> new RrWorkload(env, count, size);
             }
             default -> throw new IllegalArgumentException("unknown workload '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
+    }
+
+    /** {@link #parse} and create in {@code env}. */
+    public static Workload create(String name, WorkloadEnv env, Map<String, String> options) {
+        return parse(name, options).create(env);
+    }
+
+    private static List<RequestGroup> groups(String text) {
+        List<RequestGroup> groups = RequestGroup.parseList(text);
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("no request groups in '" + text + "'");
+        }
+        return groups;
     }
 
     private static void only(String name, Map<String, String> options, Set<String> allowed) {

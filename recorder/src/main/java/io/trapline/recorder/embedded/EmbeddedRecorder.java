@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -63,14 +64,13 @@ public final class EmbeddedRecorder {
                 List.of(new CaptureMetadata.DeviceInfo(0, options.nic(), transport, config, null, List.of())));
         GuestRun.Options resolved = new GuestRun.Options(options.nic(), config, options.workload(),
                 options.workloadOptions(), options.profile(), options.seed());
-        GuestRun.Result result;
+        GuestRun.check(resolved); // bad options are reported before anything exists on disk
         PciConfigSpace[] pci = new PciConfigSpace[1];
         // The window's counts are taken on the writer thread as events go by: no read-back of the capture.
         WindowTally window = new WindowTally(GuestRun.TAIL_NS);
-        long events;
-        AsyncCaptureWriter async = null;
-        try (AsyncCaptureWriter writer = AsyncCaptureWriter.create(output, meta, window, AsyncCaptureWriter.DEFAULT_RING_BYTES)) {
-            async = writer;
+        AsyncCaptureWriter writer = AsyncCaptureWriter.create(output, meta, window, AsyncCaptureWriter.DEFAULT_RING_BYTES);
+        GuestRun.Result result;
+        try {
             RecordingTap tap = new RecordingTap(writer);
             int apic = writer.region(APIC_REGION_NAME);
             result = GuestRun.run(resolved, new BoundaryTap() {
@@ -87,22 +87,44 @@ public final class EmbeddedRecorder {
             }, new CaptureMarks(writer), timeNs -> writer.append(timeNs, EventType.OTHER_WRITE, 0, 0, apic, 4,
                     PlatformTap.LAPIC_EOI, 0), progress);
             writer.updateMetadata(m -> withBars(m, pci[0]));
-            events = writer.count();
         } catch (CaptureException e) {
-            throw e; // the capture could not be written: keep what it holds (status "recording")
-        } catch (RuntimeException e) {
-            deleteQuietly(output); // a run that could not start (bad workload option) leaves no half capture behind
-            throw e;
+            closeAfterWriterFailure(writer, e);
+            throw e; // the capture could not be written: it keeps what it holds (status "recording")
+        } catch (Throwable t) {
+            throw runFailed(writer, output, t);
         }
-        return new Recording(output, result, window.summary(meta), events, async.writerCpuNanos());
+        long events = writer.count();
+        writer.close();
+        return new Recording(output, result, window.summary(meta), events, writer.writerCpuNanos());
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // best effort: the error being reported matters more
+    private static void closeAfterWriterFailure(AsyncCaptureWriter writer, CaptureException e) {
+        try {
+            writer.close();
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
         }
+    }
+
+    /**
+     * The run stopped with an exception or error (a device model or guest bug, out of memory): what was recorded
+     * is kept, marked incomplete, and one message says so. Out of memory is survivable here: the run's objects are
+     * unreachable once its stack has unwound.
+     */
+    private static CaptureException runFailed(AsyncCaptureWriter writer, Path output, Throwable t) {
+        String kept;
+        try {
+            kept = String.format(Locale.ROOT, "the %,d events recorded before it are in the capture, marked incomplete",
+                    writer.closeIncomplete());
+        } catch (RuntimeException e) {
+            t.addSuppressed(e);
+            kept = "the capture could not be closed either (" + e.getMessage() + ")";
+        }
+        String why = t instanceof OutOfMemoryError
+                ? "out of memory (Java heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                        + " MiB; give it more with -Xmx, for the trapline launcher in TRAPLINE_JAVA_OPTS)"
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return new CaptureException(output + ": the run stopped: " + why + "; " + kept, t);
     }
 
     private static CaptureMetadata withBars(CaptureMetadata meta, PciConfigSpace pci) {

@@ -37,6 +37,68 @@ class EmbeddedRecorderTest {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** Records a web run whose progress callback throws {@code fault} at its first call, mid-run. */
+    private io.trapline.recorder.CaptureException failingRun(Path out, Throwable fault) {
+        GuestRun.Options options = new GuestRun.Options("e1000", Map.of(), "web", Map.of("requests", "300x1024"),
+                PlatformProfile.tcg(), 1);
+        GuestRun.Progress failing = (virtualNs, requestsDone) -> {
+            if (fault instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) fault;
+        };
+        return assertThrows(io.trapline.recorder.CaptureException.class, () -> EmbeddedRecorder.record(options, out, failing));
+    }
+
+    private static long eventsIn(Path capture) {
+        long n = 0;
+        try (CaptureReader r = CaptureReader.open(capture); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aRunThatStopsKeepsWhatItRecordedMarkedIncomplete() {
+        Path out = tmp.resolve("failed");
+        var e = failingRun(out, new IllegalStateException("injected device model bug"));
+        assertTrue(e.getMessage().startsWith(out + ": the run stopped: IllegalStateException: injected device model bug; the "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith(" events recorded before it are in the capture, marked incomplete"), e.getMessage());
+        long kept = Long.parseLong(e.getMessage().replaceAll(".*; the ([0-9,]+) events.*", "$1").replace(",", ""));
+        assertTrue(kept > 100, "the probe and the first requests were recorded: " + kept);
+        io.trapline.recorder.CaptureMetadata meta = io.trapline.recorder.CaptureMetadata.readFrom(out);
+        assertFalse(meta.complete(), "not marked complete");
+        assertEquals(kept, meta.events().count(), "capture.json counts what the queue holds");
+        assertEquals(kept, eventsIn(out), "every event reported kept is readable");
+    }
+
+    @Test
+    void runningOutOfMemorySaysSoAndKeepsTheCapture() {
+        Path out = tmp.resolve("oom");
+        var e = failingRun(out, new OutOfMemoryError("Java heap space"));
+        assertTrue(e.getMessage().contains("the run stopped: out of memory (Java heap "), e.getMessage());
+        assertTrue(e.getMessage().contains("TRAPLINE_JAVA_OPTS"), e.getMessage());
+        assertFalse(io.trapline.recorder.CaptureMetadata.readFrom(out).complete());
+        assertTrue(eventsIn(out) > 100);
+    }
+
+    @Test
+    void badOptionsAreRejectedBeforeTheCaptureExists() {
+        for (Map<String, String> bad : java.util.List.of(Map.of("requests", "lots"), Map.of("requests", ""),
+                Map.of("count", "3"))) {
+            Path out = tmp.resolve("bad");
+            GuestRun.Options options = new GuestRun.Options("e1000", Map.of(), "web", bad, PlatformProfile.tcg(), 1);
+            assertThrows(IllegalArgumentException.class, () -> EmbeddedRecorder.record(options, out, null), bad.toString());
+            assertFalse(java.nio.file.Files.exists(out), bad + ": nothing on disk");
+        }
+        GuestRun.Options noDriver = new GuestRun.Options("rtl8139", Map.of(), "web", Map.of(), PlatformProfile.tcg(), 1);
+        assertThrows(IllegalArgumentException.class, () -> EmbeddedRecorder.record(noDriver, tmp.resolve("nic"), null));
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("nic")));
+    }
+
     @Test
     void theSameSeedAndOptionsGiveTheSameEventStreamByteForByte() throws Exception {
         for (String nic : new String[] {"e1000", "virtio-net"}) {
