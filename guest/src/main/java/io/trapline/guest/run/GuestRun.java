@@ -67,7 +67,7 @@ public final class GuestRun {
      */
     public static void check(Options options) {
         if (!DeviceCatalog.E1000.equals(options.nic()) && !DeviceCatalog.VIRTIO_NET.equals(options.nic())) {
-            throw new IllegalArgumentException("no guest driver model for NIC '" + options.nic() + "' (known: e1000, virtio-net)");
+            throw noDriver(options.nic());
         }
         DeviceCatalog.validate(options.nic(), deviceConfig(options));
         Workloads.parse(options.workload(), options.workloadOptions());
@@ -139,7 +139,11 @@ public final class GuestRun {
             case DeviceCatalog.VIRTIO_NET:
                 return new VirtioNetDriver(kernel, slot, stack);
             default:
-                throw new IllegalArgumentException("no guest driver model for NIC '" + nic + "' (known: e1000, virtio-net)");
+                throw noDriver(nic);
         }
+    }
+
+    private static IllegalArgumentException noDriver(String nic) {
+        return new IllegalArgumentException("no guest driver model for NIC '" + nic + "' (known: e1000, virtio-net)");
     }
 }
