@@ -114,7 +114,7 @@ final class RecordCommand implements Callable<Integer> {
         Progress progress = new Progress();
         EmbeddedRecorder.Recording rec;
         try {
-            rec = EmbeddedRecorder.record(options, output, System.console() != null ? progress : null);
+            rec = EmbeddedRecorder.record(options, output, Terminal.stderrIsTerminal() ? progress : null);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         } finally {
