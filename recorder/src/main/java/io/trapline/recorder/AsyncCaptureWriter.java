@@ -342,24 +342,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Drains the ring, closes the queue and marks the capture complete; stops the writer thread. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        try {
-            if (failure == null) {
-                onWriter(w -> {
-                    w.close();
-                    stopped = true;
-                    return w;
-                });
-            }
-        } finally {
-            closed = true;
-            stopWriterThread();
-        }
-        if (failure != null && !failureReported) {
-            failureReported = true;
-            throw failed(failure);
+        if (!closed) {
+            finish(true);
         }
     }
 
@@ -373,11 +357,20 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
+        return finish(false);
+    }
+
+    /** Drains the ring, closes the capture (complete or not) and stops the writer thread; returns the events written. */
+    private long finish(boolean complete) {
         long[] written = {-1};
         try {
             if (failure == null) {
                 onWriter(w -> {
-                    w.closeIncomplete();
+                    if (complete) {
+                        w.close();
+                    } else {
+                        w.closeIncomplete();
+                    }
                     written[0] = w.count();
                     stopped = true;
                     return w;
