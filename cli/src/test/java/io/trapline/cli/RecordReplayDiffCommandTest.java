@@ -46,6 +46,8 @@ class RecordReplayDiffCommandTest {
                 {"record", "--nic", "e1000", "--profile", "xen", "-o", tmp.resolve("c").toString()},
                 {"record", "--nic", "e1000", "--workload", "ftp", "-o", tmp.resolve("d").toString()},
                 {"record", "--nic", "e1000", "--requests", "lots", "-o", tmp.resolve("e").toString()},
+                {"record", "--nic", "e1000", "--requests", "1x99999999999999m", "-o", tmp.resolve("f").toString()},
+                {"record", "--nic", "e1000", "--workload", "rr", "--count", "abc", "-o", tmp.resolve("g").toString()},
                 {"replay", tmp.resolve("missing").toString()},
                 {"replay", tmp.toString(), "--max-divergences", "0"},
                 {"diff", tmp.resolve("x").toString(), tmp.resolve("y").toString()}}) {
@@ -55,6 +57,8 @@ class RecordReplayDiffCommandTest {
         }
         assertFalse(Files.exists(tmp.resolve("d")), "a run that could not start leaves no capture behind");
         assertFalse(Files.exists(tmp.resolve("e")));
+        assertFalse(Files.exists(tmp.resolve("f")), "an overflowing size is an option error, not a crash");
+        assertFalse(Files.exists(tmp.resolve("g")));
     }
 
     @Test

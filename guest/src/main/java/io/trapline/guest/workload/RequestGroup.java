@@ -1,5 +1,7 @@
 package io.trapline.guest.workload;
 
+import io.trapline.guest.http.HttpServer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,10 @@ public record RequestGroup(int count, long size) {
         }
     }
 
-    /** Bytes from {@code 1024}, {@code 64k} or {@code 16m}. */
+    /**
+     * Bytes from {@code 1024}, {@code 64k} or {@code 16m}, at most {@link HttpServer#MAX_BODY} (the guest's HTTP
+     * server answers larger requests with 404, so such a workload could only fail).
+     */
     public static long parseSize(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         long unit = 1;
@@ -47,7 +52,17 @@ public record RequestGroup(int count, long size) {
             unit = 1024 * 1024;
         }
         String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
-        return Math.multiplyExact(Long.parseLong(digits), unit);
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(digits), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            bytes = -1;
+        }
+        if (bytes < 0 || bytes > HttpServer.MAX_BODY) {
+            throw new IllegalArgumentException("size '" + text + "': expected 0 to " + HttpServer.MAX_BODY
+                    + " bytes (1 TiB, the HTTP server's limit), written as bytes or with k or m (KiB, MiB)");
+        }
+        return bytes;
     }
 
     @Override

@@ -71,9 +71,14 @@ public final class Workloads {
 
     private static int count(Map<String, String> options, int dflt) {
         String v = options.get("count");
-        int n = v == null ? dflt : Integer.parseInt(v.trim());
+        int n;
+        try {
+            n = v == null ? dflt : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
         if (n <= 0) {
-            throw new IllegalArgumentException("count must be positive: " + v);
+            throw new IllegalArgumentException("count '" + v + "': expected a whole number from 1 to " + Integer.MAX_VALUE);
         }
         return n;
     }

@@ -77,9 +77,24 @@ class OtherWorkloadsTest {
     void requestGroupsParseTheCommandLineForm() {
         assertEquals(List.of(new RequestGroup(200, 1024), new RequestGroup(20, 65536)), RequestGroup.parseList(RequestGroup.DEFAULT));
         assertEquals(List.of(new RequestGroup(3, 64 * 1024), new RequestGroup(1, 2L << 20)), RequestGroup.parseList("3x64k, 1x2M"));
-        for (String bad : List.of("", "x", "10", "0x5", "5x", "ax1", "5x-1", "5xk")) {
+        for (String bad : List.of("", "x", "10", "0x5", "5x", "ax1", "5x-1", "5xk", "1x99999999999999m",
+                "1x99999999999999999999", "1x1e9", "1x1099511627777")) {
             assertThrows(IllegalArgumentException.class, () -> RequestGroup.parseList(bad), bad);
         }
+        assertEquals(List.of(new RequestGroup(1, 1L << 40)), RequestGroup.parseList("1x1099511627776"), "1 TiB is allowed");
+    }
+
+    @Test
+    void badCountsAndSizesNameTheOptionAndTheValue() {
+        BackToBack net = net(8);
+        var count = assertThrows(IllegalArgumentException.class,
+                () -> Workloads.parse("rr", Map.of("count", "abc")));
+        assertEquals("count 'abc': expected a whole number from 1 to 2147483647", count.getMessage());
+        var size = assertThrows(IllegalArgumentException.class,
+                () -> Workloads.parse("bulk", Map.of("size", "99999999999999m")));
+        assertTrue(size.getMessage().startsWith("size '99999999999999m': expected 0 to 1099511627776 bytes"), size.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Workloads.parse("rr", Map.of("size", "1e9")));
+        assertEquals("rr", Workloads.parse("rr", Map.of("count", "2", "size", "64k")).create(net.env(0)).name());
     }
 
     @Test
