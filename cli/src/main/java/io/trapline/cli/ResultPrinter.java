@@ -164,6 +164,9 @@ final class ResultPrinter {
         }
         if (o instanceof Double || o instanceof Float) {
             double d = ((Number) o).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf"; // as DuckDB prints them (e.g. 1/0)
+            }
             if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 return String.valueOf((long) d);
             }

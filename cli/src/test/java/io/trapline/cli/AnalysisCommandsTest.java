@@ -122,6 +122,20 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void infinitiesAndNanPrintInEveryFormat() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        String q = "SELECT 1/0 AS up, -1/0 AS down, 'nan'::DOUBLE AS nothing, 2.5 AS plain";
+        CliRun text = CliRun.of("sql", e.toString(), "-e", q);
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("inf") && text.out().contains("-inf") && text.out().contains("nan"), text.out());
+        CliRun csv = CliRun.of("sql", e.toString(), "-e", q, "--format", "csv");
+        assertEquals(List.of("up,down,nothing,plain", "inf,-inf,nan,2.5"), csv.out().lines().toList());
+        CliRun json = CliRun.of("sql", e.toString(), "-e", q, "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        assertEquals(2.5, new ObjectMapper().readTree(json.out()).get(0).get("plain").asDouble());
+    }
+
+    @Test
     void interactiveShellTakesMultiLineStatementsAndDotCommands() throws Exception {
         Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         String input = ".tables\n.schema packets\nSELECT count(*)\n  AS n\nFROM packets;\nSELECT nope FROM events;\n"
