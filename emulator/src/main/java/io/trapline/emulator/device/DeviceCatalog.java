@@ -138,16 +138,16 @@ public final class DeviceCatalog {
             switch (e.getKey()) {
                 case "mac" -> c.mac(E1000Config.parseMac(String.valueOf(v)));
                 case "transport" -> c.mode(transport(String.valueOf(v)));
-                case "vectors" -> c.vectors((int) number(VIRTIO_NET, "vectors", v));
+                case "vectors" -> c.vectors(intNumber(VIRTIO_NET, "vectors", v));
                 case "event_idx" -> c.eventIdx(bool(VIRTIO_NET, "event_idx", v));
                 case "indirect_desc" -> c.indirectDesc(bool(VIRTIO_NET, "indirect_desc", v));
                 case "mrg_rxbuf" -> c.mrgRxbuf(bool(VIRTIO_NET, "mrg_rxbuf", v));
                 case "csum" -> c.csum(bool(VIRTIO_NET, "csum", v));
                 case "ctrl_vq" -> c.ctrlVq(bool(VIRTIO_NET, "ctrl_vq", v));
                 case "status" -> c.status(bool(VIRTIO_NET, "status", v));
-                case "rx_queue_size" -> c.rxQueueSize((int) number(VIRTIO_NET, "rx_queue_size", v));
-                case "tx_queue_size" -> c.txQueueSize((int) number(VIRTIO_NET, "tx_queue_size", v));
-                case "tx_burst" -> c.txBurst((int) number(VIRTIO_NET, "tx_burst", v));
+                case "rx_queue_size" -> c.rxQueueSize(intNumber(VIRTIO_NET, "rx_queue_size", v));
+                case "tx_queue_size" -> c.txQueueSize(intNumber(VIRTIO_NET, "tx_queue_size", v));
+                case "tx_burst" -> c.txBurst(intNumber(VIRTIO_NET, "tx_burst", v));
                 case "tx_bh_delay_ns" -> c.txBottomHalfDelayNs(number(VIRTIO_NET, "tx_bh_delay_ns", v));
                 default -> throw new IllegalStateException(e.getKey());
             }
@@ -251,6 +251,15 @@ public final class DeviceCatalog {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(model + ": option '" + key + "' must be a number, not '" + v + "'");
         }
+    }
+
+    /** An int option: a number outside the int range is an error, not a silently truncated value. */
+    private static int intNumber(String model, String key, Object v) {
+        long n = number(model, key, v);
+        if (n != (int) n) {
+            throw new IllegalArgumentException(model + ": option '" + key + "' is out of range: " + v);
+        }
+        return (int) n;
     }
 
     private static String mac(byte[] mac) {

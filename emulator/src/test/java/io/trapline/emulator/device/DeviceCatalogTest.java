@@ -44,6 +44,12 @@ class DeviceCatalogTest {
         assertTrue(e.getMessage().contains("mitigaton") && e.getMessage().contains("mitigation"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> DeviceCatalog.virtioNetConfig(Map.of("event_idx", "maybe")));
         assertTrue(e.getMessage().contains("event_idx"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DeviceCatalog.virtioNetConfig(Map.of("tx_burst", "99999999999")));
+        assertEquals("virtio-net: option 'tx_burst' is out of range: 99999999999", e.getMessage(), "not truncated to an int");
+        e = assertThrows(IllegalArgumentException.class, () -> DeviceCatalog.virtioNetConfig(Map.of("vectors", 4294967300L)));
+        assertTrue(e.getMessage().contains("vectors"), "2^32 + 4 is not 4 vectors: " + e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DeviceCatalog.virtioNetConfig(Map.of("vectors", 2049)));
+        assertEquals("vectors must be 0..2048: 2049", e.getMessage(), "checked with the options, before a device exists");
     }
 
     @Test

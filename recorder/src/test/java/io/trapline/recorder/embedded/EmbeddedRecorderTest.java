@@ -94,6 +94,12 @@ class EmbeddedRecorderTest {
             assertThrows(IllegalArgumentException.class, () -> EmbeddedRecorder.record(options, out, null), bad.toString());
             assertFalse(java.nio.file.Files.exists(out), bad + ": nothing on disk");
         }
+        GuestRun.Options tooManyVectors = new GuestRun.Options("virtio-net", Map.of("vectors", 99999), "web", Map.of(),
+                PlatformProfile.tcg(), 1);
+        var vectors = assertThrows(IllegalArgumentException.class,
+                () -> EmbeddedRecorder.record(tooManyVectors, tmp.resolve("vectors"), null));
+        assertEquals("vectors must be 0..2048: 99999", vectors.getMessage());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("vectors")), "a device option is checked before the capture exists");
         GuestRun.Options noDriver = new GuestRun.Options("rtl8139", Map.of(), "web", Map.of(), PlatformProfile.tcg(), 1);
         assertThrows(IllegalArgumentException.class, () -> EmbeddedRecorder.record(noDriver, tmp.resolve("nic"), null));
         assertFalse(java.nio.file.Files.exists(tmp.resolve("nic")));

@@ -45,7 +45,9 @@ public final class VirtioNetConfig {
     }
 
     /** MSI-X vectors; 0 = no MSI-X capability, interrupts by INTx and ISR. */
+    /** MSI-X vectors, 0 for none (INTx only); checked here so a bad option is reported before a device exists. */
     public VirtioNetConfig vectors(int n) {
+        VirtioPciOptions.checkVectors(n);
         vectors = n;
         return this;
     }

@@ -14,15 +14,20 @@ public final class VirtioPciOptions {
     private final int romBarSize;
 
     public VirtioPciOptions(TransportMode mode, int vectors, int romBarSize) {
-        if (vectors < 0 || vectors > 2048) {
-            throw new IllegalArgumentException("vectors must be 0..2048: " + vectors);
-        }
+        checkVectors(vectors);
         if (romBarSize != 0 && (Integer.bitCount(romBarSize) != 1 || romBarSize < 0x800)) {
             throw new IllegalArgumentException("ROM BAR size must be 0 or a power of two >= 2 KiB: " + romBarSize);
         }
         this.mode = mode;
         this.vectors = vectors;
         this.romBarSize = romBarSize;
+    }
+
+    /** MSI-X allows at most 2048 table entries (PCI Local Bus 3.0, 6.8.2: Table Size is N-1 in 11 bits). */
+    public static void checkVectors(int vectors) {
+        if (vectors < 0 || vectors > 2048) {
+            throw new IllegalArgumentException("vectors must be 0..2048: " + vectors);
+        }
     }
 
     public TransportMode mode() {
