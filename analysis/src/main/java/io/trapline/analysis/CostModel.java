@@ -116,7 +116,7 @@ public final class CostModel {
         } catch (NoSuchFileException e) {
             throw new AnalysisException(file + ": no such cost file");
         } catch (IOException e) {
-            throw new AnalysisException(file + ": cannot read: " + e.getMessage());
+            throw new AnalysisException(file + ": cannot read: " + io.trapline.recorder.IoErrors.describe(e));
         }
         CostModel m = this;
         for (int i = 0; i < lines.size(); i++) {

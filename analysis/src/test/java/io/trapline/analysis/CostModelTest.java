@@ -52,5 +52,9 @@ class CostModelTest {
                 .getMessage().contains("bad.txt:1"));
         assertTrue(assertThrows(AnalysisException.class, () -> CostModel.defaults().withFile(tmp.resolve("none")))
                 .getMessage().contains("no such cost file"));
+        Path binary = tmp.resolve("binary.txt");
+        Files.write(binary, new byte[] {0, (byte) 0xFF, '\n'});
+        assertEquals(binary + ": cannot read: not UTF-8 text",
+                assertThrows(AnalysisException.class, () -> CostModel.defaults().withFile(binary)).getMessage());
     }
 }

@@ -66,7 +66,7 @@ final class SqlCommand implements Callable<Integer> {
             } catch (NoSuchFileException e) {
                 throw new UserError(file + ": no such file");
             } catch (IOException e) {
-                throw new UserError(file + ": cannot read: " + e.getMessage());
+                throw new UserError(file + ": cannot read: " + io.trapline.recorder.IoErrors.describe(e));
             }
         }
         if (saved != null) {

@@ -38,15 +38,15 @@ public final class Trapline implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName(); // "trapline import qemu", not just "qemu"
             err.println(cmd.getCommandName().equals("trapline") ? "trapline: " + ex.getMessage()
-                    : "trapline " + cmd.getCommandName() + ": " + ex.getMessage()
-                    + " (see 'trapline " + cmd.getCommandName() + " --help')");
+                    : name + ": " + ex.getMessage() + " (see '" + name + " --help')");
             err.flush();
             return EXIT_USER_ERROR;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof CaptureException || ex instanceof UserError) {
-                err.println("trapline " + cmd.getCommandName() + ": " + ex.getMessage());
+                err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 err.flush();
                 return EXIT_USER_ERROR;
             }

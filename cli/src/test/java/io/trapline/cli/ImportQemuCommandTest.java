@@ -59,5 +59,6 @@ class ImportQemuCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("nope.log"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("trapline import qemu: "), "the command's full name: " + r.err());
     }
 }

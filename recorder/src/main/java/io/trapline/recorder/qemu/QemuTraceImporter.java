@@ -5,6 +5,7 @@ import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureWriter;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
+import io.trapline.recorder.IoErrors;
 import io.trapline.recorder.MarkKind;
 
 import java.io.IOException;
@@ -150,7 +151,7 @@ public final class QemuTraceImporter {
                 }
                 cmdline = QemuCmdline.parse(Files.readString(cmdFile, StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new CaptureException(cmdFile + ": cannot read: " + e.getMessage(), e);
+                throw new CaptureException(cmdFile + ": cannot read: " + IoErrors.describe(e), e);
             }
         }
         if (options.phases() != null) {
