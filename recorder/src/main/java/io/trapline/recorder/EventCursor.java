@@ -140,15 +140,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                     base += size;
                 }
                 return verify(documentLeft);
-            } catch (CaptureException e) {
-                closeDocument();
-                throw e;
-            } catch (InternalError e) {
-                closeDocument();
-                throw corrupt("unreadable: the queue file is damaged or truncated");
-            } catch (RuntimeException e) {
-                closeDocument();
-                throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
+            } catch (RuntimeException | InternalError e) {
+                throw unreadable(e);
             }
         }
         closeDocument();
@@ -169,17 +162,26 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             long length = bytes.readRemaining();
             native0 = nativeAddress(length);
             return verify(length);
-        } catch (CaptureException e) {
-            closeDocument();
-            throw e;
-        } catch (InternalError e) {
-            // Mapped memory past the end of the file faults: the file is shorter than the queue expects.
-            closeDocument();
-            throw corrupt("unreadable: the queue file is damaged or truncated");
-        } catch (RuntimeException e) {
-            closeDocument();
-            throw corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
+        } catch (RuntimeException | InternalError e) {
+            throw unreadable(e);
         }
+    }
+
+    /** Closes the current document and turns a failure while reading it into the error to report. */
+    private CaptureException unreadable(Throwable e) {
+        closeDocument();
+        if (e instanceof CaptureException c) {
+            return c;
+        }
+        if (e instanceof InternalError) {
+            return truncated();
+        }
+        return corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
+    }
+
+    /** Mapped memory past the end of the file faults (InternalError): the file is shorter than the queue expects. */
+    private CaptureException truncated() {
+        return corrupt("unreadable: the queue file is damaged or truncated");
     }
 
     /** The fast path: the next data document straight from the mapped queue file. */
@@ -188,7 +190,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         try {
             length = file.next();
         } catch (InternalError e) {
-            throw corrupt("unreadable: the queue file is damaged or truncated");
+            throw truncated();
         }
         if (length < 0) {
             native0 = 0;
@@ -198,7 +200,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         try {
             return verify(length);
         } catch (InternalError e) {
-            throw corrupt("unreadable: the queue file is damaged or truncated");
+            throw truncated();
         }
     }
 
