@@ -73,8 +73,9 @@ public final class RecordThroughput {
         int warmup = Integer.getInteger("warmup", DEFAULT_WARMUP);
         boolean verbose = Boolean.getBoolean("verbose");
         List<String> modes = List.of(System.getProperty("modes", "off,on").split(","));
-        if (!modes.get(0).equals("off") || !List.of("off", "tap", "copy", "on").containsAll(modes)) {
-            throw new IllegalArgumentException("-Dmodes: off first (the ratios are to it), then any of tap, copy, on: " + modes);
+        if ((!modes.get(0).equals("off") && modes.size() > 1) || !List.of("off", "tap", "copy", "on").containsAll(modes)) {
+            throw new IllegalArgumentException("-Dmodes: off first (the ratios are to it), then any of tap, copy, on;"
+                    + " or one mode alone (to profile it): " + modes);
         }
         GuestRun.Options options = new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", requests),
                 PlatformProfile.tcg(), 1);
@@ -93,6 +94,7 @@ public final class RecordThroughput {
                 long writerCpu = runOnce(s.mode, options);
                 long wall = System.nanoTime() - t0;
                 long cpu = threads.getCurrentThreadCpuTime() - c0;
+                deleteLastCapture();
                 Map<String, Long> split = ThreadCpu.snapshot().since(before);
                 if (writerCpu >= 0) {
                     split.put("writer", writerCpu); // the writer thread has ended: it reported its own CPU time
@@ -124,6 +126,16 @@ public final class RecordThroughput {
         }
     }
 
+    /** The capture the last "on" run made, to delete once its run has been timed. */
+    private static Path lastCapture;
+
+    private static void deleteLastCapture() throws IOException {
+        if (lastCapture != null) {
+            delete(lastCapture);
+            lastCapture = null;
+        }
+    }
+
     /** Runs the workload once in {@code mode}; returns the capture writer thread's CPU time, or -1 without one. */
     private static long runOnce(String mode, GuestRun.Options options) throws IOException {
         switch (mode) {
@@ -143,13 +155,10 @@ public final class RecordThroughput {
             case "on" -> {
                 Path dir = Files.createTempDirectory("record-bench");
                 Files.delete(dir);
-                try {
-                    EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(options, dir, null);
-                    finished(rec.run());
-                    return rec.writerCpuNs();
-                } finally {
-                    delete(dir);
-                }
+                lastCapture = dir; // deleted after the run is timed: removing a capture is not part of recording it
+                EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(options, dir, null);
+                finished(rec.run());
+                return rec.writerCpuNs();
             }
             default -> throw new IllegalArgumentException("unknown mode " + mode + " (off, tap, copy, on)");
         }

@@ -148,7 +148,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
         if (batchAppends) {
-            return appendEncoded(encode(timeNs, packed, address, value, payload, offset, length), 0);
+            return appendEncoded(encode(packed, address, value, payload, offset, length), 0, timeNs);
         }
         long seq = nextSequence;
         long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
@@ -178,12 +178,11 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         return seq;
     }
 
-    /** Lays an event out as on disk in {@link #scratch} (sequence and checksum are filled in by appendEncoded). */
-    private byte[] encode(long timeNs, long packed, long address, long value, byte[] payload, int offset, int length) {
+    /** Lays an event out as on disk in {@link #scratch} (sequence, time and checksum are filled in by appendEncoded). */
+    private byte[] encode(long packed, long address, long value, byte[] payload, int offset, int length) {
         if (scratch == null || scratch.length < EventLayout.HEADER_SIZE + length) {
             scratch = new byte[EventLayout.HEADER_SIZE + Math.max(length, 4096)];
         }
-        EventBytes.putLong(scratch, EventLayout.TIME_NS, timeNs);
         EventBytes.putLong(scratch, EventLayout.TYPE, packed);
         EventBytes.putLong(scratch, EventLayout.ADDRESS, address);
         EventBytes.putLong(scratch, EventLayout.VALUE, value);
@@ -196,16 +195,17 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
 
     /**
      * Appends an event already laid out as on disk ({@link EventLayout}) at {@code buf[at..]}, its payload right
-     * after the header: fills in the sequence number and checksum there, then copies header and payload into the
-     * current batch document, which is closed once it holds {@link #BATCH_BYTES}. Where documents end depends only on
-     * the events and on {@link #endBatch} calls, so the same events give the same queue bytes. The fields were
-     * checked when the event was encoded; time order is checked again here.
+     * after the header, but for three fields written into the capture only: the sequence number, the time
+     * ({@code timeNs}; the buffer's time field is not read) and the checksum. {@code buf} is only read, so that a
+     * ring the recording thread is filling is never written by the writer thread. The event goes into the current
+     * batch document, which is closed once it holds {@link #BATCH_BYTES}. Where documents end depends only on the
+     * events and on {@link #endBatch} calls, so the same events give the same queue bytes. The fields were checked
+     * when the event was encoded; time order is checked again here.
      */
-    long appendEncoded(byte[] buf, int at) {
+    long appendEncoded(byte[] buf, int at, long timeNs) {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
-        long timeNs = EventBytes.getLong(buf, at + EventLayout.TIME_NS);
         long packed = EventBytes.getLong(buf, at + EventLayout.TYPE);
         long address = EventBytes.getLong(buf, at + EventLayout.ADDRESS);
         long value = EventBytes.getLong(buf, at + EventLayout.VALUE);
@@ -218,8 +218,6 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (length > 0) {
             h = EventChecksum.payload(h, buf, at + EventLayout.HEADER_SIZE, length);
         }
-        EventBytes.putLong(buf, at + EventLayout.SEQUENCE, seq);
-        EventBytes.putInt(buf, at + EventLayout.CHECKSUM, EventChecksum.fold(h));
         if (batch == null) {
             batch = appender.writingDocument();
             batchBytes = 0;
@@ -228,6 +226,9 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         long start = b.writePosition();
         try {
             b.write(buf, at, EventLayout.HEADER_SIZE + length);
+            b.writeLong(start + EventLayout.SEQUENCE, seq);
+            b.writeLong(start + EventLayout.TIME_NS, timeNs);
+            b.writeInt(start + EventLayout.CHECKSUM, EventChecksum.fold(h));
         } catch (RuntimeException | Error e) {
             b.writePosition(start); // keep the document's complete events readable, not a torn one
             throw e;

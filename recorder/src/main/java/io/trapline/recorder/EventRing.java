@@ -12,12 +12,14 @@ import java.lang.invoke.VarHandle;
  * <p>Record layout (little-endian, 8-byte aligned): size (u32, whole record including padding; {@link #SKIP}
  * sends the reader to the start of the array), marks (u32, {@link #TAKES_INPUT_TIME}), then the event exactly as it will be stored
  * ({@link EventLayout}: header, payload), so that the writer thread appends it with one copy. The recording
- * thread fills in every header field but the sequence number and checksum, which the writer thread adds.
+ * thread fills in every header field but the sequence number and checksum (and the time of a
+ * {@link #TAKES_INPUT_TIME} record), which the writer thread adds in the capture: it only reads the ring, so no
+ * cache line of it is written by both threads.
  */
 final class EventRing {
     static final int SIZE = 0;
     static final int MARKS = 4;
-    /** Mark of an output held behind its input: its time is the input's, filled in by the writer thread. */
+    /** Mark of an output held behind its input: its time is the input's, which the writer thread puts in the capture. */
     static final int TAKES_INPUT_TIME = 1;
     /** Where the event starts in a record. */
     static final int EVENT = 8;
@@ -26,9 +28,11 @@ final class EventRing {
     final byte[] buffer;
     private final int mask;
 
-    /** Producer side: where the next record goes, and the consumer's position as last seen. */
-    private long head;
-    private long tailSeen;
+    /**
+     * Producer side: where the next record goes, and the consumer's position as last seen. Written for every event,
+     * so kept off the cache line of the fields above, which the consumer reads for every record.
+     */
+    private final Cursor cursor = new Cursor();
 
     private final Position published = new Position();
     private final Position consumed = new Position();
@@ -57,12 +61,14 @@ final class EventRing {
      * before {@link #publish()}.
      */
     int claim(int size) {
+        Cursor c = cursor;
+        long head = c.head;
         int offset = (int) (head & mask);
         int skip = offset + size > buffer.length ? buffer.length - offset : 0;
         long needed = head + skip + size - buffer.length;
-        if (needed > tailSeen) {
-            tailSeen = consumed.getAcquire();
-            if (needed > tailSeen) {
+        if (needed > c.tailSeen) {
+            c.tailSeen = consumed.getAcquire();
+            if (needed > c.tailSeen) {
                 return -1;
             }
         }
@@ -72,26 +78,26 @@ final class EventRing {
             offset = 0;
         }
         putInt(offset + SIZE, size);
-        head += size;
+        c.head = head + size;
         return offset;
     }
 
     /** Where the next claim starts. */
     long head() {
-        return head;
+        return cursor.head;
     }
 
     /** Drops every record claimed at or after {@code position}, which must not have been published. */
     void rewind(long position) {
-        if (position < published.getPlain() || position > head) {
-            throw new IllegalStateException("cannot rewind to " + position + " (published " + published.getPlain() + ", head " + head + ")");
+        if (position < published.getPlain() || position > cursor.head) {
+            throw new IllegalStateException("cannot rewind to " + position + " (published " + published.getPlain() + ", head " + cursor.head + ")");
         }
-        head = position;
+        cursor.head = position;
     }
 
     /** Makes every record claimed so far visible to the consumer. */
     void publish() {
-        published.setRelease(head);
+        published.setRelease(cursor.head);
     }
 
     /** True when the consumer has taken every published record. */
@@ -136,6 +142,15 @@ final class EventRing {
 
     long getLong(int offset) {
         return EventBytes.getLong(buffer, offset);
+    }
+
+    /** The producer's positions, padded so that no field the consumer reads shares their cache line. */
+    @SuppressWarnings("unused")
+    private static final class Cursor {
+        private long p1, p2, p3, p4, p5, p6, p7, p8;
+        long head;
+        long tailSeen;
+        private long q1, q2, q3, q4, q5, q6, q7, q8;
     }
 
     /** A position written by one thread and read by the other, padded against false sharing with its neighbours. */

@@ -94,7 +94,7 @@ class AsyncCaptureWriterTest {
         byte[] frame = new byte[65_536];
         AtomicLong appended = new AtomicLong();
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), stalled, SMALL_RING)) {
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> stalled, SMALL_RING)) {
             Thread producer = new Thread(() -> {
                 try {
                     for (int i = 0; i < events; i++) {
@@ -141,7 +141,7 @@ class AsyncCaptureWriterTest {
             return 0;
         };
         List<Throwable> errors = new java.util.ArrayList<>();
-        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), failing, SMALL_RING);
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> failing, SMALL_RING);
         try {
             for (long i = 0; i < 10_000_000 && errors.isEmpty(); i++) {
                 w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
@@ -205,7 +205,7 @@ class AsyncCaptureWriterTest {
             regionsSeen.add(CaptureMetadata.readFrom(dir).regions());
             return 0;
         };
-        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), stalled, SMALL_RING)) {
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> stalled, SMALL_RING)) {
             int apic = w.region("apic");
             w.append(1, EventType.OTHER_WRITE, 0, 0, apic, 4, 0xB0, 0, 0, null, 0, 0);
             // The writer thread is stuck in the observer: a new name must not wait for it.

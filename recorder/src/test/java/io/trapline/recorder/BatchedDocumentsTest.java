@@ -40,7 +40,6 @@ class BatchedDocumentsTest {
     private static EventSink encoded(CaptureWriter w) {
         byte[] buf = new byte[EventLayout.HEADER_SIZE + EventLayout.MAX_PAYLOAD];
         return (t, type, device, queue, region, size, address, value, flags, p, off, len) -> {
-            EventBytes.putLong(buf, EventLayout.TIME_NS, t);
             EventBytes.putLong(buf, EventLayout.TYPE, EventChecksum.packed(type.code(), device, queue, region, size, flags));
             EventBytes.putLong(buf, EventLayout.ADDRESS, address);
             EventBytes.putLong(buf, EventLayout.VALUE, value);
@@ -48,7 +47,7 @@ class BatchedDocumentsTest {
             if (len > 0) {
                 System.arraycopy(p, off, buf, EventLayout.HEADER_SIZE, len);
             }
-            return w.appendEncoded(buf, 0);
+            return w.appendEncoded(buf, 0, t);
         };
     }
 
@@ -193,7 +192,7 @@ class BatchedDocumentsTest {
                 }
                 return 0;
             };
-            try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), slow, 4 << 20)) {
+            try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> slow, 4 << 20)) {
                 for (int i = 0; i < events; i++) {
                     event(w, i, p);
                     if (run == 2 && i % 1000 == 0) {

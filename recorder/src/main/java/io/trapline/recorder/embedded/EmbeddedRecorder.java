@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code trapline record}: runs the embedded guest (driver model, TCP/IP, workload) against a device model with the
@@ -66,9 +67,15 @@ public final class EmbeddedRecorder {
                 options.workloadOptions(), options.profile(), options.seed());
         GuestRun.check(resolved); // bad options are reported before anything exists on disk
         PciConfigSpace[] pci = new PciConfigSpace[1];
-        // The window's counts are taken on the writer thread as events go by: no read-back of the capture.
-        WindowTally window = new WindowTally(GuestRun.TAIL_NS);
-        AsyncCaptureWriter writer = AsyncCaptureWriter.create(output, meta, window, AsyncCaptureWriter.DEFAULT_RING_BYTES);
+        // The window's counts are taken on the writer thread as events go by: no read-back of the capture. The tally
+        // is made on that thread too (AsyncCaptureWriter.create says why).
+        AtomicReference<WindowTally> window = new AtomicReference<>();
+        AsyncCaptureWriter writer = AsyncCaptureWriter.create(output, meta,
+                () -> {
+                    WindowTally tally = new WindowTally(GuestRun.TAIL_NS);
+                    window.set(tally);
+                    return tally;
+                }, AsyncCaptureWriter.DEFAULT_RING_BYTES);
         GuestRun.Result result;
         try {
             RecordingTap tap = new RecordingTap(writer);
@@ -95,7 +102,7 @@ public final class EmbeddedRecorder {
         }
         long events = writer.count();
         writer.close();
-        return new Recording(output, result, window.summary(meta), events, writer.writerCpuNanos());
+        return new Recording(output, result, window.get().summary(meta), events, writer.writerCpuNanos());
     }
 
     private static void closeAfterWriterFailure(AsyncCaptureWriter writer, CaptureException e) {
