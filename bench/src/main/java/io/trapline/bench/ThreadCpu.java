@@ -10,16 +10,20 @@ import java.util.TreeMap;
 /**
  * CPU time of every native thread of this JVM, grouped by what the thread does (recording, capture writer, GC,
  * JIT, ...), read from Linux's {@code /proc/self/task/<tid>/schedstat} (nanoseconds on the CPU, first field; see
- * the kernel's Documentation/scheduler/sched-stats.rst). Unlike {@code ThreadMXBean} this sees the collector's and
+ * the kernel's Documentation/scheduler/sched-stats.rst), and how long the recording thread was runnable but waited
+ * for a CPU (second field: the time another thread had its core). Unlike {@code ThreadMXBean} this sees the collector's and
  * the compilers' threads, and unlike {@code getProcessCpuTime} it is not rounded to scheduler ticks. Threads that
  * ended between two snapshots are lost, so a group's figure is a lower bound for short-lived threads.
  */
 final class ThreadCpu {
     private final Map<Long, Long> byTid;
+    /** Nanoseconds each thread waited on a run queue. */
+    private final Map<Long, Long> waitByTid;
     private final Map<Long, String> groups;
 
-    private ThreadCpu(Map<Long, Long> byTid, Map<Long, String> groups) {
+    private ThreadCpu(Map<Long, Long> byTid, Map<Long, Long> waitByTid, Map<Long, String> groups) {
         this.byTid = byTid;
+        this.waitByTid = waitByTid;
         this.groups = groups;
     }
 
@@ -30,6 +34,7 @@ final class ThreadCpu {
 
     static ThreadCpu snapshot() {
         Map<Long, Long> byTid = new TreeMap<>();
+        Map<Long, Long> waitByTid = new TreeMap<>();
         Map<Long, String> groups = new TreeMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
@@ -37,7 +42,9 @@ final class ThreadCpu {
                     long tid = Long.parseLong(task.getFileName().toString());
                     String schedstat = Files.readString(task.resolve("schedstat")).trim();
                     String comm = Files.readString(task.resolve("comm")).trim();
-                    byTid.put(tid, Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
+                    String[] fields = schedstat.split(" ");
+                    byTid.put(tid, Long.parseLong(fields[0]));
+                    waitByTid.put(tid, Long.parseLong(fields[1]));
                     groups.put(tid, group(comm));
                 } catch (IOException | RuntimeException threadEnded) {
                     // the thread exited while we listed it; its time is not counted
@@ -46,16 +53,23 @@ final class ThreadCpu {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/self/task: " + e.getMessage(), e);
         }
-        return new ThreadCpu(byTid, groups);
+        return new ThreadCpu(byTid, waitByTid, groups);
     }
 
-    /** CPU nanoseconds per group spent between {@code before} and this snapshot. */
+    /**
+     * CPU nanoseconds per group spent between {@code before} and this snapshot, and as "recording wait" the time the
+     * recording thread waited for a CPU.
+     */
     Map<String, Long> since(ThreadCpu before) {
         Map<String, Long> out = new TreeMap<>();
         byTid.forEach((tid, ns) -> {
             long delta = ns - before.byTid.getOrDefault(tid, 0L);
             if (delta > 0) {
                 out.merge(groups.get(tid), delta, Long::sum);
+            }
+            long waited = waitByTid.get(tid) - before.waitByTid.getOrDefault(tid, 0L);
+            if (waited > 0 && "recording".equals(groups.get(tid))) {
+                out.merge("recording wait", waited, Long::sum);
             }
         });
         return out;

@@ -352,8 +352,17 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Drains the ring, closes the queue and marks the capture complete; stops the writer thread. */
     @Override
     public void close() {
+        close(UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #close()}, with {@code update} applied to the capture's metadata on the way (what is known only at
+     * the end of a run, e.g. BAR addresses), in the same round trip to the writer thread and the same write of
+     * capture.json.
+     */
+    public void close(UnaryOperator<CaptureMetadata> update) {
         if (!closed) {
-            finish(true);
+            finish(update);
         }
     }
 
@@ -367,17 +376,20 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
-        return finish(false);
+        return finish(null);
     }
 
-    /** Drains the ring, closes the capture (complete or not) and stops the writer thread; returns the events written. */
-    private long finish(boolean complete) {
+    /**
+     * Drains the ring, closes the capture (complete with {@code update} applied, or incomplete when it is null) and
+     * stops the writer thread; returns the events written.
+     */
+    private long finish(UnaryOperator<CaptureMetadata> update) {
         long[] written = {-1};
         try {
             if (failure == null) {
                 onWriter(w -> {
-                    if (complete) {
-                        w.close();
+                    if (update != null) {
+                        w.close(update);
                     } else {
                         w.closeIncomplete();
                     }

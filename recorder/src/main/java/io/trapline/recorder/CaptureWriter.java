@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Appends events to a new capture. One producer thread; appends are allocation-free. {@link #append} writes each
@@ -312,13 +313,22 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     /** Closes the queue and marks the capture complete in capture.json. */
     @Override
     public void close() {
+        close(UnaryOperator.identity());
+    }
+
+    /**
+     * Closes the queue and marks the capture complete, with {@code update} applied to its metadata first (what is
+     * known only at the end, e.g. BAR addresses): capture.json is written once.
+     */
+    public void close(UnaryOperator<CaptureMetadata> update) {
         if (closed) {
             return;
         }
+        CaptureMetadata updated = update.apply(metadata).withRegions(regions);
         endBatch();
         closed = true;
         queue.close();
-        metadata = metadata.withEvents(CaptureMetadata.STATUS_COMPLETE, summary());
+        metadata = updated.withEvents(CaptureMetadata.STATUS_COMPLETE, summary());
         metadata.writeTo(dir);
     }
 }

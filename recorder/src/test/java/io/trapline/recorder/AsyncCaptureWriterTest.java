@@ -191,6 +191,22 @@ class AsyncCaptureWriterTest {
     }
 
     @Test
+    void closeAppliesTheLastMetadataUpdateAfterEveryEventAndKeepsTheRegions() {
+        Path dir = tmp.resolve("cap");
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), null, SMALL_RING);
+        int apic = w.region("apic");
+        writeStream(w, 300);
+        w.append(2_000_000, EventType.OTHER_WRITE, 0, 0, apic, 4, 0xB0, 0, 0, null, 0, 0);
+        w.close(m -> new CaptureMetadata(m.format(), m.tool(), m.source(), m.clock(), "2030-01-01T00:00:00Z",
+                m.workload(), m.devices(), m.regions(), m.status(), m.events()));
+        CaptureMetadata meta = CaptureMetadata.readFrom(dir);
+        assertTrue(meta.complete(), "close(update) still marks the capture complete");
+        assertEquals(301, meta.events().count(), "the summary counts every event, the last one included");
+        assertEquals("2030-01-01T00:00:00Z", meta.startedAt(), "the update is in capture.json");
+        assertEquals(List.of("apic"), meta.regions(), "regions registered during the run survive the update");
+    }
+
+    @Test
     @Timeout(30)
     void regionsAreHandedOutWithoutWaitingForTheWriterThreadAndRegisteredBeforeTheEventsAfterThem() throws Exception {
         Path dir = tmp.resolve("cap");

@@ -93,7 +93,6 @@ public final class EmbeddedRecorder {
                 }
             }, new CaptureMarks(writer), timeNs -> writer.append(timeNs, EventType.OTHER_WRITE, 0, 0, apic, 4,
                     PlatformTap.LAPIC_EOI, 0), progress);
-            writer.updateMetadata(m -> withBars(m, pci[0]));
         } catch (CaptureException e) {
             closeAfterWriterFailure(writer, e);
             throw e; // the capture could not be written: it keeps what it holds (status "recording")
@@ -101,7 +100,7 @@ public final class EmbeddedRecorder {
             throw runFailed(writer, output, t);
         }
         long events = writer.count();
-        writer.close();
+        writer.close(m -> withBars(m, pci[0])); // the BARs the guest programmed, known only now
         return new Recording(output, result, window.get().summary(meta), events, writer.writerCpuNanos());
     }
 
