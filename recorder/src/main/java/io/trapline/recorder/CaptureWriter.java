@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,17 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
-    /** The document {@link #appendEncoded} is filling, or null. */
-    private DocumentContext batch;
-    private long batchBytes;
+    /**
+     * The open batch: the events {@link #appendEncoded} took since the last document, laid out as on disk. They go
+     * into the queue as one document at {@link #endBatch}, with one copy into Chronicle's mapped memory instead of
+     * a call into its bounds-checked API per event and field.
+     */
+    private byte[] batch;
+    private int batchLength;
+    /** Sequence and times before the open batch: what is left if writing it fails. */
+    private long batchFirstSequence;
+    private long firstTimeBeforeBatch;
+    private long lastTimeBeforeBatch;
     private CaptureMetadata metadata;
     private final List<String> regions = new ArrayList<>();
     private final Map<String, Integer> regionIndex = new HashMap<>();
@@ -219,41 +228,78 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (length > 0) {
             h = EventChecksum.payload(h, buf, at + EventLayout.HEADER_SIZE, length);
         }
-        if (batch == null) {
-            batch = appender.writingDocument();
-            batchBytes = 0;
+        int size = EventLayout.HEADER_SIZE + length;
+        if (batchLength == 0) {
+            batchFirstSequence = seq;
+            firstTimeBeforeBatch = firstTime;
+            lastTimeBeforeBatch = lastTime;
         }
-        Bytes<?> b = batch.wire().bytes();
-        long start = b.writePosition();
-        try {
-            b.write(buf, at, EventLayout.HEADER_SIZE + length);
-            b.writeLong(start + EventLayout.SEQUENCE, seq);
-            b.writeLong(start + EventLayout.TIME_NS, timeNs);
-            b.writeInt(start + EventLayout.CHECKSUM, EventChecksum.fold(h));
-        } catch (RuntimeException | Error e) {
-            b.writePosition(start); // keep the document's complete events readable, not a torn one
-            throw e;
-        }
-        batchBytes += EventLayout.HEADER_SIZE + length;
+        byte[] d = batchRoom(size);
+        int e = batchLength;
+        System.arraycopy(buf, at, d, e, size);
+        EventBytes.putLong(d, e + EventLayout.SEQUENCE, seq);
+        EventBytes.putLong(d, e + EventLayout.TIME_NS, timeNs);
+        EventBytes.putInt(d, e + EventLayout.CHECKSUM, EventChecksum.fold(h));
+        batchLength = e + size;
         nextSequence = seq + 1;
         countByType[(int) packed & 0xFF]++;
         if (firstTime < 0) {
             firstTime = timeNs;
         }
         lastTime = timeNs;
-        if (batchBytes >= BATCH_BYTES) {
+        if (batchLength >= BATCH_BYTES) {
             endBatch();
         }
         return seq;
     }
 
-    /** Completes the current batch document, if any, making its events visible to readers. */
-    void endBatch() {
-        DocumentContext d = batch;
-        if (d != null) {
-            batch = null;
-            d.close();
+    /** The batch array, grown if it has no room for {@code size} more bytes (a batch ends past BATCH_BYTES). */
+    private byte[] batchRoom(int size) {
+        if (batch == null) {
+            batch = new byte[2 * BATCH_BYTES];
         }
+        if (batchLength + size > batch.length) {
+            batch = Arrays.copyOf(batch, Math.max(batchLength + size, 2 * batch.length));
+        }
+        return batch;
+    }
+
+    /**
+     * Writes the open batch as one document, making its events visible to readers. If that fails, the batch's events
+     * are not in the capture, and the count, summary and times go back to before them.
+     */
+    void endBatch() {
+        if (batchLength == 0) {
+            return;
+        }
+        DocumentContext dc = null;
+        try {
+            dc = appender.writingDocument();
+            dc.wire().bytes().write(batch, 0, batchLength);
+            dc.close();
+        } catch (RuntimeException | Error e) {
+            if (dc != null && dc.isOpen()) {
+                dc.rollbackOnClose();
+                try {
+                    dc.close();
+                } catch (RuntimeException | Error again) {
+                    e.addSuppressed(again);
+                }
+            }
+            forgetBatch();
+            throw e;
+        }
+        batchLength = 0;
+    }
+
+    private void forgetBatch() {
+        for (int e = 0; e < batchLength; e += EventLayout.HEADER_SIZE + EventBytes.getInt(batch, e + EventLayout.PAYLOAD_LENGTH)) {
+            countByType[batch[e + EventLayout.TYPE] & 0xFF]--;
+        }
+        nextSequence = batchFirstSequence;
+        firstTime = firstTimeBeforeBatch;
+        lastTime = lastTimeBeforeBatch;
+        batchLength = 0;
     }
 
     /** Throws if an event cannot follow one at {@code previousTimeNs} or a field does not fit its header slot. */
