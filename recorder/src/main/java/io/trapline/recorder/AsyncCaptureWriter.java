@@ -86,6 +86,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         this.dir = dir;
         this.ring = ring;
         this.observer = observer;
+        if (metadata.regions() != null) {
+            metadata.regions().forEach(name -> regions.put(name, regions.size())); // the indexes CaptureWriter gives them
+        }
         this.thread = new Thread(() -> run(metadata), "capture-writer " + dir.getFileName());
         thread.setDaemon(true);
         thread.start();

@@ -57,6 +57,12 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private CaptureWriter(Path dir, CaptureMetadata metadata) {
         this.dir = dir;
         this.metadata = metadata;
+        if (metadata.regions() != null) {
+            for (String name : metadata.regions()) { // regions known up front: capture.json need not be rewritten for them
+                regionIndex.put(name, regions.size());
+                regions.add(name);
+            }
+        }
         metadata.writeTo(dir);
         try {
             this.queue = EventQueue.open(dir.resolve(EventQueue.DIRECTORY), false);

@@ -191,6 +191,19 @@ class AsyncCaptureWriterTest {
     }
 
     @Test
+    void regionsNamedInTheMetadataUpFrontKeepTheirIndexesAndNewOnesFollow() {
+        Path dir = tmp.resolve("cap");
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata().withRegions(List.of("apic", "hpet")),
+                null, SMALL_RING)) {
+            assertEquals(1, w.region("hpet"));
+            assertEquals(0, w.region("apic"));
+            assertEquals(2, w.region("rtc"));
+            w.append(1, EventType.OTHER_WRITE, 0, 0, 2, 4, 0x70, 1, 0, null, 0, 0);
+        }
+        assertEquals(List.of("apic", "hpet", "rtc"), CaptureMetadata.readFrom(dir).regions());
+    }
+
+    @Test
     void closeAppliesTheLastMetadataUpdateAfterEveryEventAndKeepsTheRegions() {
         Path dir = tmp.resolve("cap");
         AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), null, SMALL_RING);

@@ -62,7 +62,8 @@ public final class EmbeddedRecorder {
                         CaptureMetadata.map("profile", options.profile().name(), "nic", options.nic())),
                 new CaptureMetadata.Clock("virtual", null), Instant.now().toString(),
                 new CaptureMetadata.Workload(options.workload(), options.seed(), workloadOptions),
-                List.of(new CaptureMetadata.DeviceInfo(0, options.nic(), transport, config, null, List.of())));
+                List.of(new CaptureMetadata.DeviceInfo(0, options.nic(), transport, config, null, List.of())))
+                .withRegions(List.of(APIC_REGION_NAME)); // known up front: written with the first capture.json
         GuestRun.Options resolved = new GuestRun.Options(options.nic(), config, options.workload(),
                 options.workloadOptions(), options.profile(), options.seed());
         GuestRun.check(resolved); // bad options are reported before anything exists on disk
