@@ -39,7 +39,11 @@ import java.util.stream.Stream;
  * <li>{@code copy}: the tap copying every event into a 16 MiB array that nobody reads: the least any recording
  *     thread must do (one copy of each event), with no writer thread.</li>
  * </ul>
- * Run: {@code java $FLAGS [-Drequests=...] [-Drounds=N] [-Dwarmup=N] [-Dmodes=...] [-Dverbose=true] -cp
+ * A single mode alone ({@code -Dmodes=on}) runs only that, for a profiler: compare the recording thread's profile of
+ * {@code -Dmodes=off} with that of {@code -Dmodes=on} method by method (docs/benchmarks.md, fourth round). "recording
+ * wait" is the time the recording thread was runnable but waited for a CPU.
+ *
+ * <p>Run: {@code java $FLAGS [-Drequests=...] [-Drounds=N] [-Dwarmup=N] [-Dmodes=...] [-Dverbose=true] -cp
  * bench/target/benchmarks.jar io.trapline.bench.RecordThroughput [e1000|virtio-net]}.
  */
 public final class RecordThroughput {
