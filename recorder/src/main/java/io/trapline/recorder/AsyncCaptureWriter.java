@@ -243,13 +243,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 continue;
             }
             if (!first) {
-                int e = at + EventRing.EVENT;
-                long packed = r.getLong(e + EventLayout.TYPE);
-                outputs.append(lastTime, EventType.ofCode((int) packed & 0xFF),
-                        (int) (packed >>> 8) & 0xFF, (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF,
-                        (int) (packed >>> 48) & 0xFF, r.getLong(e + EventLayout.ADDRESS), r.getLong(e + EventLayout.VALUE),
-                        (int) (packed >>> 56) & 0xFF, r.buffer, e + EventLayout.HEADER_SIZE,
-                        r.getInt(e + EventLayout.PAYLOAD_LENGTH));
+                r.appendTo(outputs, at, lastTime);
             }
             first = false;
             position += size;
@@ -583,12 +577,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             }
             w.appendEncoded(r.buffer, e, time);
             if (observer != null) {
-                long packed = r.getLong(e + EventLayout.TYPE);
-                observer.append(time, EventType.ofCode((int) packed & 0xFF),
-                        (int) (packed >>> 8) & 0xFF, (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF,
-                        (int) (packed >>> 48) & 0xFF, r.getLong(e + EventLayout.ADDRESS), r.getLong(e + EventLayout.VALUE),
-                        (int) (packed >>> 56) & 0xFF, r.buffer, e + EventLayout.HEADER_SIZE,
-                        r.getInt(e + EventLayout.PAYLOAD_LENGTH));
+                r.appendTo(observer, at, time);
             }
         }
     }

@@ -126,6 +126,16 @@ final class EventRing {
         return consumed.getPlain();
     }
 
+    /** Hands the record at {@code offset} to {@code sink} as an event at {@code timeNs} (its payload in place). */
+    long appendTo(EventSink sink, int offset, long timeNs) {
+        int e = offset + EVENT;
+        long packed = getLong(e + EventLayout.TYPE);
+        return sink.append(timeNs, EventType.ofCode((int) packed & 0xFF), (int) (packed >>> 8) & 0xFF,
+                (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF, (int) (packed >>> 48) & 0xFF,
+                getLong(e + EventLayout.ADDRESS), getLong(e + EventLayout.VALUE), (int) (packed >>> 56) & 0xFF,
+                buffer, e + EventLayout.HEADER_SIZE, getInt(e + EventLayout.PAYLOAD_LENGTH));
+    }
+
     // --- fields ---
 
     void putInt(int offset, int v) {
