@@ -264,4 +264,29 @@ class BatchedDocumentsTest {
         assertTrue(e.getMessage().contains("corrupt event at sequence 502") && e.getMessage().contains("checksum"),
                 e.getMessage());
     }
+
+    @Test
+    void aBatchThatCannotBeWrittenIsNotCounted() throws Exception {
+        Path dir = tmp.resolve("cap");
+        CaptureWriter w = CaptureWriter.createBatched(dir, CaptureFixture.metadata());
+        for (int i = 0; i < 10; i++) {
+            w.append(i, EventType.KICK, 0, 1, 0, 0, 0, 1);
+        }
+        w.flush(); // the first ten are in a document now
+        for (int i = 10; i < 15; i++) {
+            w.append(i, EventType.MSI, 0, 0, 0, 0, 0xFEE0_0000L, 0x41);
+        }
+        // the queue goes away underneath the writer (as its files would on a failing disk)
+        java.lang.reflect.Field queue = CaptureWriter.class.getDeclaredField("queue");
+        queue.setAccessible(true);
+        ((AutoCloseable) queue.get(w)).close();
+        assertThrows(RuntimeException.class, w::flush);
+        assertEquals(10, w.count(), "the five events of the failed batch are not in the capture");
+        assertEquals(10, w.count(EventType.KICK));
+        assertEquals(0, w.count(EventType.MSI));
+        w.closeIncomplete();
+        CaptureMetadata meta = CaptureMetadata.readFrom(dir);
+        assertEquals(10, meta.events().count());
+        assertEquals(9, meta.events().lastTimeNs(), "the summary ends at the last event written");
+    }
 }
