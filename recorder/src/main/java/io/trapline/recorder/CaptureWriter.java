@@ -47,8 +47,6 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private final long[] countByType = new long[256];
     /** Whether {@link #append} puts consecutive events into shared documents ({@link #createBatched}). */
     private boolean batchAppends;
-    /** An event laid out as on disk, for batched appends. */
-    private byte[] scratch;
     private long nextSequence;
     private long firstTime = -1;
     private long lastTime;
@@ -164,7 +162,16 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
         if (batchAppends) {
-            return appendEncoded(encode(packed, address, value, payload, offset, length), 0, timeNs);
+            byte[] d = batchRoom(EventLayout.HEADER_SIZE + length);
+            int e = batchLength;
+            EventBytes.putLong(d, e + EventLayout.TYPE, packed);
+            EventBytes.putLong(d, e + EventLayout.ADDRESS, address);
+            EventBytes.putLong(d, e + EventLayout.VALUE, value);
+            EventBytes.putInt(d, e + EventLayout.PAYLOAD_LENGTH, length);
+            if (length > 0) {
+                System.arraycopy(payload, offset, d, e + EventLayout.HEADER_SIZE, length);
+            }
+            return sealInBatch(e, timeNs);
         }
         long seq = nextSequence;
         long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
@@ -194,21 +201,6 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         return seq;
     }
 
-    /** Lays an event out as on disk in {@link #scratch} (sequence, time and checksum are filled in by appendEncoded). */
-    private byte[] encode(long packed, long address, long value, byte[] payload, int offset, int length) {
-        if (scratch == null || scratch.length < EventLayout.HEADER_SIZE + length) {
-            scratch = new byte[EventLayout.HEADER_SIZE + Math.max(length, 4096)];
-        }
-        EventBytes.putLong(scratch, EventLayout.TYPE, packed);
-        EventBytes.putLong(scratch, EventLayout.ADDRESS, address);
-        EventBytes.putLong(scratch, EventLayout.VALUE, value);
-        EventBytes.putInt(scratch, EventLayout.PAYLOAD_LENGTH, length);
-        if (length > 0) {
-            System.arraycopy(payload, offset, scratch, EventLayout.HEADER_SIZE, length);
-        }
-        return scratch;
-    }
-
     /**
      * Appends an event already laid out as on disk ({@link EventLayout}) at {@code buf[at..]}, its payload right
      * after the header, but for three fields written into the capture only: the sequence number, the time
@@ -222,31 +214,40 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
-        long packed = EventBytes.getLong(buf, at + EventLayout.TYPE);
-        long address = EventBytes.getLong(buf, at + EventLayout.ADDRESS);
-        long value = EventBytes.getLong(buf, at + EventLayout.VALUE);
-        int length = EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
+        int size = EventLayout.HEADER_SIZE + EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
+        byte[] d = batchRoom(size);
+        int e = batchLength;
+        System.arraycopy(buf, at, d, e, size);
+        return sealInBatch(e, timeNs);
+    }
+
+    /**
+     * Completes the event laid out at {@code batch[e..]}, right after the open batch's events: its sequence number,
+     * time and checksum, then takes it into the batch (which is written once it holds {@link #BATCH_BYTES}).
+     */
+    private long sealInBatch(int e, long timeNs) {
+        byte[] d = batch;
+        long packed = EventBytes.getLong(d, e + EventLayout.TYPE);
+        long address = EventBytes.getLong(d, e + EventLayout.ADDRESS);
+        long value = EventBytes.getLong(d, e + EventLayout.VALUE);
+        int length = EventBytes.getInt(d, e + EventLayout.PAYLOAD_LENGTH);
         if (timeNs < lastTime) {
             throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
         }
         long seq = nextSequence;
         long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
         if (length > 0) {
-            h = EventChecksum.payload(h, buf, at + EventLayout.HEADER_SIZE, length);
+            h = EventChecksum.payload(h, d, e + EventLayout.HEADER_SIZE, length);
         }
-        int size = EventLayout.HEADER_SIZE + length;
-        if (batchLength == 0) {
+        EventBytes.putLong(d, e + EventLayout.SEQUENCE, seq);
+        EventBytes.putLong(d, e + EventLayout.TIME_NS, timeNs);
+        EventBytes.putInt(d, e + EventLayout.CHECKSUM, EventChecksum.fold(h));
+        if (e == 0) {
             batchFirstSequence = seq;
             firstTimeBeforeBatch = firstTime;
             lastTimeBeforeBatch = lastTime;
         }
-        byte[] d = batchRoom(size);
-        int e = batchLength;
-        System.arraycopy(buf, at, d, e, size);
-        EventBytes.putLong(d, e + EventLayout.SEQUENCE, seq);
-        EventBytes.putLong(d, e + EventLayout.TIME_NS, timeNs);
-        EventBytes.putInt(d, e + EventLayout.CHECKSUM, EventChecksum.fold(h));
-        batchLength = e + size;
+        batchLength = e + EventLayout.HEADER_SIZE + length;
         nextSequence = seq + 1;
         countByType[(int) packed & 0xFF]++;
         if (firstTime < 0) {
