@@ -236,17 +236,13 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         long end = r.head();
         boolean first = true;
         while (position < end) {
+            position = r.recordStart(position);
             int at = r.offsetOf(position);
-            int size = r.getInt(at + EventRing.SIZE);
-            if (size == EventRing.SKIP) {
-                position += r.capacity() - at;
-                continue;
-            }
             if (!first) {
                 r.appendTo(outputs, at, lastTime);
             }
             first = false;
-            position += size;
+            position += r.getInt(at + EventRing.SIZE);
         }
         r.rewind(holdFrom);
         nextSequence = holdSequence;
@@ -532,12 +528,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             EventRing r = this.r;
             int records = 0;
             while (position < limit) {
+                position = r.recordStart(position);
                 int at = r.offsetOf(position);
-                int size = r.getInt(at + EventRing.SIZE);
-                if (size == EventRing.SKIP) {
-                    position += r.capacity() - at;
-                    continue;
-                }
                 if (!failed) {
                     try {
                         writeRecord(at);
@@ -545,7 +537,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                         fail(t);
                     }
                 }
-                position += size;
+                position += r.getInt(at + EventRing.SIZE);
                 r.release(position);
                 // a waiting producer is looked for every 64 records, not on every one (see the class comment)
                 if ((++records & 63) == 0 || position >= limit) {

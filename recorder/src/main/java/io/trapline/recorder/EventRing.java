@@ -112,9 +112,18 @@ final class EventRing {
         return published.getAcquire();
     }
 
-    /** The offset of the record at {@code position}, following a skip marker to the start of the array. */
+    /** The offset of {@code position} in {@link #buffer}. */
     int offsetOf(long position) {
         return (int) (position & mask);
+    }
+
+    /**
+     * Where the record at {@code position} starts: {@code position} itself, or past a skip marker there to the start
+     * of the array (a skip marker is always followed by a record).
+     */
+    long recordStart(long position) {
+        int at = offsetOf(position);
+        return getInt(at + SIZE) == SKIP ? position + buffer.length - at : position;
     }
 
     /** Frees everything before {@code position} for the producer. */
