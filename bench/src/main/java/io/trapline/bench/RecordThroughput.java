@@ -63,6 +63,7 @@ public final class RecordThroughput {
         final List<Long> wall = new ArrayList<>();
         final List<Long> threadCpu = new ArrayList<>();
         final List<Long> writerCpu = new ArrayList<>();
+        final List<Long> close = new ArrayList<>();
         final Map<String, Long> cpuByThread = new TreeMap<>();
 
         Series(String mode) {
@@ -95,7 +96,8 @@ public final class RecordThroughput {
                 ThreadCpu before = ThreadCpu.snapshot();
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                long writerCpu = runOnce(s.mode, options);
+                RunCost cost = runOnce(s.mode, options);
+                long writerCpu = cost.writerCpuNs();
                 long wall = System.nanoTime() - t0;
                 long cpu = threads.getCurrentThreadCpuTime() - c0;
                 deleteLastCapture();
@@ -107,6 +109,7 @@ public final class RecordThroughput {
                     s.wall.add(wall);
                     s.threadCpu.add(cpu);
                     s.writerCpu.add(writerCpu);
+                    s.close.add(cost.closeNs());
                     split.forEach((g, ns) -> s.cpuByThread.merge(g, ns, Long::sum));
                 }
                 line.append(String.format(Locale.ROOT, " %s %.0f ms %s;", s.mode, wall / 1e6, ms(split)));
@@ -127,7 +130,16 @@ public final class RecordThroughput {
                     s.mode, packets * 1e9 / Collections.min(s.wall), Collections.min(s.wall) / 1e6,
                     percent(medianRatio(s.wall, off.wall)), percent(medianRatio(s.threadCpu, off.threadCpu)),
                     meanMs(s.cpuByThread, rounds));
+            if (s.close.get(0) >= 0) {
+                System.out.printf(Locale.ROOT, "        closing the capture (the recording thread waits for the writer thread): median %.1f ms%n",
+                        median(s.close) / 1e6);
+            }
         }
+    }
+
+    /** What a run cost beyond the recording thread: the writer thread's CPU time and the close (-1 without a capture). */
+    private record RunCost(long writerCpuNs, long closeNs) {
+        static final RunCost NONE = new RunCost(-1, -1);
     }
 
     /** The capture the last "on" run made, to delete once its run has been timed. */
@@ -140,21 +152,21 @@ public final class RecordThroughput {
         }
     }
 
-    /** Runs the workload once in {@code mode}; returns the capture writer thread's CPU time, or -1 without one. */
-    private static long runOnce(String mode, GuestRun.Options options) throws IOException {
+    /** Runs the workload once in {@code mode}. */
+    private static RunCost runOnce(String mode, GuestRun.Options options) throws IOException {
         switch (mode) {
             case "off" -> {
                 finished(GuestRun.run(options, BoundaryTap.NONE, MarkListener.NONE, null));
-                return -1;
+                return RunCost.NONE;
             }
             case "tap" -> {
                 EventSink drop = (t, type, d, q, r, s, a, v, f, p, o, l) -> 0;
                 finished(GuestRun.run(options, new RecordingTap(drop), MarkListener.NONE, null));
-                return -1;
+                return RunCost.NONE;
             }
             case "copy" -> {
                 finished(GuestRun.run(options, new RecordingTap(new CopySink()), MarkListener.NONE, null));
-                return -1;
+                return RunCost.NONE;
             }
             case "on" -> {
                 Path dir = Files.createTempDirectory("record-bench");
@@ -162,7 +174,7 @@ public final class RecordThroughput {
                 lastCapture = dir; // deleted after the run is timed: removing a capture is not part of recording it
                 EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(options, dir, null);
                 finished(rec.run());
-                return rec.writerCpuNs();
+                return new RunCost(rec.writerCpuNs(), rec.closeNs());
             }
             default -> throw new IllegalArgumentException("unknown mode " + mode + " (off, tap, copy, on)");
         }
@@ -207,6 +219,13 @@ public final class RecordThroughput {
             at += record;
             return sequence++;
         }
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
     }
 
     private static double medianRatio(List<Long> a, List<Long> b) {

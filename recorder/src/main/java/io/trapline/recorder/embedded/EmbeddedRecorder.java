@@ -39,10 +39,12 @@ public final class EmbeddedRecorder {
     static final String APIC_REGION_NAME = "apic";
 
     /**
-     * The outcome: the run and the workload window's counts; {@code writerCpuNs} is the CPU time of the capture's
-     * writer thread (benchmarks compare it with the recording thread's).
+     * The outcome: the run and the workload window's counts; for benchmarks, {@code writerCpuNs} is the CPU time of
+     * the capture's writer thread and {@code closeNs} how long closing the capture took the recording thread once the
+     * guest was done (writing what the writer thread had not yet written, closing the queue, capture.json).
      */
-    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events, long writerCpuNs) {
+    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events, long writerCpuNs,
+                            long closeNs) {
     }
 
     public static Recording record(GuestRun.Options options, Path output, GuestRun.Progress progress) {
@@ -101,8 +103,10 @@ public final class EmbeddedRecorder {
             throw runFailed(writer, output, t);
         }
         long events = writer.count();
+        long closing = System.nanoTime();
         writer.close(m -> withBars(m, pci[0])); // the BARs the guest programmed, known only now
-        return new Recording(output, result, window.get().summary(meta), events, writer.writerCpuNanos());
+        long closeNs = System.nanoTime() - closing;
+        return new Recording(output, result, window.get().summary(meta), events, writer.writerCpuNanos(), closeNs);
     }
 
     private static void closeAfterWriterFailure(AsyncCaptureWriter writer, CaptureException e) {
