@@ -222,10 +222,7 @@ public final class RecordThroughput {
     }
 
     private static double median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+        return median(values.stream().mapToDouble(Long::doubleValue).toArray());
     }
 
     private static double medianRatio(List<Long> a, List<Long> b) {
@@ -233,6 +230,11 @@ public final class RecordThroughput {
         for (int i = 0; i < r.length; i++) {
             r[i] = (double) a.get(i) / b.get(i);
         }
+        return median(r);
+    }
+
+    private static double median(double[] values) {
+        double[] r = values.clone();
         Arrays.sort(r);
         return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
