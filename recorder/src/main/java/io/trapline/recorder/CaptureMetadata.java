@@ -37,8 +37,11 @@ public record CaptureMetadata(
 
     public static final String FILE_NAME = "capture.json";
     public static final String FORMAT_NAME = "trapline-capture";
-    public static final int FORMAT_MAJOR = 1;
-    public static final int FORMAT_MINOR = 1;
+    /** Format 2.0: events carry a CRC-32C (EventChecksum); 1.x captures stay readable. */
+    public static final int FORMAT_MAJOR = 2;
+    public static final int FORMAT_MINOR = 0;
+    /** The oldest major version this trapline reads. */
+    public static final int OLDEST_READABLE_MAJOR = 1;
     public static final String STATUS_RECORDING = "recording";
     public static final String STATUS_COMPLETE = "complete";
 
@@ -165,9 +168,9 @@ public record CaptureMetadata(
             throw new CaptureException(file + ": not a trapline capture (format.name is '" + format.path("name").asText() + "')");
         }
         int major = format.path("major").asInt();
-        if (major != FORMAT_MAJOR) {
+        if (major < OLDEST_READABLE_MAJOR || major > FORMAT_MAJOR) {
             throw new CaptureException(file + ": capture format version " + major + "." + format.path("minor").asInt()
-                    + " is not readable by this trapline (reads " + FORMAT_MAJOR + ".x)");
+                    + " is not readable by this trapline (reads " + OLDEST_READABLE_MAJOR + ".x to " + FORMAT_MAJOR + ".x)");
         }
         CaptureMetadata meta;
         try {

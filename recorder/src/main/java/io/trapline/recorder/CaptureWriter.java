@@ -51,10 +51,15 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private long firstTime = -1;
     private long lastTime;
     private boolean closed;
+    /** The checksum the capture's format version calls for ({@link EventChecksum#usesCrc32c}). */
+    private final boolean crc32c;
+    /** An event's header laid out for the checksum, when it is written field by field ({@link #append}). */
+    private final byte[] header = new byte[EventLayout.HEADER_SIZE];
 
     private CaptureWriter(Path dir, CaptureMetadata metadata) {
         this.dir = dir;
         this.metadata = metadata;
+        this.crc32c = EventChecksum.usesCrc32c(metadata.format().major());
         if (metadata.regions() != null) {
             for (String name : metadata.regions()) { // regions known up front: capture.json need not be rewritten for them
                 regionIndex.put(name, regions.size());
@@ -174,20 +179,18 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             return sealInBatch(e, timeNs);
         }
         long seq = nextSequence;
-        long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
-        if (length > 0) {
-            h = EventChecksum.payload(h, payload, offset, length);
-        }
+        byte[] hd = header;
+        EventBytes.putLong(hd, EventLayout.SEQUENCE, seq);
+        EventBytes.putLong(hd, EventLayout.TIME_NS, timeNs);
+        EventBytes.putLong(hd, EventLayout.TYPE, packed);
+        EventBytes.putLong(hd, EventLayout.ADDRESS, address);
+        EventBytes.putLong(hd, EventLayout.VALUE, value);
+        EventBytes.putInt(hd, EventLayout.PAYLOAD_LENGTH, length);
+        EventBytes.putInt(hd, EventLayout.CHECKSUM, EventChecksum.of(crc32c, hd, 0, payload, offset, length));
         endBatch();
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
-            b.writeLong(seq);
-            b.writeLong(timeNs);
-            b.writeLong(packed);
-            b.writeLong(address);
-            b.writeLong(value);
-            b.writeInt(length);
-            b.writeInt(EventChecksum.fold(h));
+            b.write(hd, 0, EventLayout.HEADER_SIZE);
             if (length > 0) {
                 b.write(payload, offset, length);
             }
@@ -228,20 +231,14 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private long sealInBatch(int e, long timeNs) {
         byte[] d = batch;
         long packed = EventBytes.getLong(d, e + EventLayout.TYPE);
-        long address = EventBytes.getLong(d, e + EventLayout.ADDRESS);
-        long value = EventBytes.getLong(d, e + EventLayout.VALUE);
         int length = EventBytes.getInt(d, e + EventLayout.PAYLOAD_LENGTH);
         if (timeNs < lastTime) {
             throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
         }
         long seq = nextSequence;
-        long h = EventChecksum.header(seq, timeNs, packed, address, value, length);
-        if (length > 0) {
-            h = EventChecksum.payload(h, d, e + EventLayout.HEADER_SIZE, length);
-        }
         EventBytes.putLong(d, e + EventLayout.SEQUENCE, seq);
         EventBytes.putLong(d, e + EventLayout.TIME_NS, timeNs);
-        EventBytes.putInt(d, e + EventLayout.CHECKSUM, EventChecksum.fold(h));
+        EventBytes.putInt(d, e + EventLayout.CHECKSUM, EventChecksum.of(crc32c, d, e, d, e + EventLayout.HEADER_SIZE, length));
         if (e == 0) {
             batchFirstSequence = seq;
             firstTimeBeforeBatch = firstTime;

@@ -39,6 +39,10 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private boolean started;
     private long read;
     private long checksummedHere;
+    /** The checksum the capture's format version calls for ({@link EventChecksum#usesCrc32c}). */
+    private final boolean crc32c;
+    /** The current event's bytes, copied for the CRC (grown to the largest event seen). */
+    private byte[] scratch = new byte[EventLayout.HEADER_SIZE + 2048];
 
     private long sequence;
     private long timeNs;
@@ -55,6 +59,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window,
                 ChecksumProgress shared) {
         this.reader = reader;
+        this.crc32c = EventChecksum.usesCrc32c(reader.metadata().format().major());
         this.shared = shared;
         this.fromSequence = fromSequence;
         this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
@@ -241,12 +246,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         boolean checksummed = !checkedElsewhere();
         if (checksummed) {
             checksummedHere++;
-            long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
-            if (payloadLength > 0) {
-                h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
-                        : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
-            }
-            if (EventChecksum.fold(h) != checksum) {
+            if (computedChecksum() != checksum) {
                 documentLeft = 0;
                 throw corrupt("checksum mismatch (the event's bytes were altered)");
             }
@@ -272,6 +272,39 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             publishAt = expectedSequence + ChecksumProgress.PUBLISH_EVERY;
         }
         return true;
+    }
+
+    /** The checksum of the current event's bytes, as its capture's format computes it. */
+    private int computedChecksum() {
+        if (crc32c) {
+            // The CRC runs over a copy: the JDK's intrinsic takes arrays (or direct buffers), not a mapped address.
+            // The header is laid out again from the fields already read; only a payload is copied.
+            int size = EventLayout.HEADER_SIZE + payloadLength;
+            if (scratch.length < size) {
+                scratch = new byte[Math.max(size, scratch.length * 2)];
+            }
+            byte[] s = scratch;
+            EventBytes.putLong(s, EventLayout.SEQUENCE, sequence);
+            EventBytes.putLong(s, EventLayout.TIME_NS, timeNs);
+            EventBytes.putLong(s, EventLayout.TYPE, packed);
+            EventBytes.putLong(s, EventLayout.ADDRESS, address);
+            EventBytes.putLong(s, EventLayout.VALUE, value);
+            EventBytes.putInt(s, EventLayout.PAYLOAD_LENGTH, payloadLength);
+            if (payloadLength > 0) {
+                if (native0 != 0) {
+                    UnsafeMemory.MEMORY.readBytes(native0 + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, payloadLength);
+                } else {
+                    bytes.read(base + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, payloadLength);
+                }
+            }
+            return EventChecksum.crc32c(s, 0, s, EventLayout.HEADER_SIZE, payloadLength);
+        }
+        long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
+        if (payloadLength > 0) {
+            h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
+                    : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
+        }
+        return EventChecksum.fold(h);
     }
 
     /** Whether another cursor sharing {@link #shared} has checksummed the event this one is about to read. */

@@ -82,9 +82,9 @@ class BadCaptureTest {
     @Test
     void anUnknownMajorVersionIsRefusedWithBothVersions() throws Exception {
         Path dir = capture(3);
-        String json = Files.readString(dir.resolve("capture.json")).replace("\"major\" : 1", "\"major\" : 7");
+        String json = Files.readString(dir.resolve("capture.json")).replace("\"major\" : " + CaptureMetadata.FORMAT_MAJOR, "\"major\" : 7");
         Files.writeString(dir.resolve("capture.json"), json);
-        assertOneLineNaming(readAll(dir), "capture.json", "version 7." + CaptureMetadata.FORMAT_MINOR, "reads 1.x");
+        assertOneLineNaming(readAll(dir), "capture.json", "version 7." + CaptureMetadata.FORMAT_MINOR, "reads 1.x to " + CaptureMetadata.FORMAT_MAJOR + ".x");
     }
 
     @Test
@@ -151,7 +151,7 @@ class BadCaptureTest {
         }
     }
 
-    private static long indexOf(Path file, byte[] needle) throws Exception {
+    static long indexOf(Path file, byte[] needle) throws Exception {
         byte[] all = Files.readAllBytes(file);
         outer:
         for (int i = 0; i <= all.length - needle.length; i++) {

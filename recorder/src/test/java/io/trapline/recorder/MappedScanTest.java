@@ -151,20 +151,17 @@ class MappedScanTest {
     }
 
     private static void writeEvent(Bytes<?> b, long seq, int payloadLength) {
-        long packed = EventChecksum.packed(EventType.FRAME_TX.code(), 0, 0, 0, 0, 0);
         byte[] payload = new byte[payloadLength];
         java.util.Arrays.fill(payload, (byte) seq);
-        long h = EventChecksum.header(seq, seq, packed, 0, seq, payloadLength);
-        if (payloadLength > 0) {
-            h = EventChecksum.payload(h, payload, 0, payloadLength);
-        }
-        b.writeLong(seq);
-        b.writeLong(seq);
-        b.writeLong(packed);
-        b.writeLong(0);
-        b.writeLong(seq);
-        b.writeInt(payloadLength);
-        b.writeInt(EventChecksum.fold(h));
+        byte[] header = new byte[EventLayout.HEADER_SIZE];
+        EventBytes.putLong(header, EventLayout.SEQUENCE, seq);
+        EventBytes.putLong(header, EventLayout.TIME_NS, seq);
+        EventBytes.putLong(header, EventLayout.TYPE, EventChecksum.packed(EventType.FRAME_TX.code(), 0, 0, 0, 0, 0));
+        EventBytes.putLong(header, EventLayout.VALUE, seq);
+        EventBytes.putInt(header, EventLayout.PAYLOAD_LENGTH, payloadLength);
+        EventBytes.putInt(header, EventLayout.CHECKSUM, EventChecksum.of(
+                EventChecksum.usesCrc32c(CaptureMetadata.FORMAT_MAJOR), header, 0, payload, 0, payloadLength));
+        b.write(header);
         b.write(payload);
     }
 
