@@ -180,12 +180,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         }
         long seq = nextSequence;
         byte[] hd = header;
-        EventBytes.putLong(hd, EventLayout.SEQUENCE, seq);
-        EventBytes.putLong(hd, EventLayout.TIME_NS, timeNs);
-        EventBytes.putLong(hd, EventLayout.TYPE, packed);
-        EventBytes.putLong(hd, EventLayout.ADDRESS, address);
-        EventBytes.putLong(hd, EventLayout.VALUE, value);
-        EventBytes.putInt(hd, EventLayout.PAYLOAD_LENGTH, length);
+        EventLayout.putHeader(hd, 0, seq, timeNs, packed, address, value, length);
         EventBytes.putInt(hd, EventLayout.CHECKSUM, EventChecksum.of(crc32c, hd, 0, payload, offset, length));
         endBatch();
         try (DocumentContext dc = appender.writingDocument()) {

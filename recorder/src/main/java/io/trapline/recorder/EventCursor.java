@@ -284,12 +284,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                 scratch = new byte[Math.max(size, scratch.length * 2)];
             }
             byte[] s = scratch;
-            EventBytes.putLong(s, EventLayout.SEQUENCE, sequence);
-            EventBytes.putLong(s, EventLayout.TIME_NS, timeNs);
-            EventBytes.putLong(s, EventLayout.TYPE, packed);
-            EventBytes.putLong(s, EventLayout.ADDRESS, address);
-            EventBytes.putLong(s, EventLayout.VALUE, value);
-            EventBytes.putInt(s, EventLayout.PAYLOAD_LENGTH, payloadLength);
+            EventLayout.putHeader(s, 0, sequence, timeNs, packed, address, value, payloadLength);
             if (payloadLength > 0) {
                 if (native0 != 0) {
                     UnsafeMemory.MEMORY.readBytes(native0 + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, payloadLength);

@@ -2,7 +2,7 @@ package io.trapline.recorder;
 
 /**
  * The fixed binary header of every event, little-endian, followed by {@code payloadLength} payload bytes.
- * This is the on-disk format (docs/capture-format.md, major version 1); offsets never change within a major.
+ * This is the on-disk format (docs/capture-format.md; the same in majors 1 and 2, which differ only in the checksum).
  */
 public final class EventLayout {
     private EventLayout() {
@@ -24,4 +24,15 @@ public final class EventLayout {
 
     /** Largest payload an event may carry (a 64 KiB TSO frame plus headroom). */
     public static final int MAX_PAYLOAD = 1 << 20;
+
+    /** Lays out every header field but the checksum at {@code b[at..]}. */
+    static void putHeader(byte[] b, int at, long sequence, long timeNs, long packed, long address, long value,
+                          int payloadLength) {
+        EventBytes.putLong(b, at + SEQUENCE, sequence);
+        EventBytes.putLong(b, at + TIME_NS, timeNs);
+        EventBytes.putLong(b, at + TYPE, packed);
+        EventBytes.putLong(b, at + ADDRESS, address);
+        EventBytes.putLong(b, at + VALUE, value);
+        EventBytes.putInt(b, at + PAYLOAD_LENGTH, payloadLength);
+    }
 }

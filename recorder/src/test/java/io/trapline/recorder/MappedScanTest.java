@@ -154,11 +154,8 @@ class MappedScanTest {
         byte[] payload = new byte[payloadLength];
         java.util.Arrays.fill(payload, (byte) seq);
         byte[] header = new byte[EventLayout.HEADER_SIZE];
-        EventBytes.putLong(header, EventLayout.SEQUENCE, seq);
-        EventBytes.putLong(header, EventLayout.TIME_NS, seq);
-        EventBytes.putLong(header, EventLayout.TYPE, EventChecksum.packed(EventType.FRAME_TX.code(), 0, 0, 0, 0, 0));
-        EventBytes.putLong(header, EventLayout.VALUE, seq);
-        EventBytes.putInt(header, EventLayout.PAYLOAD_LENGTH, payloadLength);
+        EventLayout.putHeader(header, 0, seq, seq, EventChecksum.packed(EventType.FRAME_TX.code(), 0, 0, 0, 0, 0), 0,
+                seq, payloadLength);
         EventBytes.putInt(header, EventLayout.CHECKSUM, EventChecksum.of(
                 EventChecksum.usesCrc32c(CaptureMetadata.FORMAT_MAJOR), header, 0, payload, 0, payloadLength));
         b.write(header);
