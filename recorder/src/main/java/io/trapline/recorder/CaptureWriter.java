@@ -169,10 +169,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (batchAppends) {
             byte[] d = batchRoom(EventLayout.HEADER_SIZE + length);
             int e = batchLength;
-            EventBytes.putLong(d, e + EventLayout.TYPE, packed);
-            EventBytes.putLong(d, e + EventLayout.ADDRESS, address);
-            EventBytes.putLong(d, e + EventLayout.VALUE, value);
-            EventBytes.putInt(d, e + EventLayout.PAYLOAD_LENGTH, length);
+            EventLayout.putHeader(d, e, nextSequence, timeNs, packed, address, value, length); // sealInBatch completes it
             if (length > 0) {
                 System.arraycopy(payload, offset, d, e + EventLayout.HEADER_SIZE, length);
             }
