@@ -143,6 +143,10 @@ final class RecordCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "requests   %,d ok, %,d failed, %s of body in %s of virtual time: %.1f requests/s%n",
                 r.requestsOk(), r.requestsFailed(), bytes(r.bodyBytes()), Durations.span(r.elapsedNs()), r.requestsPerSecond());
+        // What recording costs on this machine: host time to a complete capture, and the capture's size.
+        out.printf(Locale.ROOT, "host       %s to a complete capture: %,.0f packets/s; %s of events, %s per packet%n",
+                Durations.span(rec.hostNs()), rec.packets() * 1e9 / Math.max(rec.hostNs(), 1), bytes(rec.eventBytes()),
+                bytes(rec.eventBytes() / Math.max(rec.packets(), 1)));
         out.println("workload window (work_start .. work_end + 0.25 s):");
         double pk = Math.max(w.packets(), 1);
         double rq = Math.max(w.requests(), 1);

@@ -19,6 +19,8 @@ class RecordReplayDiffCommandTest {
         assertEquals(0, rec.code(), rec.err());
         assertTrue(rec.out().contains("requests   3 ok, 0 failed"), rec.out());
         assertTrue(rec.out().contains("NIC accesses"), rec.out());
+        assertTrue(rec.out().matches("(?s).*\nhost +[0-9.]+ (ms|s) to a complete capture: [0-9,]+ packets/s; [0-9.]+ KiB of events, "
+                + "[0-9.]+ (B|KiB) per packet\n.*"), rec.out());
         CliRun replay = CliRun.of("replay", cap.toString());
         assertEquals(0, replay.code(), replay.out() + replay.err());
         assertTrue(replay.out().contains("0 divergences"), replay.out());

@@ -73,6 +73,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Region names handed out but not yet registered in capture.json; added before the events that may use them are published. */
     private final ConcurrentLinkedQueue<String> newRegions = new ConcurrentLinkedQueue<>();
 
+    /** Bytes of the events in the capture ({@link CaptureWriter#eventBytes}), known once it is closed; -1 before. */
+    private long closedEventBytes = -1;
     /** CPU time the writer thread used, known once it has stopped (close joins it); -1 before. */
     private volatile long writerCpuNs = -1;
 
@@ -291,6 +293,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         return nextSequence;
     }
 
+    /** Bytes of the events in the capture (headers and payloads) once {@link #close()} has returned; -1 before. */
+    public long eventBytes() {
+        return closedEventBytes;
+    }
+
     /**
      * Runs {@code update} on the capture's metadata once every event appended so far has been written (e.g. the BAR
      * addresses, known only at the end of a run).
@@ -377,7 +384,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      * stops the writer thread; returns the events written.
      */
     private long finish(UnaryOperator<CaptureMetadata> update) {
-        long[] written = {-1};
+        long[] written = {-1, -1};
         try {
             if (failure == null) {
                 onWriter(w -> {
@@ -387,6 +394,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                         w.closeIncomplete();
                     }
                     written[0] = w.count();
+                    written[1] = w.eventBytes();
                     stopped = true;
                     return w;
                 });
@@ -395,6 +403,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             closed = true;
             stopWriterThread();
         }
+        closedEventBytes = written[1];
         if (failure != null && !failureReported) {
             failureReported = true;
             throw failed(failure);

@@ -48,6 +48,8 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     /** Whether {@link #append} puts consecutive events into shared documents ({@link #createBatched}). */
     private boolean batchAppends;
     private long nextSequence;
+    /** Bytes of the events in the queue so far: headers and payloads, not Chronicle's framing or index. */
+    private long eventBytes;
     private long firstTime = -1;
     private long lastTime;
     private boolean closed;
@@ -187,6 +189,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
                 b.write(payload, offset, length);
             }
         }
+        eventBytes += EventLayout.HEADER_SIZE + length;
         nextSequence = seq + 1;
         countByType[type.code()]++;
         if (firstTime < 0) {
@@ -273,6 +276,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             dc = appender.writingDocument();
             dc.wire().bytes().write(batch, 0, batchLength);
             dc.close();
+            eventBytes += batchLength;
         } catch (RuntimeException | Error e) {
             if (dc != null && dc.isOpen()) {
                 dc.rollbackOnClose();
@@ -314,6 +318,11 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     /** Events appended so far. */
     public long count() {
         return nextSequence;
+    }
+
+    /** Bytes of the events written to the queue so far (headers and payloads; an open batch once it is written). */
+    public long eventBytes() {
+        return eventBytes;
     }
 
     public long count(EventType type) {

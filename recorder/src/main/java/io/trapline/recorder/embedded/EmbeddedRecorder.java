@@ -39,15 +39,18 @@ public final class EmbeddedRecorder {
     static final String APIC_REGION_NAME = "apic";
 
     /**
-     * The outcome: the run and the workload window's counts; for benchmarks, {@code writerCpuNs} is the CPU time of
-     * the capture's writer thread and {@code closeNs} how long closing the capture took the recording thread once the
-     * guest was done (writing what the writer thread had not yet written, closing the queue, capture.json).
+     * The outcome: the run and the workload window's counts; the capture's size ({@code eventBytes}: headers and
+     * payloads) and the frames of the whole run ({@code packets}); {@code hostNs}, the host time from the call to a
+     * complete capture. For benchmarks, {@code writerCpuNs} is the CPU time of the capture's writer thread and
+     * {@code closeNs} how long closing the capture took the recording thread once the guest was done (writing what
+     * the writer thread had not yet written, closing the queue, capture.json).
      */
-    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events, long writerCpuNs,
-                            long closeNs) {
+    public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events, long eventBytes,
+                            long packets, long hostNs, long writerCpuNs, long closeNs) {
     }
 
     public static Recording record(GuestRun.Options options, Path output, GuestRun.Progress progress) {
+        long started = System.nanoTime();
         Map<String, Object> config = new LinkedHashMap<>(GuestRun.deviceConfig(options));
         String transport = null;
         if (DeviceCatalog.VIRTIO_NET.equals(options.nic())) {
@@ -105,8 +108,10 @@ public final class EmbeddedRecorder {
         long events = writer.count();
         long closing = System.nanoTime();
         writer.close(m -> withBars(m, pci[0])); // the BARs the guest programmed, known only now
-        long closeNs = System.nanoTime() - closing;
-        return new Recording(output, result, window.get().summary(meta), events, writer.writerCpuNanos(), closeNs);
+        long closed = System.nanoTime();
+        WindowTally tally = window.get();
+        return new Recording(output, result, tally.summary(meta), events, writer.eventBytes(), tally.packets(),
+                closed - started, writer.writerCpuNanos(), closed - closing);
     }
 
     private static void closeAfterWriterFailure(AsyncCaptureWriter writer, CaptureException e) {

@@ -110,6 +110,11 @@ public final class WindowTally implements EventSink {
         return counters++;
     }
 
+    /** Frames over the whole run so far, not only the window: received (not refused) and sent. */
+    public long packets() {
+        return total[RX] + total[TX];
+    }
+
     /** The window's counts over everything seen so far; register labels from the capture's device models. */
     public WindowSummary summary(CaptureMetadata metadata) {
         if (start < 0 || end < 0 || start > end + tailNs) {

@@ -4,7 +4,9 @@ import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
+import io.trapline.recorder.EventLayout;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.MarkKind;
 import org.junit.jupiter.api.Test;
@@ -135,7 +137,20 @@ class WindowTallyTest {
             try (CaptureReader r = CaptureReader.open(rec.capture())) {
                 assertEquals(WindowSummary.of(r, GuestRun.TAIL_NS), rec.window(), nic);
                 assertEquals(r.metadata().events().count(), rec.events(), nic);
+                long bytes = 0;
+                long frames = 0;
+                try (EventCursor c = r.cursor()) {
+                    while (c.next()) {
+                        bytes += EventLayout.HEADER_SIZE + c.payloadLength();
+                        boolean taken = c.type() == EventType.FRAME_RX && (c.flags() & EventFlags.REFUSED) == 0;
+                        frames += taken || c.type() == EventType.FRAME_TX ? 1 : 0;
+                    }
+                }
+                assertEquals(bytes, rec.eventBytes(), nic + ": the capture's size as recorded");
+                assertEquals(frames, rec.packets(), nic + ": the run's frames");
+                assertTrue(frames >= rec.window().packets(), nic + ": the window is part of the run");
             }
+            assertTrue(rec.hostNs() >= rec.closeNs() && rec.closeNs() > 0, nic);
             assertTrue(rec.window().packets() > 0 && rec.window().accesses() > 0, nic);
         }
     }
