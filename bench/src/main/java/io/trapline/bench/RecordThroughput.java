@@ -15,7 +15,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +28,8 @@ import java.util.stream.Stream;
  * recording off (no tap) and on ({@link EmbeddedRecorder#record}, the whole of {@code trapline record} but the
  * summary printing). Each round runs every mode once, in order; after the warm-up rounds it reports, per mode, the
  * best round and the median over rounds of the ratio to the bare run of the same round (pairs taken minutes apart
- * would mostly compare the other tenants of the machine). CPU time is split by thread: the recording (simulation)
+ * would mostly compare the other tenants of the machine), with a 95% bootstrap interval ({@link MedianRatio}). CPU time
+ * is split by thread: the recording (simulation)
  * thread, the capture writer thread, GC and VM threads, the JIT compilers.
  *
  * <p>Two more modes take the recording apart (add them with {@code -Dmodes=off,tap,copy,on}):
@@ -128,7 +128,7 @@ public final class RecordThroughput {
             System.out.printf(Locale.ROOT, "  %-4s best %,9.0f packets/s (%5.1f ms); median of on/off per round: wall %s,"
                             + " recording thread CPU %s; CPU per run by thread: %s%n",
                     s.mode, packets * 1e9 / Collections.min(s.wall), Collections.min(s.wall) / 1e6,
-                    percent(medianRatio(s.wall, off.wall)), percent(medianRatio(s.threadCpu, off.threadCpu)),
+                    MedianRatio.of(s.wall, off.wall, 1), MedianRatio.of(s.threadCpu, off.threadCpu, 2),
                     meanMs(s.cpuByThread, rounds));
             if (s.close.get(0) >= 0) {
                 System.out.printf(Locale.ROOT, "        closing the capture (the recording thread waits for the writer thread): median %.1f ms%n",
@@ -222,25 +222,7 @@ public final class RecordThroughput {
     }
 
     private static double median(List<Long> values) {
-        return median(values.stream().mapToDouble(Long::doubleValue).toArray());
-    }
-
-    private static double medianRatio(List<Long> a, List<Long> b) {
-        double[] r = new double[a.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = (double) a.get(i) / b.get(i);
-        }
-        return median(r);
-    }
-
-    private static double median(double[] values) {
-        double[] r = values.clone();
-        Arrays.sort(r);
-        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
-    }
-
-    private static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%+.0f%%", 100 * ratio - 100);
+        return MedianRatio.median(values.stream().mapToDouble(Long::doubleValue).toArray());
     }
 
     private static String ms(Map<String, Long> split) {
