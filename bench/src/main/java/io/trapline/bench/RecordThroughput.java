@@ -28,9 +28,9 @@ import java.util.stream.Stream;
  * recording off (no tap) and on ({@link EmbeddedRecorder#record}, the whole of {@code trapline record} but the
  * summary printing). Each round runs every mode once, in order; after the warm-up rounds it reports, per mode, the
  * best round and the median over rounds of the ratio to the bare run of the same round (pairs taken minutes apart
- * would mostly compare the other tenants of the machine), with a 95% bootstrap interval ({@link MedianRatio}). CPU time
- * is split by thread: the recording (simulation)
- * thread, the capture writer thread, GC and VM threads, the JIT compilers.
+ * would mostly compare the other tenants of the machine), with a 95% bootstrap interval ({@link MedianRatio}). CPU
+ * time is split by thread: the recording (simulation) thread, the capture writer thread, GC and VM threads, the JIT
+ * compilers.
  *
  * <p>Two more modes take the recording apart (add them with {@code -Dmodes=off,tap,copy,on}):
  * <ul>
