@@ -74,8 +74,9 @@ final class DemoCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--requests: " + e.getMessage());
             }
-            out.printf(Locale.ROOT, "recorded %-10s %s: %,d events, %d requests in %s of virtual time%n", nic, capture,
-                    rec.events(), rec.run().workload().requests(), Durations.span(rec.run().workload().elapsedNs()));
+            out.printf(Locale.ROOT, "recorded %-10s %s: %,d events, %d requests in %s of virtual time (%s of host time)%n",
+                    nic, capture, rec.events(), rec.run().workload().requests(),
+                    Durations.span(rec.run().workload().elapsedNs()), Durations.span(rec.hostNs()));
             try (CaptureReader r = CaptureReader.open(capture)) {
                 ReplayResult result = Replayer.replay(r, ReplayOptions.defaults());
                 out.printf(Locale.ROOT, "replayed %-10s %,d outputs checked: %d divergences%n", nic, result.outputsChecked(),
