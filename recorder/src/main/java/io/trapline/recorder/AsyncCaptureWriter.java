@@ -194,6 +194,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      */
     void appendOutput(EventType type, int device, int queue, long address, long value, int flags,
                       byte[] payload, int offset, int length) {
+        checkHolding();
         CaptureWriter.checkEvent(lastTime, lastTime, device, queue, 0, 0, flags, length);
         int recordSize = EventRing.recordSize(length);
         int at = ring.claim(recordSize);
@@ -215,6 +216,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     /** Completes the held input: time, value and flags into its record, then publishes it and its outputs. */
     void endInput(long timeNs, long value, int flags) {
+        checkHolding();
         if (timeNs < lastTime) {
             throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
         }
@@ -233,6 +235,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      * and the outputs behind it are handed to {@code outputs} in order, to be appended later by the caller.
      */
     void abandonInput(EventSink outputs) {
+        checkHolding();
         EventRing r = ring;
         long position = holdFrom;
         long end = r.head();
@@ -249,6 +252,13 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         r.rewind(holdFrom);
         nextSequence = holdSequence;
         holding = false;
+    }
+
+    /** The held-input calls need an input held, and never reach the ring once it has gone to the next capture. */
+    private void checkHolding() {
+        if (!holding) {
+            throw new IllegalStateException(closed ? "capture writer is closed" : "no input is held");
+        }
     }
 
     private int waitForRoom(int recordSize) {
@@ -401,7 +411,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             }
         } finally {
             closed = true;
+            holding = false; // an input still held is dropped with its outputs (never published)
             stopWriterThread();
+            ring.recycle(); // both threads are done with it: closed refuses appends, the writer thread has ended
         }
         closedEventBytes = written[1];
         if (failure != null && !failureReported) {

@@ -2,6 +2,8 @@ package io.trapline.recorder;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.SoftReference;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A bounded single-producer/single-consumer ring of events in one preallocated byte array: the recording thread
@@ -37,12 +39,27 @@ final class EventRing {
     private final Position published = new Position();
     private final Position consumed = new Position();
 
+    /**
+     * The array of the last ring given back ({@link #recycle}), for the next ring of its size: zeroing a new 16 MiB
+     * array costs the recording thread 1–5 ms per capture (the more, the more the run has pushed the heap out of the
+     * caches), and nothing depends on its contents, since every record is written in full before it is published.
+     * Held softly, so the collector can take it back when memory runs short.
+     */
+    private static final AtomicReference<SoftReference<byte[]>> SPARE = new AtomicReference<>();
+
     EventRing(int capacity) {
         if (Integer.bitCount(capacity) != 1 || capacity < 2 * recordSize(EventLayout.MAX_PAYLOAD)) {
             throw new IllegalArgumentException("ring capacity " + capacity + " must be a power of two of at least twice the largest event");
         }
-        this.buffer = new byte[capacity];
+        SoftReference<byte[]> spare = SPARE.getAndSet(null);
+        byte[] reused = spare == null ? null : spare.get();
+        this.buffer = reused != null && reused.length == capacity ? reused : new byte[capacity];
         this.mask = capacity - 1;
+    }
+
+    /** Gives the array to the next ring made; only once neither thread will touch this ring again. */
+    void recycle() {
+        SPARE.set(new SoftReference<>(buffer));
     }
 
     static int recordSize(int payloadLength) {

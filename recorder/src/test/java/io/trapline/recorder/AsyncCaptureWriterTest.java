@@ -79,6 +79,34 @@ class AsyncCaptureWriterTest {
     }
 
     @Test
+    void aClosedCapturesRingGoesToTheNextOneAndNothingOfItShows() throws Exception {
+        EventRing first = new EventRing(SMALL_RING);
+        first.recycle();
+        EventRing next = new EventRing(SMALL_RING);
+        assertSame(first.buffer, next.buffer, "the array is reused, not zeroed again");
+        next.recycle();
+        assertNotSame(next.buffer, new EventRing(2 * SMALL_RING).buffer, "only for a ring of its size");
+
+        // a capture written through a ring full of an earlier capture's events holds exactly its own
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(tmp.resolve("earlier"), CaptureFixture.metadata(), null, SMALL_RING)) {
+            writeStream(w, 3000);
+        }
+        Path direct = tmp.resolve("direct");
+        try (CaptureWriter w = CaptureWriter.create(direct, CaptureFixture.metadata())) {
+            writeStream(w, 700);
+        }
+        Path reused = tmp.resolve("reused");
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(reused, CaptureFixture.metadata(), null, SMALL_RING);
+        writeStream(w, 700);
+        w.beginInput(EventType.MMIO_READ, 0, 0, 4, 0xC0, null, 0, 0);
+        w.close(); // with an input held: it is dropped, and the ring is no longer this capture's
+        assertEquals(streamHash(direct), streamHash(reused));
+        assertThrows(IllegalStateException.class, () -> w.appendOutput(EventType.DMA_WRITE, 0, 0, 0, 1, 0, new byte[1], 0, 1));
+        assertThrows(IllegalStateException.class, () -> w.endInput(1, 0, 0));
+        assertThrows(IllegalStateException.class, () -> w.abandonInput((t, type, d, q, r, s, a, v, f, p, o, l) -> 0));
+    }
+
+    @Test
     void aFullRingMakesTheRecordingThreadWaitForTheWriterThread() throws Exception {
         Path dir = tmp.resolve("cap");
         CountDownLatch release = new CountDownLatch(1);

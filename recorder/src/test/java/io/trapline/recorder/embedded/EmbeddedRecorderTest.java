@@ -118,6 +118,15 @@ class EmbeddedRecorderTest {
     }
 
     @Test
+    void aRecordingThroughTheRingOfAnEarlierOneIsTheSameAsTheFirstOfItsKind() throws Exception {
+        EmbeddedRecorder.Recording first = EmbeddedRecorder.record(web("e1000", 3), tmp.resolve("first"), null);
+        EmbeddedRecorder.Recording other = EmbeddedRecorder.record(web("virtio-net", 4), tmp.resolve("other"), null);
+        EmbeddedRecorder.Recording again = EmbeddedRecorder.record(web("e1000", 3), tmp.resolve("again"), null);
+        assertTrue(other.events() > 1000);
+        assertEquals(streamHash(first.capture()), streamHash(again.capture()));
+    }
+
+    @Test
     void aRecordingHoldsEveryKindOfBoundaryEventAndTheWorkloadMarks() {
         EmbeddedRecorder.Recording r = EmbeddedRecorder.record(web("e1000", 1), tmp.resolve("e1000"), null);
         assertEquals(11, r.run().workload().requestsOk());
