@@ -46,7 +46,6 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private final Path dir;
     private final EventRing ring;
     private final Supplier<? extends EventSink> observer;
-    private final Thread thread;
 
     // producer state
     private long nextSequence;
@@ -65,6 +64,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean producerWaiting;
     private volatile Thread producer;
+    /** The thread running this capture's writer loop (from {@link WriterThreads}), once it has started; null before. */
+    private volatile Thread writerThread;
+    /** False once the writer loop has ended: it touches neither the ring nor the capture again. */
+    private volatile boolean writerRunning = true;
     private final Object commandLock = new Object();
     private UnaryOperator<CaptureWriter> command;
     private boolean commandDone;
@@ -75,7 +78,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     /** Bytes of the events in the capture ({@link CaptureWriter#eventBytes}), known once it is closed; -1 before. */
     private long closedEventBytes = -1;
-    /** CPU time the writer thread used, known once it has stopped (close joins it); -1 before. */
+    /** CPU time the writer loop used, known once it has ended (close waits for that); -1 before. */
     private volatile long writerCpuNs = -1;
 
     // writer thread state
@@ -91,9 +94,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (metadata.regions() != null) {
             metadata.regions().forEach(name -> regions.put(name, regions.size())); // the indexes CaptureWriter gives them
         }
-        this.thread = new Thread(() -> run(metadata), "capture-writer " + dir.getFileName());
-        thread.setDaemon(true);
-        thread.start();
+        WriterThreads.start(() -> runOnThisThread(metadata));
     }
 
     /** Creates a capture in {@code dir} (absent or empty; checked now) written by a new writer thread. */
@@ -271,7 +272,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 return at;
             }
             checkFailure();
-            if (!thread.isAlive()) {
+            if (!writerRunning) {
                 throw failed(new IllegalStateException("the writer thread has stopped"));
             }
             LockSupport.parkNanos(this, FULL_PARK_NS);
@@ -293,7 +294,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         return new CaptureException(why + " (after " + nextSequence + " events were recorded; the capture stays incomplete)", f);
     }
 
-    /** CPU time the writer thread used in all, in ns, once {@link #close()} has returned; -1 before (benchmarks). */
+    /** CPU time the writer loop used in all, in ns, once {@link #close()} has returned; -1 before (benchmarks). */
     public long writerCpuNanos() {
         return writerCpuNs;
     }
@@ -301,6 +302,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Events appended so far. */
     public long count() {
         return nextSequence;
+    }
+
+    /** The thread running the writer loop, once it has started (tests). */
+    Thread writerThread() {
+        return writerThread;
     }
 
     /** Bytes of the events in the capture (headers and payloads) once {@link #close()} has returned; -1 before. */
@@ -413,7 +419,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             closed = true;
             holding = false; // an input still held is dropped with its outputs (never published)
             stopWriterThread();
-            ring.recycle(); // both threads are done with it: closed refuses appends, the writer thread has ended
+            ring.recycle(); // both threads are done with it: closed refuses appends, the writer loop has ended
         }
         closedEventBytes = written[1];
         if (failure != null && !failureReported) {
@@ -428,13 +434,15 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             stopped = true;
         }
         commandPending = true;
-        LockSupport.unpark(thread);
+        unparkWriter();
         boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        synchronized (commandLock) {
+            while (writerRunning) {
+                try {
+                    commandLock.wait(10);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {
@@ -454,10 +462,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             commandFailure = null;
         }
         commandPending = true;
-        LockSupport.unpark(thread);
+        unparkWriter();
         boolean interrupted = false;
         synchronized (commandLock) {
-            while (!commandDone && thread.isAlive()) {
+            while (!commandDone && writerRunning) {
                 try {
                     commandLock.wait(10);
                 } catch (InterruptedException e) {
@@ -474,7 +482,44 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         }
     }
 
+    /**
+     * Wakes the writer loop if it is parked. Before the loop has started there is nothing to wake: it looks at
+     * {@code commandPending} before it first parks.
+     */
+    private void unparkWriter() {
+        Thread t = writerThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
     // --- writer thread ---
+
+    /**
+     * The writer loop on a thread from {@link WriterThreads}, named after the capture while it runs; measures the
+     * loop's CPU time and says when it has ended (instead of a join, which would wait for the thread to end too).
+     */
+    private void runOnThisThread(CaptureMetadata metadata) {
+        Thread self = Thread.currentThread();
+        self.setName("capture-writer " + dir.getFileName());
+        writerThread = self;
+        var threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        try {
+            run(metadata);
+        } finally {
+            writerCpuNs = threads.getCurrentThreadCpuTime() - cpuBefore;
+            self.setName(WriterThreads.IDLE_NAME);
+            synchronized (commandLock) {
+                writerRunning = false;
+                commandLock.notifyAll();
+            }
+            Thread waiting = producer;
+            if (waiting != null) {
+                LockSupport.unpark(waiting); // a producer waiting for room learns that no room will come
+            }
+        }
+    }
 
     private void run(CaptureMetadata metadata) {
         EventSink sink = null;
@@ -500,7 +545,6 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 registerNewRegions();
                 position = drain.writeUpTo(position, limit);
                 if (runCommand()) {
-                    writerCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                     return;
                 }
                 continue;

@@ -287,4 +287,30 @@ class AsyncCaptureWriterTest {
         assertThrows(CaptureException.class, () -> AsyncCaptureWriter.create(tmp.resolve("cap"), CaptureFixture.metadata()),
                 "a non-empty directory is refused at once");
     }
+
+    @Test
+    @Timeout(30)
+    void anIdleWriterThreadTakesTheNextCaptureAndEachCaptureIsWhole() throws Exception {
+        Thread first = null;
+        for (int i = 0; i < 3; i++) {
+            Path capture = tmp.resolve("c" + i);
+            try (AsyncCaptureWriter w = AsyncCaptureWriter.create(capture, CaptureFixture.metadata(), null, SMALL_RING)) {
+                writeStream(w, 2_000);
+                w.flush(); // the writer loop has run: its thread is known
+                Thread t = w.writerThread();
+                assertEquals("capture-writer " + capture.getFileName(), t.getName(), "named after its capture while it runs");
+                if (first == null) {
+                    first = t;
+                } else {
+                    assertSame(first, t, "capture " + i + " runs on the idle thread of the one before");
+                }
+            }
+            try (CaptureReader r = CaptureReader.open(capture)) {
+                assertEquals(2_000, r.metadata().events().count());
+            }
+            while (first.getState() != Thread.State.TIMED_WAITING || !first.getName().equals(WriterThreads.IDLE_NAME)) {
+                Thread.sleep(1); // back in the pool, waiting for the next capture
+            }
+        }
+    }
 }
