@@ -38,7 +38,7 @@ public record CaptureMetadata(
     public static final String FILE_NAME = "capture.json";
     public static final String FORMAT_NAME = "trapline-capture";
     /** Format 2.0: events carry a CRC-32C (EventChecksum); 1.x captures stay readable. */
-    public static final int FORMAT_MAJOR = 2;
+    public static final int FORMAT_MAJOR = 3;
     public static final int FORMAT_MINOR = 0;
     /** The oldest major version this trapline reads. */
     public static final int OLDEST_READABLE_MAJOR = 1;

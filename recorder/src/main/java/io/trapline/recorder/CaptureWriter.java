@@ -26,6 +26,11 @@ import java.util.function.UnaryOperator;
 public final class CaptureWriter implements EventSink, AutoCloseable {
     /** A batch document is closed once it holds at least this many bytes (events are never split). */
     static final int BATCH_BYTES = 16 << 10;
+    /**
+     * A batch of {@link #appendEncoded} ends at the first event that starts a group once it holds {@link #BATCH_BYTES}
+     * (so that a frame and the DMA reads it was made of share a document), and inside a group only past this size.
+     */
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final Path dir;
     private final SingleChronicleQueue queue;
@@ -57,11 +62,23 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private final boolean crc32c;
     /** An event's header laid out for the checksum, when it is written field by field ({@link #append}). */
     private final byte[] header = new byte[EventLayout.HEADER_SIZE];
+    /**
+     * Whether transmitted frames may be stored as recipes over the DMA reads before them (format 3.0 and later), and
+     * the DMA_READ events with a payload in the open batch since the current group started (their offsets in it).
+     */
+    private final boolean recipes;
+    private final FrameRecipe recipe = new FrameRecipe();
+    private int[] groupReads = new int[64];
+    private int groupReadCount;
+    /** FRAME_TX events stored as recipes, and the bytes that saved (frames minus recipes). */
+    private long recipeFrames;
+    private long recipeSavedBytes;
 
     private CaptureWriter(Path dir, CaptureMetadata metadata) {
         this.dir = dir;
         this.metadata = metadata;
         this.crc32c = EventChecksum.usesCrc32c(metadata.format().major());
+        this.recipes = metadata.format().major() >= 3;
         if (metadata.regions() != null) {
             for (String name : metadata.regions()) { // regions known up front: capture.json need not be rewritten for them
                 regionIndex.put(name, regions.size());
@@ -169,11 +186,20 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
         if (batchAppends) {
-            byte[] d = batchRoom(EventLayout.HEADER_SIZE + length);
-            int e = batchLength;
-            EventLayout.putHeader(d, e, nextSequence, timeNs, packed, address, value, length); // sealInBatch completes it
-            if (length > 0) {
-                System.arraycopy(payload, offset, d, e + EventLayout.HEADER_SIZE, length);
+            int code = type.code();
+            int e = startInBatch(code);
+            int r = recipeFor(code, payload, offset, length, e);
+            byte[] d = batchRoom(EventLayout.HEADER_SIZE + (r >= 0 ? r : length));
+            if (r >= 0) {
+                EventLayout.putHeader(d, e, nextSequence, timeNs, packed | (long) EventFlags.PAYLOAD_RECIPE << 56,
+                        address, value, r); // sealInBatch completes it
+                System.arraycopy(recipe.bytes(), 0, d, e + EventLayout.HEADER_SIZE, r);
+            } else {
+                EventLayout.putHeader(d, e, nextSequence, timeNs, packed, address, value, length);
+                if (length > 0) {
+                    System.arraycopy(payload, offset, d, e + EventLayout.HEADER_SIZE, length);
+                }
+                noteRead(code, e, length);
             }
             return sealInBatch(e, timeNs);
         }
@@ -203,20 +229,95 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
      * Appends an event already laid out as on disk ({@link EventLayout}) at {@code buf[at..]}, its payload right
      * after the header, but for three fields written into the capture only: the sequence number, the time
      * ({@code timeNs}; the buffer's time field is not read) and the checksum. {@code buf} is only read, so that a
-     * ring the recording thread is filling is never written by the writer thread. The event goes into the current
-     * batch document, which is closed once it holds {@link #BATCH_BYTES}. Where documents end depends only on the
-     * events and on {@link #endBatch} calls, so the same events give the same queue bytes. The fields were checked
-     * when the event was encoded; time order is checked again here.
+     * ring the recording thread is filling is never written by the writer thread. The fields were checked when the
+     * event was encoded; time order is checked again here.
+     *
+     * <p>Events come in groups: an event that is not a device output (a guest access, a received frame, a mark...)
+     * starts one, and the device's outputs after it continue it. A FRAME_TX is stored as a {@link FrameRecipe} over
+     * its group's DMA reads when that saves bytes. The batch document is closed at the start of a group once it holds
+     * {@link #BATCH_BYTES} (inside one only past {@link #MAX_BATCH_BYTES}), so that a frame and the DMA reads it was
+     * made of share a document. Where documents end depends only on the events and on {@link #endBatch} calls, so
+     * the same events give the same queue bytes.
      */
     long appendEncoded(byte[] buf, int at, long timeNs) {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
-        int size = EventLayout.HEADER_SIZE + EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
-        byte[] d = batchRoom(size);
-        int e = batchLength;
-        System.arraycopy(buf, at, d, e, size);
+        int type = buf[at + EventLayout.TYPE] & 0xFF;
+        int length = EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
+        int e = startInBatch(type);
+        int r = recipeFor(type, buf, at + EventLayout.HEADER_SIZE, length, e);
+        if (r >= 0) {
+            byte[] d = batchRoom(EventLayout.HEADER_SIZE + r);
+            System.arraycopy(buf, at, d, e, EventLayout.HEADER_SIZE);
+            d[e + EventLayout.FLAGS] |= (byte) EventFlags.PAYLOAD_RECIPE;
+            EventBytes.putInt(d, e + EventLayout.PAYLOAD_LENGTH, r);
+            System.arraycopy(recipe.bytes(), 0, d, e + EventLayout.HEADER_SIZE, r);
+        } else {
+            byte[] d = batchRoom(EventLayout.HEADER_SIZE + length);
+            System.arraycopy(buf, at, d, e, EventLayout.HEADER_SIZE + length);
+            noteRead(type, e, length);
+        }
         return sealInBatch(e, timeNs);
+    }
+
+    /**
+     * Where the next event of type {@code type} goes in the batch: a group starts at an event that is not a device
+     * output, and the batch is written first if it is full (see {@link #appendEncoded}).
+     */
+    private int startInBatch(int type) {
+        boolean inGroup = DEVICE_OUTPUT[type];
+        if (!inGroup ? batchLength >= BATCH_BYTES : batchLength >= MAX_BATCH_BYTES) {
+            endBatch();
+        }
+        if (!inGroup) {
+            groupReadCount = 0;
+        }
+        return batchLength;
+    }
+
+    /** The recipe's length ({@link #recipe} holds it) when the event is a frame worth storing so at {@code e}, else -1. */
+    private int recipeFor(int type, byte[] payload, int offset, int length, int e) {
+        if (!recipes || type != FRAME_TX_CODE || groupReadCount == 0 || length < FrameRecipe.MIN_SAVING) {
+            return -1;
+        }
+        int r = recipe.encode(payload, offset, length, batchRoom(0), e, groupReads, groupReadCount);
+        if (r >= 0) {
+            recipeFrames++;
+            recipeSavedBytes += length - r;
+        }
+        return r;
+    }
+
+    /** A DMA read stored at {@code e} in the batch: a source for the frames of its group. */
+    private void noteRead(int type, int e, int length) {
+        if (type == DMA_READ_CODE && length > 0 && recipes) {
+            if (groupReadCount == groupReads.length) {
+                groupReads = Arrays.copyOf(groupReads, 2 * groupReadCount);
+            }
+            groupReads[groupReadCount++] = e;
+        }
+    }
+
+    private static final int FRAME_TX_CODE = EventType.FRAME_TX.code();
+    private static final int DMA_READ_CODE = EventType.DMA_READ.code();
+    /** By type code: what a device does in answer to an input or a timer of its own (a group goes on through them). */
+    private static final boolean[] DEVICE_OUTPUT = new boolean[256];
+
+    static {
+        for (EventType t : new EventType[] {EventType.DMA_READ, EventType.DMA_WRITE, EventType.INTX, EventType.MSI,
+                EventType.KICK, EventType.FRAME_TX, EventType.RX_READY}) {
+            DEVICE_OUTPUT[t.code()] = true;
+        }
+    }
+
+    /** Transmitted frames stored as recipes so far, and the bytes that saved. */
+    long recipeFrames() {
+        return recipeFrames;
+    }
+
+    long recipeSavedBytes() {
+        return recipeSavedBytes;
     }
 
     /**
@@ -246,9 +347,6 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             firstTime = timeNs;
         }
         lastTime = timeNs;
-        if (batchLength >= BATCH_BYTES) {
-            endBatch();
-        }
         return seq;
     }
 
@@ -277,6 +375,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             dc.wire().bytes().write(batch, 0, batchLength);
             dc.close();
             eventBytes += batchLength;
+            groupReadCount = 0; // the group's DMA reads are no longer in the batch
         } catch (RuntimeException | Error e) {
             if (dc != null && dc.isOpen()) {
                 dc.rollbackOnClose();
@@ -297,6 +396,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             countByType[batch[e + EventLayout.TYPE] & 0xFF]--;
         }
         nextSequence = batchFirstSequence;
+        groupReadCount = 0;
         firstTime = firstTimeBeforeBatch;
         lastTime = lastTimeBeforeBatch;
         batchLength = 0;
@@ -309,7 +409,8 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + previousTimeNs + " ns");
         }
         if ((device & ~0xFF) != 0 || (queue & ~0xFFFF) != 0 || (region & ~0xFFFF) != 0 || (size & ~0xFF) != 0
-                || (flags & ~0xFF) != 0 || length < 0 || length > EventLayout.MAX_PAYLOAD) {
+                || (flags & ~0xFF) != 0 || (flags & EventFlags.PAYLOAD_RECIPE) != 0 || length < 0
+                || length > EventLayout.MAX_PAYLOAD) {
             throw new IllegalArgumentException("event field out of range: device " + device + " queue " + queue
                     + " region " + region + " size " + size + " flags " + flags + " payload " + length);
         }

@@ -12,7 +12,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * accessors then read fields and payload in place, without copying or allocating.
  *
  * <p>A Chronicle document holds one or more events back to back (format 1.1; 1.0 captures have one per document),
- * so the cursor walks the events inside a document before moving to the next one.
+ * so the cursor walks the events inside a document before moving to the next one. A frame stored as a
+ * {@link FrameRecipe} (format 3.0) is rebuilt from its document when its payload is first read: readers see the
+ * frame, never the recipe.
  */
 public final class EventCursor implements CaptureEvent, AutoCloseable {
     private final CaptureReader reader;
@@ -50,7 +52,34 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private long packed;
     private long address;
     private long value;
+    /** The payload as readers see it, and as stored (they differ for a frame stored as a recipe). */
     private int payloadLength;
+    private int storedLength;
+    /** Whether the capture's format may store frames as recipes, and whether the current event is one. */
+    private final boolean recipes;
+    private boolean recipe;
+    /** The current recipe's frame, once rebuilt ({@code frameReady}); the recipe's bytes while rebuilding. */
+    private byte[] frame = new byte[2048];
+    private boolean frameReady;
+    private byte[] recipeBytes = new byte[256];
+    /** Offset of the current event from the start of its document (what a recipe may copy from). */
+    private long eventOffset;
+    private final FrameRecipe.Document document0 = new FrameRecipe.Document() {
+        @Override
+        public long bytesBefore() {
+            return eventOffset;
+        }
+
+        @Override
+        public int readInt(long relative) {
+            return native0 != 0 ? UnsafeMemory.MEMORY.readInt(native0 + relative) : bytes.readInt(base + relative);
+        }
+
+        @Override
+        public void read(long relative, byte[] dst, int off, int len) {
+            readInto(relative, dst, off, len);
+        }
+    };
 
     EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window) {
         this(reader, queue, fromSequence, window, null);
@@ -60,6 +89,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                 ChecksumProgress shared) {
         this.reader = reader;
         this.crc32c = EventChecksum.usesCrc32c(reader.metadata().format().major());
+        this.recipes = reader.metadata().format().major() >= 3;
         this.shared = shared;
         this.fromSequence = fromSequence;
         this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
@@ -137,7 +167,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     /** The next event, in the current document or the next one. */
     private boolean step() {
         if (documentLeft > 0) {
-            long size = EventLayout.HEADER_SIZE + payloadLength;
+            long size = EventLayout.HEADER_SIZE + storedLength;
+            eventOffset += size;
             try {
                 if (native0 != 0) {
                     native0 += size;
@@ -150,6 +181,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             }
         }
         closeDocument();
+        eventOffset = 0;
         if (file != null) {
             return nextInFile();
         }
@@ -227,7 +259,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             packed = m.readLong(native0 + EventLayout.TYPE);
             address = m.readLong(native0 + EventLayout.ADDRESS);
             value = m.readLong(native0 + EventLayout.VALUE);
-            payloadLength = m.readInt(native0 + EventLayout.PAYLOAD_LENGTH);
+            storedLength = m.readInt(native0 + EventLayout.PAYLOAD_LENGTH);
             checksum = m.readInt(native0 + EventLayout.CHECKSUM);
         } else {
             sequence = bytes.readLong(base + EventLayout.SEQUENCE);
@@ -235,14 +267,14 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             packed = bytes.readLong(base + EventLayout.TYPE);
             address = bytes.readLong(base + EventLayout.ADDRESS);
             value = bytes.readLong(base + EventLayout.VALUE);
-            payloadLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
+            storedLength = bytes.readInt(base + EventLayout.PAYLOAD_LENGTH);
             checksum = bytes.readInt(base + EventLayout.CHECKSUM);
         }
-        if (payloadLength < 0 || payloadLength > length - EventLayout.HEADER_SIZE) {
+        if (storedLength < 0 || storedLength > length - EventLayout.HEADER_SIZE) {
             documentLeft = 0;
-            throw corrupt("payload length " + payloadLength + " does not fit the " + length + " bytes left in its document");
+            throw corrupt("payload length " + storedLength + " does not fit the " + length + " bytes left in its document");
         }
-        documentLeft = length - EventLayout.HEADER_SIZE - payloadLength;
+        documentLeft = length - EventLayout.HEADER_SIZE - storedLength;
         boolean checksummed = !checkedElsewhere();
         if (checksummed) {
             checksummedHere++;
@@ -265,6 +297,18 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             documentLeft = 0;
             throw corrupt("unknown event type code " + (packed & 0xFF));
         }
+        payloadLength = storedLength;
+        recipe = recipes && (packed >>> 56 & EventFlags.PAYLOAD_RECIPE) != 0;
+        if (recipe) {
+            frameReady = false;
+            int n = storedLength >= 4 ? readInt(EventLayout.HEADER_SIZE) : -1;
+            if (type != EventType.FRAME_TX || n < 0 || n > EventLayout.MAX_PAYLOAD) {
+                documentLeft = 0;
+                throw corrupt(type != EventType.FRAME_TX ? "a " + type + " event is stored as a frame recipe"
+                        : "frame recipe declares " + n + " bytes");
+            }
+            payloadLength = n;
+        }
         started = true;
         expectedSequence = sequence + 1;
         if (checksummed && shared != null && expectedSequence >= publishAt) {
@@ -279,25 +323,26 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         if (crc32c) {
             // The CRC runs over a copy: the JDK's intrinsic takes arrays (or direct buffers), not a mapped address.
             // The header is laid out again from the fields already read; only a payload is copied.
-            int size = EventLayout.HEADER_SIZE + payloadLength;
+            int stored = storedLength;
+            int size = EventLayout.HEADER_SIZE + stored;
             if (scratch.length < size) {
                 scratch = new byte[Math.max(size, scratch.length * 2)];
             }
             byte[] s = scratch;
-            EventLayout.putHeader(s, 0, sequence, timeNs, packed, address, value, payloadLength);
-            if (payloadLength > 0) {
+            EventLayout.putHeader(s, 0, sequence, timeNs, packed, address, value, stored);
+            if (stored > 0) {
                 if (native0 != 0) {
-                    UnsafeMemory.MEMORY.readBytes(native0 + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, payloadLength);
+                    UnsafeMemory.MEMORY.readBytes(native0 + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, stored);
                 } else {
-                    bytes.read(base + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, payloadLength);
+                    bytes.read(base + EventLayout.HEADER_SIZE, s, EventLayout.HEADER_SIZE, stored);
                 }
             }
-            return EventChecksum.crc32c(s, 0, s, EventLayout.HEADER_SIZE, payloadLength);
+            return EventChecksum.crc32c(s, 0, s, EventLayout.HEADER_SIZE, stored);
         }
-        long h = EventChecksum.header(sequence, timeNs, packed, address, value, payloadLength);
-        if (payloadLength > 0) {
-            h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, payloadLength)
-                    : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, payloadLength);
+        long h = EventChecksum.header(sequence, timeNs, packed, address, value, storedLength);
+        if (storedLength > 0) {
+            h = native0 != 0 ? EventChecksum.payload(h, native0 + EventLayout.HEADER_SIZE, storedLength)
+                    : EventChecksum.payload(h, bytes, base + EventLayout.HEADER_SIZE, storedLength);
         }
         return EventChecksum.fold(h);
     }
@@ -334,10 +379,47 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     }
 
     private CaptureException corrupt(String what) {
+        return corrupt(expectedSequence, what);
+    }
+
+    private CaptureException corrupt(long at, String what) {
         String where = reader.eventsFile() != null ? reader.eventsFile().toString() : reader.directory().toString();
         String index = tailer != null ? String.format(" (queue index 0x%x)", tailer.index())
-                : file != null ? String.format(" (queue index 0x%x, file offset %d)", expectedSequence, file.offset()) : "";
-        return new CaptureException(where + ": corrupt event at sequence " + expectedSequence + index + ": " + what);
+                : file != null ? String.format(" (queue index 0x%x, file offset %d)", at, file.offset()) : "";
+        return new CaptureException(where + ": corrupt event at sequence " + at + index + ": " + what);
+    }
+
+    /** The int at {@code relative} bytes from the current event's header. */
+    private int readInt(long relative) {
+        return native0 != 0 ? UnsafeMemory.MEMORY.readInt(native0 + relative) : bytes.readInt(base + relative);
+    }
+
+    /** Copies {@code len} bytes from {@code relative} bytes after the current event's header (before it if negative). */
+    private void readInto(long relative, byte[] dst, int off, int len) {
+        if (native0 != 0) {
+            UnsafeMemory.MEMORY.copyMemory(native0 + relative, dst, sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off, len);
+        } else {
+            bytes.read(base + relative, dst, off, len);
+        }
+    }
+
+    /** Rebuilds the current recipe's frame (once per event); a recipe that does not add up is reported as corruption. */
+    private void rebuildFrame() {
+        if (frameReady) {
+            return;
+        }
+        if (recipeBytes.length < storedLength) {
+            recipeBytes = new byte[Math.max(storedLength, 2 * recipeBytes.length)];
+        }
+        readInto(EventLayout.HEADER_SIZE, recipeBytes, 0, storedLength);
+        if (frame.length < payloadLength) {
+            frame = new byte[Math.max(payloadLength, 2 * frame.length)];
+        }
+        String wrong = FrameRecipe.decode(recipeBytes, storedLength, document0, frame);
+        if (wrong != null) {
+            throw corrupt(sequence, wrong);
+        }
+        frameReady = true;
     }
 
     private void closeDocument() {
@@ -419,7 +501,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
 
     @Override
     public int flags() {
-        return (int) (packed >>> 56) & 0xFF;
+        return (int) (packed >>> 56) & (recipes ? 0xFF & ~EventFlags.PAYLOAD_RECIPE : 0xFF);
     }
 
     @Override
@@ -437,10 +519,19 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         return payloadLength;
     }
 
+    /** Bytes the payload takes in the capture: fewer than {@link #payloadLength} for a frame stored as a recipe. */
+    public int storedPayloadLength() {
+        return storedLength;
+    }
+
     @Override
     public byte payloadByte(int i) {
         if (i < 0 || i >= payloadLength) {
             throw new IndexOutOfBoundsException(i);
+        }
+        if (recipe) {
+            rebuildFrame();
+            return frame[i];
         }
         return native0 != 0 ? UnsafeMemory.MEMORY.readByte(native0 + EventLayout.HEADER_SIZE + i)
                 : bytes.readByte(base + EventLayout.HEADER_SIZE + i);
@@ -450,6 +541,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     public int copyPayload(byte[] dst, int off) {
         if (off < 0 || off + payloadLength > dst.length) {
             throw new IndexOutOfBoundsException("payload of " + payloadLength + " bytes at " + off + " in " + dst.length);
+        }
+        if (recipe) {
+            rebuildFrame();
+            System.arraycopy(frame, 0, dst, off, payloadLength);
+            return payloadLength;
         }
         if (file != null) {
             if (native0 == 0) {

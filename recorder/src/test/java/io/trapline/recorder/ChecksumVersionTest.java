@@ -68,10 +68,10 @@ class ChecksumVersionTest {
     }
 
     @Test
-    void aNewCaptureIsFormat2AndReadsBack() {
-        Path dir = write("v2", CaptureFixture.metadata(), true);
+    void aNewCaptureIsTheCurrentFormatAndReadsBack() {
+        Path dir = write("v3", CaptureFixture.metadata(), true);
         try (CaptureReader r = CaptureReader.open(dir)) {
-            assertEquals(2, r.metadata().format().major());
+            assertEquals(3, r.metadata().format().major());
         }
         assertEquals(EVENTS, readAll(dir));
     }
@@ -86,9 +86,9 @@ class ChecksumVersionTest {
 
     @Test
     void theReaderChecksWhatTheVersionSays() throws Exception {
-        Path dir = write("v2-claims-1", CaptureFixture.metadata(), true);
+        Path dir = write("v3-claims-1", CaptureFixture.metadata(), true);
         Path json = dir.resolve(CaptureMetadata.FILE_NAME);
-        Files.writeString(json, Files.readString(json).replace("\"major\" : 2", "\"major\" : 1"));
+        Files.writeString(json, Files.readString(json).replace("\"major\" : 3", "\"major\" : 1"));
         CaptureException e = assertThrows(CaptureException.class, () -> readAll(dir));
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     }

@@ -141,7 +141,7 @@ class WindowTallyTest {
                 long frames = 0;
                 try (EventCursor c = r.cursor()) {
                     while (c.next()) {
-                        bytes += EventLayout.HEADER_SIZE + c.payloadLength();
+                        bytes += EventLayout.HEADER_SIZE + c.storedPayloadLength();
                         boolean taken = c.type() == EventType.FRAME_RX && (c.flags() & EventFlags.REFUSED) == 0;
                         frames += taken || c.type() == EventType.FRAME_TX ? 1 : 0;
                     }

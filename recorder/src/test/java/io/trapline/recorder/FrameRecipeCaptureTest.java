@@ -1,0 +1,121 @@
+package io.trapline.recorder;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Format 3.0: a recording stores transmitted frames once, and every reader still sees the frames. */
+class FrameRecipeCaptureTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * Transmit paths as the device models run them: a register write or a kick, descriptor and buffer reads, the frame
+     * (sometimes with a checksum put in, sometimes from a virtio header's buffer, sometimes unrelated to the reads),
+     * an interrupt; marks between groups; enough of it to span many documents.
+     */
+    private static void transmitStream(EventSink w) {
+        Random r = new Random(11);
+        long t = 0;
+        for (int i = 0; i < 3_000; i++) {
+            t += 100;
+            w.append(t, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+            byte[] desc = new byte[16];
+            r.nextBytes(desc);
+            int len = 60 + r.nextInt(1455);
+            byte[] buffer = new byte[12 + len];
+            r.nextBytes(buffer);
+            boolean virtio = i % 3 == 0;
+            w.append(t, EventType.DMA_READ, 0, 0, 0, 0, 0x10_0000L + 16 * i, 16, 0, desc, 0, 16);
+            w.append(t, EventType.DMA_READ, 0, 0, 0, 0, 0x20_0000L, buffer.length, 0, buffer, 0, virtio ? buffer.length : len);
+            byte[] frame = java.util.Arrays.copyOfRange(buffer, virtio ? 12 : 0, virtio ? buffer.length : len);
+            if (i % 4 == 1) {
+                frame[len / 2] ^= 0x77; // a checksum the device filled in
+                frame[len / 2 + 1] ^= 0x11;
+            }
+            if (i % 10 == 7) {
+                r.nextBytes(frame); // not made of the reads
+            }
+            if (i % 13 == 5) {
+                w.append(t, EventType.MARK, 0, 0, 0, 0, 0, 1, 0, new byte[] {'x'}, 0, 1); // a new group: the reads are out of it
+            }
+            w.append(t, EventType.FRAME_TX, 0, 0, 0, 0, 0, len, 0, frame, 0, len);
+            w.append(t, EventType.INTX, 0, 0, 0, 0, 0, 1, 0, null, 0, 0);
+        }
+    }
+
+    @Test
+    void framesStoredAsRecipesReadBackAsTheFramesTheyWere() throws Exception {
+        Path whole = tmp.resolve("whole");
+        try (CaptureWriter w = CaptureWriter.create(whole, CaptureFixture.metadata())) {
+            transmitStream(w); // one event per document: nothing stored as a recipe
+        }
+        Path recorded = tmp.resolve("recorded");
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(recorded, CaptureFixture.metadata(), null, 4 << 20)) {
+            transmitStream(w);
+        }
+        assertEquals(AsyncCaptureWriterTest.streamHash(whole), AsyncCaptureWriterTest.streamHash(recorded),
+                "every field and payload byte as appended; no flag of the storage shows");
+        long[] stored = storedAndSeen(recorded);
+        long[] plain = storedAndSeen(whole);
+        assertEquals(plain[0], plain[1], "stored whole");
+        assertEquals(plain[1], stored[1], "the same frames");
+        assertTrue(stored[0] < stored[1] * 0.6, "most frame bytes stored once: " + stored[0] + " of " + stored[1]);
+    }
+
+    /** Payload bytes of FRAME_TX events as stored, and as readers see them. */
+    private static long[] storedAndSeen(Path capture) {
+        long[] sum = new long[2];
+        try (CaptureReader r = CaptureReader.open(capture); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                if (c.type() == EventType.FRAME_TX) {
+                    sum[0] += c.storedPayloadLength();
+                    sum[1] += c.payloadLength();
+                    assertEquals(0, c.flags() & EventFlags.PAYLOAD_RECIPE);
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void aRecipeFlagIsRefusedOnEventsGivenToAWriter() {
+        try (CaptureWriter w = CaptureWriter.create(tmp.resolve("c"), CaptureFixture.metadata())) {
+            byte[] frame = new byte[100];
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.append(1, EventType.FRAME_TX, 0, 0, 0, 0, 0, 100, EventFlags.PAYLOAD_RECIPE, frame, 0, 100));
+        }
+    }
+
+    @Test
+    void aRecipeReachingOutsideItsDocumentIsReportedAsCorruptionNamingTheEvent() {
+        Path dir = tmp.resolve("bad");
+        try (CaptureWriter w = CaptureWriter.createBatched(dir, CaptureFixture.metadata())) {
+            w.append(1, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 1, 0, null, 0, 0);
+            // A well-checksummed recipe that copies from 10,000 bytes back, before the start of its document.
+            byte[] recipe = new byte[4 + FrameRecipe.COPY_SIZE];
+            EventBytes.putInt(recipe, 0, 100);
+            recipe[4] = FrameRecipe.COPY;
+            EventBytes.putInt(recipe, 5, 10_000);
+            EventBytes.putInt(recipe, 9, 0);
+            EventBytes.putInt(recipe, 13, 100);
+            byte[] event = new byte[EventLayout.HEADER_SIZE + recipe.length];
+            EventLayout.putHeader(event, 0, 0, 0, EventChecksum.packed(EventType.FRAME_TX.code(), 0, 0, 0, 0,
+                    EventFlags.PAYLOAD_RECIPE), 0, 100, recipe.length);
+            System.arraycopy(recipe, 0, event, EventLayout.HEADER_SIZE, recipe.length);
+            w.appendEncoded(event, 0, 2);
+        }
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            assertTrue(c.next());
+            assertTrue(c.next());
+            assertEquals(100, c.payloadLength(), "the frame's length, as the recipe declares it");
+            CaptureException e = assertThrows(CaptureException.class, () -> c.copyPayload(new byte[100], 0));
+            assertTrue(e.getMessage().contains("corrupt event at sequence 1") && e.getMessage().contains("outside its document"),
+                    e.getMessage());
+        }
+    }
+}
