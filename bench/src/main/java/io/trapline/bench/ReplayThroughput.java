@@ -28,13 +28,20 @@ import java.util.stream.Stream;
 /**
  * Scripted benchmark for replay: events per second for a register-only capture (the e1000 interrupt path and
  * link polling, 2 million accesses, no DMA) and for a full embedded web capture (DMA, frames, interrupts).
- * Best of five after warm-up. Run: {@code java $FLAGS -cp bench/target/benchmarks.jar io.trapline.bench.ReplayThroughput}.
+ * Best of five after warm-up. Run: {@code java $FLAGS -cp bench/target/benchmarks.jar io.trapline.bench.ReplayThroughput
+ * [CAPTURE...]}; with captures given, replays those instead (e.g. the same run recorded in two format versions).
  */
 public final class ReplayThroughput {
     private ReplayThroughput() {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0) {
+            for (String capture : args) {
+                report(capture, Path.of(capture));
+            }
+            return;
+        }
         Path work = Files.createTempDirectory("replay-bench");
         try {
             Path registers = registerOnly(work.resolve("registers"), 2_000_000);
