@@ -103,7 +103,9 @@ public final class RecordThroughput {
                 deleteLastCapture();
                 Map<String, Long> split = ThreadCpu.snapshot().since(before);
                 if (writerCpu >= 0) {
-                    split.put("writer", writerCpu); // the writer thread has ended: it reported its own CPU time
+                    split.put("writer", writerCpu); // the capture's writer loop reported its own CPU time
+                } else {
+                    split.remove("writer"); // a pooled writer thread idle through a run without a capture
                 }
                 if (round >= warmup) {
                     s.wall.add(wall);
