@@ -67,6 +67,30 @@ class FrameRecipeCaptureTest {
         assertTrue(stored[0] < stored[1] * 0.6, "most frame bytes stored once: " + stored[0] + " of " + stored[1]);
     }
 
+    @Test
+    void aLongGroupOfLargeOutputsStillEndsItsDocumentsAndReadsBack() throws Exception {
+        byte[] big = new byte[200_000];
+        new Random(12).nextBytes(big);
+        EventSink[] sinks = new EventSink[2];
+        Path whole = tmp.resolve("whole");
+        Path recorded = tmp.resolve("recorded");
+        try (CaptureWriter a = CaptureWriter.create(whole, CaptureFixture.metadata());
+             AsyncCaptureWriter b = AsyncCaptureWriter.create(recorded, CaptureFixture.metadata(), null, 4 << 20)) {
+            sinks[0] = a;
+            sinks[1] = b;
+            for (EventSink w : sinks) {
+                w.append(1, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 1, 0, null, 0, 0);
+                for (int i = 0; i < 40; i++) { // 8 MB of outputs with no input between: documents end past 1 MiB anyway
+                    w.append(2, EventType.DMA_READ, 0, 0, 0, 0, 0x10_0000L, 100_000, 0, big, i * 1000, 100_000);
+                    w.append(2, EventType.FRAME_TX, 0, 0, 0, 0, 0, 99_000, 0, big, i * 1000 + 1000, 99_000); // the read's tail
+                }
+            }
+        }
+        assertEquals(AsyncCaptureWriterTest.streamHash(whole), AsyncCaptureWriterTest.streamHash(recorded));
+        long[] stored = storedAndSeen(recorded);
+        assertTrue(stored[0] < stored[1] / 10, "the frames are copies of their reads: " + stored[0] + " of " + stored[1]);
+    }
+
     /** Payload bytes of FRAME_TX events as stored, and as readers see them. */
     private static long[] storedAndSeen(Path capture) {
         long[] sum = new long[2];
