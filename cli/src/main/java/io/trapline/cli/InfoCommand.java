@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventLayout;
 import io.trapline.recorder.EventType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -39,9 +41,11 @@ final class InfoCommand implements Callable<Integer> {
             long total = 0;
             long first = -1;
             long last = 0;
+            Storage storage = new Storage();
             try (EventCursor c = reader.cursor()) {
                 while (c.next()) {
                     counts.merge(c.type(), 1L, Long::sum);
+                    storage.add(c);
                     if (first < 0) {
                         first = c.timeNs();
                     }
@@ -50,15 +54,35 @@ final class InfoCommand implements Callable<Integer> {
                 }
             }
             if (format == OutputFormat.json) {
-                printJson(out, meta, counts, total, first, last);
+                printJson(out, meta, counts, total, first, last, storage);
             } else {
-                printText(out, meta, counts, total, first, last);
+                printText(out, meta, counts, total, first, last, storage);
             }
         }
         return 0;
     }
 
-    private void printText(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first, long last) {
+    /** What the events take in the capture, and the transmitted frames stored once (format 3.0 recipes). */
+    private static final class Storage {
+        long bytes;
+        long framesSent;
+        long frameBytes;
+        long frameBytesStored;
+        long recipes;
+
+        void add(EventCursor c) {
+            bytes += EventLayout.HEADER_SIZE + c.storedPayloadLength();
+            if (c.type() == EventType.FRAME_TX) {
+                framesSent++;
+                frameBytes += c.payloadLength();
+                frameBytesStored += c.storedPayloadLength();
+                recipes += c.storedAsRecipe() ? 1 : 0;
+            }
+        }
+    }
+
+    private void printText(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first,
+                           long last, Storage storage) {
         out.printf("capture   %s%n", capture);
         out.printf("format    %s %d.%d (written by %s %s)%n", meta.format().name(), meta.format().major(),
                 meta.format().minor(), meta.tool() == null ? "?" : meta.tool().name(), meta.tool() == null ? "?" : meta.tool().version());
@@ -108,13 +132,20 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.printf("events    %d (sequence 0..%d)%n", total, total - 1);
         out.printf("time      %s .. %s s (span %s)%n", Durations.seconds(first), Durations.seconds(last), Durations.span(last - first));
+        out.printf("size      %s of events, as stored%n", RecordCommand.bytes(storage.bytes));
+        if (storage.framesSent > 0) {
+            out.printf(Locale.ROOT, "frames    %,d sent, %s, stored in %s%s%n", storage.framesSent,
+                    RecordCommand.bytes(storage.frameBytes), RecordCommand.bytes(storage.frameBytesStored),
+                    storage.recipes == 0 ? "" : String.format(Locale.ROOT,
+                            " (%,d of them as recipes over the DMA reads they were made of)", storage.recipes));
+        }
         for (Map.Entry<EventType, Long> e : counts.entrySet()) {
             out.printf("  %-14s %,12d%n", e.getKey().label(), e.getValue());
         }
     }
 
-    private void printJson(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first, long last)
-            throws Exception {
+    private void printJson(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first,
+                           long last, Storage storage) throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("capture", capture.toString());
@@ -126,6 +157,12 @@ final class InfoCommand implements Callable<Integer> {
         ev.put("last_time_ns", total == 0 ? 0 : last);
         ObjectNode byType = ev.putObject("by_type");
         counts.forEach((t, n) -> byType.put(t.label(), n));
+        ev.put("stored_bytes", storage.bytes);
+        ObjectNode frames = ev.putObject("frames_sent");
+        frames.put("count", storage.framesSent);
+        frames.put("bytes", storage.frameBytes);
+        frames.put("stored_bytes", storage.frameBytesStored);
+        frames.put("stored_as_recipes", storage.recipes);
         out.println(json.writeValueAsString(root));
     }
 }

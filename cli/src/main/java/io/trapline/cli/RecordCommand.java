@@ -160,7 +160,7 @@ final class RecordCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-22s %,10d %12.2f %12.1f%n", "interrupts", w.interrupts(), w.interrupts() / pk, w.interrupts() / rq);
     }
 
-    private static String bytes(long n) {
+    static String bytes(long n) {
         return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
                 : n >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0) : n + " B";
     }

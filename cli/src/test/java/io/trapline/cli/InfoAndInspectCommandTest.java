@@ -41,6 +41,41 @@ class InfoAndInspectCommandTest {
         assertTrue(root.path("complete").asBoolean());
     }
 
+    /** Transmit paths as a recording stores them: a TDT write, the frame's DMA read, the frame with a checksum put in. */
+    private static Path transmits(Path dir, int frames) {
+        io.trapline.recorder.CaptureMetadata meta = io.trapline.recorder.CaptureMetadata.create(
+                new io.trapline.recorder.CaptureMetadata.Source("test", "transmits", null),
+                new io.trapline.recorder.CaptureMetadata.Clock("virtual", null), "2026-11-26T00:00:00Z", null,
+                List.of(new io.trapline.recorder.CaptureMetadata.DeviceInfo(0, "e1000", null, null, null, List.of())));
+        byte[] frame = new byte[1000];
+        try (var w = io.trapline.recorder.AsyncCaptureWriter.create(dir, meta)) {
+            for (int i = 0; i < frames; i++) {
+                java.util.Arrays.fill(frame, (byte) i);
+                w.append(i, io.trapline.recorder.EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+                w.append(i, io.trapline.recorder.EventType.DMA_READ, 0, 0, 0, 0, 0x100000, 1000, 0, frame, 0, 1000);
+                frame[50] = 0x7f; // the checksum the device fills in
+                w.append(i, io.trapline.recorder.EventType.FRAME_TX, 0, 0, 0, 0, 0, 1000, 0, frame, 0, 1000);
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void infoSaysWhatTheEventsTakeAndHowTheFramesSentAreStored() throws Exception {
+        Path cap = transmits(tmp.resolve("tx"), 100);
+        CliRun r = CliRun.of("info", cap.toString());
+        assertEquals(0, r.code(), r.err());
+        // 300 headers of 48 bytes, 100 reads of 1,000 bytes, 100 recipes of 4 + 13 + 6 + 13 bytes
+        assertTrue(r.out().contains("size      115.2 KiB of events, as stored"), r.out()); // 118,000 bytes
+        assertTrue(r.out().contains("frames    100 sent, 97.7 KiB, stored in 3.5 KiB (100 of them as recipes over the DMA reads they were made of)"), r.out());
+        JsonNode frames = new ObjectMapper().readTree(CliRun.of("info", cap.toString(), "--format", "json").out())
+                .path("events").path("frames_sent");
+        assertEquals(100, frames.path("count").asLong());
+        assertEquals(100_000, frames.path("bytes").asLong());
+        assertEquals(3_600, frames.path("stored_bytes").asLong());
+        assertEquals(100, frames.path("stored_as_recipes").asLong());
+    }
+
     @Test
     void inspectPrintsOneEventPerLineWithDetails() {
         Path cap = SmallCapture.write(tmp.resolve("cap"));

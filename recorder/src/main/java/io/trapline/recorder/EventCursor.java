@@ -524,6 +524,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         return storedLength;
     }
 
+    /** Whether the current event is a frame stored as a recipe over the DMA reads before it (format 3.0). */
+    public boolean storedAsRecipe() {
+        return recipe;
+    }
+
     @Override
     public byte payloadByte(int i) {
         if (i < 0 || i >= payloadLength) {
