@@ -28,7 +28,10 @@ final class FrameRecipe {
     private static final int RESYNC = 8;
     /** Differing bytes in a row after which the alignment is dropped and another source looked for. */
     private static final int MAX_DIFF = 64;
-    /** Sources tried per alignment search, so that a group of many DMA reads costs a bounded time per frame. */
+    /**
+     * Sources tried per alignment search, so that a group of many DMA reads (a hostile guest's descriptor chains) costs
+     * a bounded time per frame.
+     */
     private static final int MAX_TRIES = 32;
     /** A recipe is kept only when it saves at least this many bytes over the frame itself. */
     static final int MIN_SAVING = 64;
@@ -151,7 +154,7 @@ final class FrameRecipe {
         if (previousSourceAt < 0) {
             return -1;
         }
-        for (int k = count - 1; k >= 0 && sources[k] >= previousSourceAt; k--) {
+        for (int k = count - 1, tries = 0; k >= 0 && sources[k] >= previousSourceAt && tries < MAX_TRIES; k--, tries++) {
             if (sources[k] == previousSourceAt) {
                 int len = payloadLength(doc, sources[k]);
                 boolean agrees = previousSourceEnd + MIN_MATCH <= len

@@ -159,6 +159,24 @@ class FrameRecipeTest {
     }
 
     @Test
+    void aLongChainOfReadsBoundsTheSearchPerFrame() {
+        Random r = new Random(7);
+        Doc doc = new Doc();
+        byte[] frame = random(r, 1514);
+        doc.add(frame); // the frame's bytes, then thousands of descriptor-sized reads (a hostile guest's chain)
+        for (int i = 0; i < 5_000; i++) {
+            doc.add(random(r, 16));
+        }
+        FrameRecipe recipe = new FrameRecipe();
+        assertEquals(-1, roundTrip(recipe, doc, frame), "a source further back than the search reaches: stored whole");
+        doc.add(frame);
+        assertTrue(roundTrip(recipe, doc, frame) > 0, "the same frame right behind its read");
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(-1, roundTrip(recipe, doc, random(r, 1514)), "frames made of nothing here");
+        }
+    }
+
+    @Test
     void framesMadeOfRandomPiecesWithRandomPatchesAlwaysRebuildExactly() {
         Random r = new Random(6);
         int recipes = 0;
