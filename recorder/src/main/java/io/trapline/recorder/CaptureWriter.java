@@ -70,9 +70,6 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     private final FrameRecipe recipe = new FrameRecipe();
     private int[] groupReads = new int[64];
     private int groupReadCount;
-    /** FRAME_TX events stored as recipes, and the bytes that saved (frames minus recipes). */
-    private long recipeFrames;
-    private long recipeSavedBytes;
 
     private CaptureWriter(Path dir, CaptureMetadata metadata) {
         this.dir = dir;
@@ -281,12 +278,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (!recipes || type != FRAME_TX_CODE || groupReadCount == 0 || length < FrameRecipe.MIN_SAVING) {
             return -1;
         }
-        int r = recipe.encode(payload, offset, length, batchRoom(0), e, groupReads, groupReadCount);
-        if (r >= 0) {
-            recipeFrames++;
-            recipeSavedBytes += length - r;
-        }
-        return r;
+        return recipe.encode(payload, offset, length, batchRoom(0), e, groupReads, groupReadCount);
     }
 
     /** A DMA read stored at {@code e} in the batch: a source for the frames of its group. */
@@ -309,15 +301,6 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
                 EventType.KICK, EventType.FRAME_TX, EventType.RX_READY}) {
             DEVICE_OUTPUT[t.code()] = true;
         }
-    }
-
-    /** Transmitted frames stored as recipes so far, and the bytes that saved. */
-    long recipeFrames() {
-        return recipeFrames;
-    }
-
-    long recipeSavedBytes() {
-        return recipeSavedBytes;
     }
 
     /**

@@ -64,7 +64,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private byte[] recipeBytes = new byte[256];
     /** Offset of the current event from the start of its document (what a recipe may copy from). */
     private long eventOffset;
-    private final FrameRecipe.Document document0 = new FrameRecipe.Document() {
+    /** The current document as a recipe sees it: the bytes before the current event. */
+    private final FrameRecipe.Document recipeSources = new FrameRecipe.Document() {
         @Override
         public long bytesBefore() {
             return eventOffset;
@@ -72,7 +73,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
 
         @Override
         public int readInt(long relative) {
-            return native0 != 0 ? UnsafeMemory.MEMORY.readInt(native0 + relative) : bytes.readInt(base + relative);
+            return EventCursor.this.readInt(relative);
         }
 
         @Override
@@ -415,7 +416,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         if (frame.length < payloadLength) {
             frame = new byte[Math.max(payloadLength, 2 * frame.length)];
         }
-        String wrong = FrameRecipe.decode(recipeBytes, storedLength, document0, frame);
+        String wrong = FrameRecipe.decode(recipeBytes, storedLength, recipeSources, frame);
         if (wrong != null) {
             throw corrupt(sequence, wrong);
         }

@@ -253,11 +253,6 @@ final class FrameRecipe {
         void read(long relative, byte[] dst, int off, int len);
     }
 
-    /** The frame length a recipe declares (its first field); {@code recipeLength} must be checked first. */
-    static int frameLength(byte[] recipe) {
-        return EventBytes.getInt(recipe, 0);
-    }
-
     /**
      * Rebuilds the frame from {@code recipe[0..recipeLength)} into {@code dst} (at least the declared frame length).
      * Returns null, or what is wrong with the recipe: a reader never reads outside the event's document or past a
@@ -267,7 +262,7 @@ final class FrameRecipe {
         if (recipeLength < 4) {
             return "frame recipe of " + recipeLength + " bytes has no frame length";
         }
-        int n = frameLength(recipe);
+        int n = EventBytes.getInt(recipe, 0); // the frame's length
         if (n < 0 || n > dst.length) {
             return "frame recipe declares " + n + " bytes";
         }
