@@ -100,8 +100,8 @@ public final class RecordThroughput {
                 long writerCpu = cost.writerCpuNs();
                 long wall = System.nanoTime() - t0;
                 long cpu = threads.getCurrentThreadCpuTime() - c0;
-                deleteLastCapture();
                 Map<String, Long> split = ThreadCpu.snapshot().since(before);
+                deleteLastCapture(); // after the CPU snapshot too: removing a capture is not part of recording it
                 if (writerCpu >= 0) {
                     split.put("writer", writerCpu); // the capture's writer loop reported its own CPU time
                 } else {
