@@ -100,6 +100,28 @@ class InfoAndInspectCommandTest {
     }
 
     @Test
+    void inspectFromASequenceInsideADocumentShowsThatEventsPayload() {
+        Path cap = tmp.resolve("marks");
+        io.trapline.recorder.CaptureMetadata meta = io.trapline.recorder.CaptureMetadata.create(
+                new io.trapline.recorder.CaptureMetadata.Source("test", "marks", null),
+                new io.trapline.recorder.CaptureMetadata.Clock("virtual", null), "2026-11-26T00:00:00Z", null,
+                List.of(new io.trapline.recorder.CaptureMetadata.DeviceInfo(0, "e1000", null, null, null, List.of())));
+        try (var w = io.trapline.recorder.CaptureWriter.createBatched(cap, meta)) { // as a recording: one document
+            for (String name : List.of("boot", "idle_start", "workload")) {
+                byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                w.append(1, io.trapline.recorder.EventType.MARK, 0, 0, 0, 0, 0,
+                        io.trapline.recorder.MarkKind.INSTANT.code(), 0, b, 0, b.length);
+            }
+        }
+        CliRun r = CliRun.of("inspect", cap.toString(), "--from", "1");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(3, lines.length, r.out());
+        assertTrue(lines[1].contains("instant \"idle_start\""), lines[1]);
+        assertTrue(lines[2].contains("instant \"workload\""), lines[2]);
+    }
+
+    @Test
     void inspectJsonLinesAreParseable() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("cap"));
         CliRun r = CliRun.of("inspect", cap.toString(), "--format", "json");

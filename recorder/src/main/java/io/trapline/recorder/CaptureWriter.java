@@ -240,6 +240,9 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
+        if (timeNs < lastTime) { // refused before it touches the batch: a refused read must not become a recipe source
+            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
+        }
         int type = buf[at + EventLayout.TYPE] & 0xFF;
         int length = EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
         int e = startInBatch(type);

@@ -6,6 +6,8 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.util.Arrays;
+
 /**
  * A sequential scan over a capture's events: a flyweight over Chronicle's mapped bytes. {@link #next()}
  * verifies each event (sequence continuity, known type, length, checksum) and makes it current; the
@@ -80,7 +82,18 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         public void read(long relative, byte[] dst, int off, int len) {
             readInto(relative, dst, off, len);
         }
+
+        @Override
+        public boolean isSource(long back) {
+            return Arrays.binarySearch(readOffsets, 0, readCount, eventOffset - back) >= 0;
+        }
     };
+    /**
+     * Offsets in the current document of the dma_read events before the current one that a recipe may copy from
+     * (stored whole, with a payload), in ascending order: a recipe pointing anywhere else is corrupt.
+     */
+    private long[] readOffsets = new long[64];
+    private int readCount;
 
     EventCursor(CaptureReader reader, SingleChronicleQueue queue, long fromSequence, long window) {
         this(reader, queue, fromSequence, window, null);
@@ -183,6 +196,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         }
         closeDocument();
         eventOffset = 0;
+        readCount = 0;
         if (file != null) {
             return nextInFile();
         }
@@ -309,6 +323,11 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                         : "frame recipe declares " + n + " bytes");
             }
             payloadLength = n;
+        } else if (recipes && type == EventType.DMA_READ && storedLength > 0) {
+            if (readCount == readOffsets.length) {
+                readOffsets = Arrays.copyOf(readOffsets, 2 * readCount);
+            }
+            readOffsets[readCount++] = eventOffset;
         }
         started = true;
         expectedSequence = sequence + 1;
@@ -553,15 +572,10 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             System.arraycopy(frame, 0, dst, off, payloadLength);
             return payloadLength;
         }
-        if (file != null) {
-            if (native0 == 0) {
-                throw new IllegalStateException("no current event");
-            }
-            UnsafeMemory.MEMORY.copyMemory(native0 + EventLayout.HEADER_SIZE, dst,
-                    sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + off, payloadLength);
-        } else {
-            bytes.read(base + EventLayout.HEADER_SIZE, dst, off, payloadLength);
+        if (file != null && native0 == 0) {
+            throw new IllegalStateException("no current event");
         }
+        readInto(EventLayout.HEADER_SIZE, dst, off, payloadLength); // where the current event is, in any document
         return payloadLength;
     }
 }

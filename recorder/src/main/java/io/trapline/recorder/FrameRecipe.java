@@ -251,6 +251,9 @@ final class FrameRecipe {
         int readInt(long relative);
 
         void read(long relative, byte[] dst, int off, int len);
+
+        /** Whether an event stored whole as a dma_read with a payload starts {@code back} bytes before the event's header. */
+        boolean isSource(long back);
     }
 
     /**
@@ -276,6 +279,9 @@ final class FrameRecipe {
                 int len = EventBytes.getInt(recipe, p + 9);
                 if (back < EventLayout.HEADER_SIZE || back > doc.bytesBefore()) {
                     return "frame recipe copies from " + back + " bytes back, outside its document";
+                }
+                if (!doc.isSource(back)) {
+                    return "frame recipe copies from " + back + " bytes back, where no dma_read event stored whole starts";
                 }
                 int sourceLength = doc.readInt(-back + EventLayout.PAYLOAD_LENGTH);
                 if (sourceLength < 0 || EventLayout.HEADER_SIZE + (long) sourceLength > back || offset < 0 || len <= 0

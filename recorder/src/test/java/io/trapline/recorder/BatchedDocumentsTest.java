@@ -289,4 +289,25 @@ class BatchedDocumentsTest {
         assertEquals(10, meta.events().count());
         assertEquals(9, meta.events().lastTimeNs(), "the summary ends at the last event written");
     }
+
+    @Test
+    void aCursorStartingInsideADocumentCopiesEachEventsOwnPayload() {
+        Path dir = tmp.resolve("positioned");
+        try (CaptureWriter w = CaptureWriter.createBatched(dir, CaptureFixture.metadata())) {
+            w.append(1, EventType.MARK, 0, 0, 0, 0, 0, 0, 0, new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}, 0, 8);
+            w.append(2, EventType.DMA_READ, 0, 0, 0, 0, 0x1000, 4, 0, new byte[] {1, 2, 3, 4}, 0, 4);
+            w.append(3, EventType.DMA_WRITE, 0, 0, 0, 0, 0x2000, 2, 0, new byte[] {9, 8}, 0, 2);
+        } // one document of three events
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor(1)) { // as `inspect --from 1` reads
+            assertTrue(c.next());
+            byte[] read = new byte[4];
+            c.copyPayload(read, 0);
+            assertArrayEquals(new byte[] {1, 2, 3, 4}, read);
+            assertTrue(c.next());
+            byte[] written = new byte[2];
+            c.copyPayload(written, 0);
+            assertArrayEquals(new byte[] {9, 8}, written);
+            assertEquals(8, c.payloadByte(1));
+        }
+    }
 }

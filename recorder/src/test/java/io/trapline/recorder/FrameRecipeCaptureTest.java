@@ -142,4 +142,64 @@ class FrameRecipeCaptureTest {
                     e.getMessage());
         }
     }
+
+    /** An event laid out as {@link CaptureWriter#appendEncoded} takes it (the writer fills in sequence, time, checksum). */
+    private static byte[] encoded(EventType type, int flags, long value, byte[] payload) {
+        byte[] event = new byte[EventLayout.HEADER_SIZE + payload.length];
+        EventLayout.putHeader(event, 0, 0, 0, EventChecksum.packed(type.code(), 0, 0, 0, 0, flags), 0, value,
+                payload.length);
+        System.arraycopy(payload, 0, event, EventLayout.HEADER_SIZE, payload.length);
+        return event;
+    }
+
+    @Test
+    void aReadTheWriterRefusedIsNoSourceForTheFrameAfterIt() {
+        Path dir = tmp.resolve("c");
+        byte[] data = new byte[500];
+        new Random(1).nextBytes(data);
+        try (CaptureWriter w = CaptureWriter.createBatched(dir, CaptureFixture.metadata())) {
+            w.appendEncoded(encoded(EventType.MMIO_WRITE, 0, 1, new byte[0]), 0, 10);
+            assertThrows(IllegalArgumentException.class, // its time goes back: refused
+                    () -> w.appendEncoded(encoded(EventType.DMA_READ, 0, 500, data), 0, 5));
+            w.appendEncoded(encoded(EventType.FRAME_TX, 0, 500, data), 0, 10);
+        }
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            assertTrue(c.next());
+            assertTrue(c.next());
+            assertEquals(EventType.FRAME_TX, c.type());
+            assertFalse(c.storedAsRecipe(), "nothing before it in the capture holds its bytes");
+            byte[] frame = new byte[500];
+            c.copyPayload(frame, 0);
+            assertArrayEquals(data, frame);
+            assertFalse(c.next());
+        }
+    }
+
+    @Test
+    void aRecipeCopyingFromAnywhereButAReadsStartIsReportedAsCorruption() {
+        Path dir = tmp.resolve("bad");
+        byte[] read = new byte[64];
+        java.util.Arrays.fill(read, (byte) 7);
+        // Inside the read's payload, 64 bytes before the frame's header, lies what looks like a payload length of 8.
+        EventBytes.putInt(read, EventLayout.PAYLOAD_LENGTH, 8);
+        try (CaptureWriter w = CaptureWriter.createBatched(dir, CaptureFixture.metadata())) {
+            w.appendEncoded(encoded(EventType.MMIO_WRITE, 0, 1, new byte[0]), 0, 1);
+            w.appendEncoded(encoded(EventType.DMA_READ, 0, 64, read), 0, 1);
+            byte[] recipe = new byte[4 + FrameRecipe.COPY_SIZE];
+            EventBytes.putInt(recipe, 0, 8);
+            recipe[4] = FrameRecipe.COPY;
+            EventBytes.putInt(recipe, 5, 64); // into the read's payload, not its header
+            EventBytes.putInt(recipe, 9, 0);
+            EventBytes.putInt(recipe, 13, 8);
+            w.appendEncoded(encoded(EventType.FRAME_TX, EventFlags.PAYLOAD_RECIPE, 8, recipe), 0, 1);
+        }
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            assertTrue(c.next());
+            assertTrue(c.next());
+            assertTrue(c.next());
+            CaptureException e = assertThrows(CaptureException.class, () -> c.copyPayload(new byte[8], 0));
+            assertTrue(e.getMessage().contains("corrupt event at sequence 2")
+                    && e.getMessage().contains("where no dma_read event stored whole starts"), e.getMessage());
+        }
+    }
 }

@@ -47,6 +47,11 @@ class FrameRecipeTest {
                 public void read(long relative, byte[] dst, int off, int len) {
                     System.arraycopy(bytes, (int) (event + relative), dst, off, len);
                 }
+
+                @Override
+                public boolean isSource(long back) {
+                    return reads.contains((int) (event - back));
+                }
             };
         }
     }
@@ -233,6 +238,7 @@ class FrameRecipeTest {
         String[] wrong = {
             decode(doc, recipe(10, FrameRecipe.COPY, back + 8, 0, 10), dst),   // before the document
             decode(doc, recipe(10, FrameRecipe.COPY, 20, 0, 10), dst),         // source overlaps this event
+            decode(doc, recipe(10, FrameRecipe.COPY, back - 8, 0, 10), dst),   // not where a read starts
             decode(doc, recipe(10, FrameRecipe.COPY, back, 95, 10), dst),      // past the source's payload
             decode(doc, recipe(10, FrameRecipe.COPY, back, -1, 10), dst),      // negative offset
             decode(doc, recipe(10, FrameRecipe.COPY, back, 0, 0), dst),        // empty copy
