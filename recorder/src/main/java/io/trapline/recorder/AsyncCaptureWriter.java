@@ -20,9 +20,10 @@ import java.util.function.UnaryOperator;
  * <li>{@link #close()} drains the ring before closing the capture, so nothing appended is lost on a normal close.
  *     A process killed mid-run loses what was still in the ring; every event already appended to the queue stays
  *     readable, as with {@link CaptureWriter}.</li>
- * <li>A failure of the writer thread (disk full, a queue that cannot be created) is reported once, as a
- *     {@link CaptureException} naming the capture, by the next {@code append} or by {@code close}; the capture is
- *     then left at status "recording".</li>
+ * <li>A failure of the writer thread (disk full, a queue that cannot be created, a metadata update that throws at
+ *     close) is reported as one {@link CaptureException} naming the capture, thrown by the next call (and the same one
+ *     by every call after it but {@code close}); the capture keeps every event the writer thread had taken and is
+ *     left at status "recording".</li>
  * </ul>
  * One producer thread only, like {@link CaptureWriter}.
  */
@@ -56,7 +57,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private int holdAt;
     private long holdSequence;
     private boolean closed;
-    private boolean failureReported;
+    /** The writer thread's failure as reported to the caller, once it has been: every later call throws the same. */
+    private CaptureException reportedFailure;
     /** Region indexes handed out so far, in order: the writer thread registers the names in the same order. */
     private final Map<String, Integer> regions = new HashMap<>();
 
@@ -78,6 +80,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     /** Bytes of the events in the capture ({@link CaptureWriter#eventBytes}), known once it is closed; -1 before. */
     private long closedEventBytes = -1;
+    /** Events the capture holds after the writer thread failed and left it incomplete; -1 without a failure. */
+    private volatile long keptAfterFailure = -1;
     /** CPU time the writer loop used, known once it has ended (close waits for that); -1 before. */
     private volatile long writerCpuNs = -1;
 
@@ -111,6 +115,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      */
     public static AsyncCaptureWriter create(Path dir, CaptureMetadata metadata, Supplier<? extends EventSink> observer,
                                             int ringBytes) {
+        CaptureWriter.checkRegions(metadata);
         EventRing ring = new EventRing(ringBytes); // the large allocation first: if it fails, nothing is on disk yet
         CaptureWriter.prepareDirectory(dir);
         return new AsyncCaptureWriter(dir, metadata, observer, ring);
@@ -280,13 +285,20 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     }
 
     private void checkFailure() {
-        Throwable f = failure;
-        if (f != null && !failureReported) {
-            failureReported = true;
-            throw failed(f);
-        } else if (f != null) {
-            throw new IllegalStateException(dir + ": capture writer failed earlier");
+        if (failure != null) {
+            throw failureToReport();
         }
+    }
+
+    /**
+     * The writer thread's failure as a {@link CaptureException} naming the capture; the same one every time, so that a
+     * call that unwinds through another (a nested input inside a device call) still shows the cause.
+     */
+    private CaptureException failureToReport() {
+        if (reportedFailure == null) {
+            reportedFailure = failed(failure);
+        }
+        return reportedFailure;
     }
 
     private CaptureException failed(Throwable f) {
@@ -404,10 +416,15 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         try {
             if (failure == null) {
                 onWriter(w -> {
-                    if (update != null) {
-                        w.close(update);
-                    } else {
-                        w.closeIncomplete();
+                    try {
+                        if (update != null) {
+                            w.close(update);
+                        } else {
+                            w.closeIncomplete();
+                        }
+                    } catch (RuntimeException e) {
+                        fail(e); // e.g. the metadata update or the queue's close: what was appended is still kept
+                        return w;
                     }
                     written[0] = w.count();
                     written[1] = w.eventBytes();
@@ -422,11 +439,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             ring.recycle(); // both threads are done with it: closed refuses appends, the writer loop has ended
         }
         closedEventBytes = written[1];
-        if (failure != null && !failureReported) {
-            failureReported = true;
-            throw failed(failure);
+        if (failure != null && reportedFailure == null) {
+            throw failureToReport();
         }
-        return written[0];
+        return failure != null ? keptAfterFailure : written[0];
     }
 
     private void stopWriterThread() {
@@ -648,6 +664,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 } catch (Throwable ignored) {
                     // the first failure is the one to report
                 }
+                keptAfterFailure = writer.count();
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -93,8 +94,16 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
 
     /** Creates a capture in {@code dir}, which must not exist or be empty. */
     public static CaptureWriter create(Path dir, CaptureMetadata metadata) {
+        checkRegions(metadata);
         prepareDirectory(dir);
         return new CaptureWriter(dir, metadata);
+    }
+
+    /** Region names given up front must be distinct: an event names its region by index. */
+    static void checkRegions(CaptureMetadata metadata) {
+        if (metadata.regions() != null && new HashSet<>(metadata.regions()).size() != metadata.regions().size()) {
+            throw new IllegalArgumentException("region names are not distinct: " + metadata.regions());
+        }
     }
 
     /**

@@ -273,6 +273,8 @@ public final class RecordingTap implements BoundaryTap {
         private int arenaUsed;
 
         void add(EventType t, int dev, int q, long addr, long val, int fl, byte[] payload, int off, int len) {
+            // Refused here, in the device's own call, rather than when drained with the input's other outputs.
+            CaptureWriter.checkEvent(0, 0, dev, q, 0, 0, fl, len);
             if (count == type.length) {
                 int n = count * 2;
                 type = Arrays.copyOf(type, n);
@@ -303,13 +305,16 @@ public final class RecordingTap implements BoundaryTap {
         }
 
         void drainTo(EventSink writer, long time) {
-            for (int i = 0; i < count; i++) {
-                writer.append(time, type[i], device[i], queue[i], 0, 0, address[i], value[i], flags[i], arena,
-                        payloadOffset[i], payloadLength[i]);
-                type[i] = null;
+            try {
+                for (int i = 0; i < count; i++) {
+                    writer.append(time, type[i], device[i], queue[i], 0, 0, address[i], value[i], flags[i], arena,
+                            payloadOffset[i], payloadLength[i]);
+                }
+            } finally { // empty for the next input even when the sink refused one (it reports that itself)
+                Arrays.fill(type, 0, count, null);
+                count = 0;
+                arenaUsed = 0;
             }
-            count = 0;
-            arenaUsed = 0;
         }
     }
 }

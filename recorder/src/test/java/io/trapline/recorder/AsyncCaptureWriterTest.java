@@ -313,4 +313,63 @@ class AsyncCaptureWriterTest {
             }
         }
     }
+
+    private static long countEvents(Path dir) {
+        long n = 0;
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void closingIncompleteAfterAReportedFailureSaysHowManyEventsTheCaptureKept() {
+        Path dir = tmp.resolve("cap");
+        EventSink failing = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            if (v == 100) {
+                throw new IllegalStateException("No space left on device");
+            }
+            return 0;
+        };
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> failing, SMALL_RING);
+        CaptureException first = assertThrows(CaptureException.class, () -> {
+            for (long i = 0; i < 100_000_000L; i++) {
+                w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+            }
+        });
+        CaptureException again = assertThrows(CaptureException.class,
+                () -> w.append(Long.MAX_VALUE, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 0, 0, null, 0, 0));
+        assertSame(first, again, "every later call reports the same failure, with its cause");
+        assertEquals(101, w.closeIncomplete(), "what the run's error message says is kept");
+        assertEquals(101, countEvents(dir));
+    }
+
+    @Test
+    void aMetadataUpdateThatThrowsAtCloseStillLeavesEveryEventInTheCapture() {
+        Path dir = tmp.resolve("cap");
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), null, SMALL_RING);
+        for (int i = 0; i < 10; i++) {
+            w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+        }
+        CaptureException e = assertThrows(CaptureException.class, () -> w.close(m -> {
+            throw new IllegalStateException("BAR table unreadable");
+        }));
+        assertTrue(e.getMessage().startsWith(dir + ": cannot write the capture: BAR table unreadable"), e.getMessage());
+        assertEquals(10, countEvents(dir));
+        CaptureMetadata meta = CaptureMetadata.readFrom(dir);
+        assertFalse(meta.complete());
+        assertEquals(10, meta.events().count(), "capture.json has the summary of what it holds");
+    }
+
+    @Test
+    void regionNamesGivenUpFrontMustBeDistinct() {
+        Path dir = tmp.resolve("cap");
+        assertThrows(IllegalArgumentException.class, () -> AsyncCaptureWriter.create(dir,
+                CaptureFixture.metadata().withRegions(List.of("apic", "apic")), null, SMALL_RING));
+        assertThrows(IllegalArgumentException.class, () -> CaptureWriter.create(dir,
+                CaptureFixture.metadata().withRegions(List.of("apic", "apic"))));
+        assertFalse(java.nio.file.Files.exists(dir), "refused before anything is on disk");
+    }
 }

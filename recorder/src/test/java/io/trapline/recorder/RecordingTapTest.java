@@ -179,4 +179,60 @@ class RecordingTapTest {
         assertEquals(200, rows.get(10).payload());
         assertEquals(0x00011234L, rows.get(12).value());
     }
+
+    /** A device one of whose calls makes a DMA read larger than an event may carry, among other outputs. */
+    static final class OversizedRead implements Device {
+        final PciConfigSpace config = new PciConfigSpace(256, 0x1234, 0x1, 0xFF0000, 0, 0, 0, 1);
+        final DeviceContext ctx;
+        final byte[] big = new byte[EventLayout.MAX_PAYLOAD + 1];
+
+        OversizedRead(DeviceContext ctx) {
+            this.ctx = ctx;
+            config.defineBar(0, 0x100, BarKind.MEMORY32, false);
+        }
+
+        @Override
+        public String model() {
+            return "oversized";
+        }
+
+        @Override
+        public PciConfigSpace pciConfig() {
+            return config;
+        }
+
+        @Override
+        public long read(int bar, long offset, int size) {
+            return 0;
+        }
+
+        @Override
+        public void write(int bar, long offset, int size, long value) {
+            ctx.sendMsi(0xFEE0_0000L, 0x41);
+            if (value == 1) {
+                ctx.read(0x1000, big, 0, big.length);
+            }
+        }
+
+        @Override
+        public boolean receive(byte[] frame, int offset, int length) {
+            return true;
+        }
+    }
+
+    @Test
+    void anOutputTheFormatRefusesFailsItsOwnCallAndLaterInputsRecordAsBefore() {
+        Path dir = tmp.resolve("cap");
+        Machine m = new Machine(4 << 20);
+        try (CaptureWriter w = CaptureWriter.create(dir, CaptureFixture.metadata())) {
+            PciSlot slot = m.plug(OversizedRead::new, new RecordingTap(w));
+            assertThrows(IllegalArgumentException.class, () -> slot.device().write(0, 0, 4, 1));
+            m.scheduler().runUntil(1000);
+            slot.device().write(0, 0, 4, 2);
+        }
+        List<Row> rows = rows(dir);
+        assertEquals(List.of(EventType.MMIO_WRITE, EventType.MSI, EventType.MMIO_WRITE, EventType.MSI),
+                rows.stream().map(Row::type).toList(), rows.toString());
+        assertEquals(2, rows.get(2).value());
+    }
 }
