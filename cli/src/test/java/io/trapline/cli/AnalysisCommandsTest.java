@@ -147,7 +147,7 @@ class AnalysisCommandsTest {
             SqlShell shell = new SqlShell(s, TableFormat.csv, new PrintWriter(out, true));
             int code = shell.run(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                     new PrintWriter(err, true));
-            assertEquals(0, code);
+            assertEquals(2, code, "one statement failed: a script sees it in the exit code, and the rest still ran");
         }
         String o = out.toString();
         assertTrue(o.contains("events, accesses, packets, interrupts, kicks, marks, phases, exits"), o);
@@ -171,6 +171,13 @@ class AnalysisCommandsTest {
         List<String> lines = Files.readAllLines(tmp.resolve("csv/packets.csv"));
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).startsWith("capture,packet,seq"), lines.get(0));
+        long rows = 0;
+        try (var files = Files.list(tmp.resolve("csv"))) {
+            for (Path f : files.toList()) {
+                rows += Files.readAllLines(f).size() - 1; // less the header
+            }
+        }
+        assertTrue(rows > 0 && csv.out().startsWith("csv: " + rows + " rows written"), rows + " rows; " + csv.out());
         CliRun arrow = CliRun.of("export", e.toString(), "--format", "arrow", "-o", tmp.resolve("arrow").toString());
         assertEquals(0, arrow.code(), arrow.err());
         assertTrue(Files.size(tmp.resolve("arrow/exits.arrow")) > 0);

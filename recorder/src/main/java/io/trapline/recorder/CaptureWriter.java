@@ -133,7 +133,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CaptureException(dir + ": cannot create capture directory: " + e.getMessage(), e);
+            throw new CaptureException(dir + ": cannot create capture directory: " + IoErrors.describe(e), e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /** Why a file could not be read, in words for an error line (the JDK's own message is sometimes only "Input length = 1"). */
 public final class IoErrors {
@@ -16,6 +17,9 @@ public final class IoErrors {
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof NoSuchFileException f && f.getReason() == null) {
+            return "no such file or directory";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();

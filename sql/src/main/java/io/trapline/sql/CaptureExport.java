@@ -10,6 +10,7 @@ import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
+import io.trapline.recorder.IoErrors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -23,6 +24,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +45,69 @@ public final class CaptureExport {
                 throw new AnalysisException(out + ": inside capture " + c.path() + " (export never writes into a capture)");
             }
         }
+        if (format == ExportFormat.pcap) {
+            return pcapFile(captures, out);
+        }
+        boolean existed;
         try {
-            return switch (format) {
-                case pcap -> pcap(captures, out);
-                case arrow -> arrow(captures, options, prepareDirectory(out));
-                case parquet, csv -> viaDuckDb(captures, options, format, prepareDirectory(out));
-            };
+            existed = Files.exists(out);
+            prepareDirectory(out);
         } catch (IOException e) {
-            throw new AnalysisException(out + ": cannot write: " + e.getMessage());
+            throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(e));
+        }
+        try {
+            return format == ExportFormat.arrow ? arrow(captures, options, out) : viaDuckDb(captures, options, format, out);
+        } catch (IOException | RuntimeException e) {
+            removeContents(out, existed); // it was empty or absent: a failed export leaves nothing half written
+            if (e instanceof IOException io) {
+                throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(io));
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The frames into a new file beside {@code out}, moved in place once complete: an existing file is never touched. */
+    private static Result pcapFile(List<CaptureSource> captures, Path out) {
+        Path tmp = null;
+        try {
+            if (Files.isDirectory(out)) {
+                throw new AnalysisException(out + ": is a directory (pcap export writes one file)");
+            }
+            if (Files.exists(out) && Files.size(out) > 0) {
+                throw new AnalysisException(out + ": exists (refusing to overwrite)");
+            }
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            // Beside the target (same file system, so the move is atomic), with the permissions a new file gets.
+            tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+            Result r = pcap(captures, tmp);
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            return new Result(List.of(out), r.rows());
+        } catch (IOException e) {
+            throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(e));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the error being reported matters more
+                }
+            }
+        }
+    }
+
+    /** Deletes what a failed export wrote into {@code dir}, and {@code dir} itself when the export made it. */
+    private static void removeContents(Path dir, boolean keepDir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir) || !keepDir) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the export's own error is the one to report
         }
     }
 
@@ -86,7 +143,7 @@ public final class CaptureExport {
                             + " (FORMAT csv, HEADER true)";
                     files.add(target);
                 }
-                rows += s.query(sql, rs -> rs != null && rs.next() ? rs.getLong(1) : 0L);
+                rows += s.query(sql, rs -> rs != null && rs.next() ? rs.getLong(1) : Math.max(0, s.updateCount()));
             }
         }
         return new Result(files, rows);
@@ -123,13 +180,6 @@ public final class CaptureExport {
      * the same frame comes again when it does).
      */
     private static Result pcap(List<CaptureSource> captures, Path out) throws IOException {
-        if (Files.isDirectory(out)) {
-            throw new AnalysisException(out + ": is a directory (pcap export writes one file)");
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         long frames = 0;
         int snap = 262_144;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {

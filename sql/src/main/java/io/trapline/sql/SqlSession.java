@@ -89,6 +89,9 @@ public final class SqlSession implements AutoCloseable {
         return options;
     }
 
+    /** What the last statement without a result reported ({@link #updateCount()}). */
+    private long updateCount = -1;
+
     /**
      * Runs one statement and hands its result to {@code consumer}; errors come back as DuckDB's message. A query
      * gets tables narrowed to the columns it can read ({@link ColumnUse}); should the narrowed statement fail
@@ -133,6 +136,7 @@ public final class SqlSession implements AutoCloseable {
                 throw e;
             }
             if (!hasResult) {
+                updateCount = st.getUpdateCount();
                 return consumer.handle(null);
             }
             try (ResultSet rs = st.getResultSet()) {
@@ -158,6 +162,11 @@ public final class SqlSession implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Rows the last statement without a result said it changed or wrote (e.g. {@code COPY ... TO}); -1 if none. */
+    public long updateCount() {
+        return updateCount;
     }
 
     /** Runs a statement whose result is a single number. */
