@@ -69,17 +69,24 @@ final class SqlShell {
         }
     }
 
-    /** Runs on plain lines (a pipe, a test): no prompts, no history. */
+    /**
+     * Runs on plain lines (a pipe, a test): no prompts, no history. Every statement runs, and the exit code is 2 if
+     * any of them failed, so that a script notices.
+     */
     int run(InputStream in, PrintWriter err) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        return loop(prompt -> {
+        loop(prompt -> {
             try {
                 return r.readLine();
             } catch (IOException e) {
                 return null;
             }
         }, err);
+        return failedStatements > 0 ? 2 : 0;
     }
+
+    /** Statements that ended in an error so far. */
+    private int failedStatements;
 
     private int loop(Lines lines, PrintWriter err) {
         out.println("trapline sql: tables " + tableList() + ". End statements with ';'. .help for commands.");
@@ -112,6 +119,7 @@ final class SqlShell {
                         return null;
                     });
                 } catch (SqlException e) {
+                    failedStatements++;
                     err.println(e.getMessage());
                     err.flush();
                 }
