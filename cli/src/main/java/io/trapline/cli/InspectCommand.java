@@ -47,7 +47,23 @@ final class InspectCommand implements Callable<Integer> {
         }
         boolean[] wanted = selectedTypes();
         PrintWriter out = spec.commandLine().getOut();
-        try (CaptureReader reader = CaptureReader.open(capture); EventCursor c = reader.cursor(from)) {
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            checkFrom(reader.metadata(), from);
+            print(reader, wanted, out);
+        }
+        return 0;
+    }
+
+    /** A --from past the end of a capture whose size is known is a mistake, not an empty listing. */
+    static void checkFrom(io.trapline.recorder.CaptureMetadata meta, long from) {
+        if (meta.events() != null && from > 0 && from >= meta.events().count()) {
+            throw new UserError("--from " + from + ": the capture has " + meta.events().count() + " events (sequence 0.."
+                    + (meta.events().count() - 1) + ")");
+        }
+    }
+
+    private void print(CaptureReader reader, boolean[] wanted, PrintWriter out) {
+        try (EventCursor c = reader.cursor(from)) {
             EventLine line = new EventLine(reader.metadata());
             if (format == OutputFormat.text) {
                 out.println(EventLine.header());
@@ -65,7 +81,6 @@ final class InspectCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
     }
 
     private boolean[] selectedTypes() {

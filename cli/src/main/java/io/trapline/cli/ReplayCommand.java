@@ -59,6 +59,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (CaptureReader reader = CaptureReader.open(capture)) {
+            InspectCommand.checkFrom(reader.metadata(), from);
             ReplayResult r = Replayer.replay(reader, options);
             if (format == OutputFormat.json) {
                 printJson(out, r);

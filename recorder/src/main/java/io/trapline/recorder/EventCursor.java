@@ -120,6 +120,9 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         } catch (RuntimeException e) {
             throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence + ": "
                     + CaptureReader.rootMessage(e), e);
+        } catch (InternalError e) { // the queue's index points past the end of a shortened file
+            throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence
+                    + ": the queue file is damaged or truncated");
         }
     }
 
