@@ -115,7 +115,14 @@ final class DemoCommand implements Callable<Integer> {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError("--dir: " + dir + " exists and is not a directory");
         }
-        Files.createDirectories(dir);
+        if (samples != null && !Files.isDirectory(samples)) {
+            throw new UserError("--samples: " + samples + " is not a directory (expected e1000/ and virtio/ with trace.log.xz)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("--dir: cannot create " + dir + ": " + io.trapline.recorder.IoErrors.describe(e));
+        }
         for (String name : OUTPUTS) {
             Path p = dir.resolve(name);
             if (Files.exists(p)) {
