@@ -188,6 +188,10 @@ public final class QemuTraceImporter {
             }
             importTrace();
             drainMerged(Long.MAX_VALUE);
+            if (writer.count() == writer.count(EventType.MARK)) { // nothing but the phase file's marks
+                throw new CaptureException(options.trace() + ": no QEMU trace events in it (" + lines + " lines, "
+                        + malformedCount + " of them malformed): not a trace-event log of a NIC?");
+            }
             finishPcap();
             writer.updateMetadata(finalMetadata());
             writer.close();

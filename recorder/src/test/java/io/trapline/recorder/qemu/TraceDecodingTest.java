@@ -1,5 +1,6 @@
 package io.trapline.recorder.qemu;
 
+import io.trapline.recorder.CaptureException;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
@@ -16,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-written trace lines in the exact QEMU 7.2 formats, checked field by field in the capture. */
 class TraceDecodingTest {
@@ -152,9 +156,22 @@ class TraceDecodingTest {
     void mixingLinesWithAndWithoutThePrefixIsMalformed() throws IOException {
         Path trace = tmp.resolve("mixed.log");
         Files.writeString(trace, "1@2.000000:pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000\n"
-                + "memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0008 value 0x1 size 4 name 'e1000-mmio'\n");
+                + "memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0008 value 0x1 size 4 name 'e1000-mmio'\n"
+                + "1@2.000100:memory_region_ops_read cpu 0 mr 0x2 addr 0xfebc0008 value 0x1 size 4 name 'e1000-mmio'\n");
         ImportReport r = QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve("mixed")));
         assertEquals(1, r.malformedCount());
         assertEquals(2, r.malformed().get(0).line());
+        assertEquals(1, r.eventsWritten());
+    }
+
+    @Test
+    void aFileWithNoTraceEventsIsRefusedAndLeavesNoCapture() throws IOException {
+        Path text = tmp.resolve("services");
+        Files.writeString(text, "ftp 21/tcp\nssh 22/tcp\n");
+        Path out = tmp.resolve("not-a-capture");
+        CaptureException e = assertThrows(CaptureException.class,
+                () -> QemuTraceImporter.run(QemuImportOptions.of(text, out)));
+        assertTrue(e.getMessage().contains("services: no QEMU trace events in it (2 lines"), e.getMessage());
+        assertFalse(Files.exists(out));
     }
 }
