@@ -94,6 +94,66 @@ class BadInputTest {
         assertOneErrorLine(CliRun.of("frobnicate"), "frobnicate");
     }
 
+    /** A copy of a small capture whose STATUS read value has one bit flipped: its checksum no longer matches. */
+    private Path corruptCapture() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("bad"));
+        Path file = queueFile(cap);
+        byte[] all = Files.readAllBytes(file);
+        for (int i = 0; i + 4 <= all.length; i++) {
+            if ((all[i] & 0xFF) == 0x83 && (all[i + 1] & 0xFF) == 0x07 && (all[i + 2] & 0xFF) == 0x08 && (all[i + 3] & 0xFF) == 0x80) {
+                all[i] = (byte) 0x82;
+                Files.write(file, all);
+                return cap;
+            }
+        }
+        throw new AssertionError("fixture value not found");
+    }
+
+    @Test
+    void aPcapExportNeverOverwritesAFileAndAFailedOneLeavesNothing() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        Path kept = tmp.resolve("kept.pcap");
+        Files.writeString(kept, "an earlier export");
+        assertOneErrorLine(CliRun.of("export", cap.toString(), "--format", "pcap", "-o", kept.toString()),
+                "kept.pcap", "refusing to overwrite");
+        assertEquals("an earlier export", Files.readString(kept));
+        Path bad = corruptCapture();
+        Path pcap = tmp.resolve("out").resolve("frames.pcap");
+        assertOneErrorLine(CliRun.of("export", cap.toString(), bad.toString(), "--format", "pcap", "-o", pcap.toString()),
+                "checksum");
+        try (Stream<Path> left = Files.list(pcap.getParent())) {
+            assertEquals(0, left.count(), "no partial pcap, no temporary file");
+        }
+        Path arrow = tmp.resolve("arrow");
+        assertOneErrorLine(CliRun.of("export", cap.toString(), bad.toString(), "--format", "arrow", "-o", arrow.toString()),
+                "checksum");
+        assertFalse(Files.exists(arrow), "no half-written table files");
+    }
+
+    @Test
+    void fromPastTheEndOfACaptureIsAnError() {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        assertOneErrorLine(CliRun.of("inspect", cap.toString(), "--from", "9"), "--from 9", "9 events (sequence 0..8)");
+        assertOneErrorLine(CliRun.of("replay", cap.toString(), "--from", "100"), "--from 100", "9 events");
+    }
+
+    @Test
+    void aFileThatIsNotAQemuTraceIsNotImported() throws Exception {
+        Path text = tmp.resolve("notes.txt");
+        Files.writeString(text, "shopping list\nmilk\n");
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", text.toString(), "-o", out.toString()),
+                "notes.txt", "no QEMU trace events");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void demoOptionsNamingUnusablePathsAreErrors() {
+        assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");
+        assertOneErrorLine(CliRun.of("demo", "--samples", tmp.resolve("none").toString(), "--dir", tmp.resolve("d").toString()),
+                "--samples", "not a directory");
+    }
+
     private static Path queueFile(Path cap) throws Exception {
         try (Stream<Path> s = Files.list(cap.resolve("events"))) {
             return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
