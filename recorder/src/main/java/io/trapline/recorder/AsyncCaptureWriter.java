@@ -302,8 +302,21 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     }
 
     private CaptureException failed(Throwable f) {
-        String why = f instanceof CaptureException ? f.getMessage() : dir + ": cannot write the capture: " + CaptureReader.rootMessage(f);
+        String why = f instanceof CaptureException ? f.getMessage() : dir + ": cannot write the capture: " + reason(f);
         return new CaptureException(why + " (after " + nextSequence + " events were recorded; the capture stays incomplete)", f);
+    }
+
+    /**
+     * Why writing failed, in words: a page of the mapped queue file that cannot be backed faults (SIGBUS), which the
+     * JVM reports as an InternalError about "unsafe memory access"; on a growing file that means the file system is full.
+     */
+    private static String reason(Throwable f) {
+        for (Throwable t = f; t != null; t = t.getCause()) {
+            if (t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access")) {
+                return "a page of the queue file could not be written (is the file system full?)";
+            }
+        }
+        return CaptureReader.rootMessage(f);
     }
 
     /** CPU time the writer loop used in all, in ns, once {@link #close()} has returned; -1 before (benchmarks). */

@@ -372,4 +372,23 @@ class AsyncCaptureWriterTest {
                 CaptureFixture.metadata().withRegions(List.of("apic", "apic"))));
         assertFalse(java.nio.file.Files.exists(dir), "refused before anything is on disk");
     }
+
+    @Test
+    void aFaultWritingTheMappedQueueFileIsReportedAsAFullFileSystem() {
+        Path dir = tmp.resolve("cap");
+        EventSink faulting = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            if (v == 10) { // what the JVM throws when a mapped page cannot be backed (SIGBUS)
+                throw new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code");
+            }
+            return 0;
+        };
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> faulting, SMALL_RING);
+        CaptureException e = assertThrows(CaptureException.class, () -> {
+            for (long i = 0; i < 100_000_000L; i++) {
+                w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+            }
+        });
+        assertTrue(e.getMessage().contains("could not be written (is the file system full?)"), e.getMessage());
+        assertEquals(11, w.closeIncomplete());
+    }
 }
