@@ -154,6 +154,22 @@ class BadInputTest {
                 "--samples", "not a directory");
     }
 
+    @Test
+    void errorLinesSpeakOfTheInputNotOfTheCode() throws Exception {
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "99999999999x1024", "-o", tmp.resolve("r").toString()),
+                "--requests", "larger than");
+        assertOneErrorLine(CliRun.of("record", "--nic", "virtio-net", "--device-option", "tx_burst=0", "-o",
+                tmp.resolve("r").toString()), "tx_burst must be at least 1");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", tmp.toString(), "-o", tmp.resolve("i").toString()),
+                "is a directory");
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        Path json = cap.resolve("capture.json");
+        Files.writeString(json, Files.readString(json).replaceFirst("\"devices\" : \\[", "\"devices\" : \"e1000\", \"x\" : ["));
+        CliRun r = CliRun.of("info", cap.toString());
+        assertOneErrorLine(r, "capture.json", "'devices'", "a list");
+        assertFalse(r.err().contains("java.") || r.err().contains("io.trapline") || r.err().contains("Source:"), r.err());
+    }
+
     private static Path queueFile(Path cap) throws Exception {
         try (Stream<Path> s = Files.list(cap.resolve("events"))) {
             return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();

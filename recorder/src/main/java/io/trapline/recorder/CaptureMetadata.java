@@ -144,6 +144,22 @@ public record CaptureMetadata(
     }
 
     /** Reads and validates {@code dir/capture.json}; every problem is a {@link CaptureException} naming the file. */
+    /**
+     * Jackson's message in the terms of the file, not of this code: without source locations (the error line names
+     * the file and position already) and with Java type names as JSON kinds.
+     */
+    static String plainJsonMessage(String message) {
+        return message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+                .replaceAll("\\s*\\[Source:[^\\]]*\\]", "")
+                .replaceAll("\\s*\\(token `[^`]*`\\)", "")
+                .replaceAll("`java\\.util\\.[A-Za-z]*(List|Set)(<[^`]*>)?`", "a list")
+                .replaceAll("`java\\.util\\.[A-Za-z]*Map(<[^`]*>)?`", "an object")
+                .replaceAll("`io\\.trapline\\.[A-Za-z.]*\\$?([A-Za-z]+)`", "an object ($1)")
+                .replaceAll("`java\\.lang\\.String`", "a string")
+                .replaceAll("`(long|int|java\\.lang\\.Long|java\\.lang\\.Integer)`", "a number")
+                .replaceAll("`(boolean|java\\.lang\\.Boolean)`", "true or false");
+    }
+
     public static CaptureMetadata readFrom(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         JsonNode tree;
@@ -153,7 +169,7 @@ public record CaptureMetadata(
             throw new CaptureException(dir + ": not a capture (no " + FILE_NAME + ")");
         } catch (JsonProcessingException e) {
             throw new CaptureException(file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+                    + e.getLocation().getColumnNr() + ": " + plainJsonMessage(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -176,9 +192,9 @@ public record CaptureMetadata(
         try {
             meta = JSON.treeToValue(tree, CaptureMetadata.class);
         } catch (MismatchedInputException e) {
-            throw new CaptureException(file + ": bad value for '" + pathOf(e) + "': " + e.getOriginalMessage());
+            throw new CaptureException(file + ": bad value for '" + pathOf(e) + "': " + plainJsonMessage(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new CaptureException(file + ": " + e.getOriginalMessage());
+            throw new CaptureException(file + ": " + plainJsonMessage(e.getOriginalMessage()));
         }
         if (meta.devices() == null) {
             throw new CaptureException(file + ": missing 'devices'");

@@ -32,8 +32,17 @@ public record RequestGroup(int count, long size) {
         if (x <= 0 || x == t.length() - 1) {
             throw new IllegalArgumentException("expected COUNTxSIZE, got '" + text + "'");
         }
+        String count = t.substring(0, x);
+        int n;
         try {
-            return new RequestGroup(Integer.parseInt(t.substring(0, x)), parseSize(t.substring(x + 1)));
+            n = Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            String why = count.chars().allMatch(Character::isDigit) ? "count " + count + " is larger than " + Integer.MAX_VALUE
+                    : "expected COUNTxSIZE";
+            throw new IllegalArgumentException(why + ", got '" + text + "'", e);
+        }
+        try {
+            return new RequestGroup(n, parseSize(t.substring(x + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected COUNTxSIZE, got '" + text + "'", e);
         }

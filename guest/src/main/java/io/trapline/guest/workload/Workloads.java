@@ -54,9 +54,14 @@ public final class Workloads {
     }
 
     private static List<RequestGroup> groups(String text) {
-        List<RequestGroup> groups = RequestGroup.parseList(text);
+        List<RequestGroup> groups;
+        try {
+            groups = RequestGroup.parseList(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--requests: " + e.getMessage(), e); // the option the text came from
+        }
         if (groups.isEmpty()) {
-            throw new IllegalArgumentException("no request groups in '" + text + "'");
+            throw new IllegalArgumentException("--requests: no request groups in '" + text + "'");
         }
         return groups;
     }

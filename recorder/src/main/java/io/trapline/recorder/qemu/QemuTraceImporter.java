@@ -141,7 +141,8 @@ public final class QemuTraceImporter {
 
     private ImportReport importAll() {
         if (!Files.isRegularFile(options.trace())) {
-            throw new CaptureException(options.trace() + ": no such trace file");
+            throw new CaptureException(options.trace() + (Files.isDirectory(options.trace()) ? ": is a directory, not a trace file"
+                    : ": no such trace file"));
         }
         Path cmdFile = options.effectiveCmdline();
         if (cmdFile != null) {

@@ -100,7 +100,7 @@ public final class VirtioNetConfig {
     /** x-txburst: packets one TX bottom half sends at most. */
     public VirtioNetConfig txBurst(int n) {
         if (n < 1) {
-            throw new IllegalArgumentException("txBurst must be positive");
+            throw new IllegalArgumentException("tx_burst must be at least 1, got " + n);
         }
         txBurst = n;
         return this;
