@@ -64,6 +64,14 @@ class BadInputTest {
     }
 
     @Test
+    void emptyQueueFileIsReportedAtOnce() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        Path file = queueFile(cap);
+        Files.write(file, new byte[0]);
+        assertOneErrorLine(CliRun.of("info", cap.toString()), file.getFileName().toString(), "the queue file is empty");
+    }
+
+    @Test
     void bitFlippedQueueFile() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("cap"));
         Path file = queueFile(cap);

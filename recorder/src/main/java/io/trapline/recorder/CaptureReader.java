@@ -50,6 +50,9 @@ public final class CaptureReader implements AutoCloseable {
             throw new CaptureException(eventsDir + ": expected one event file, found " + files.size());
         }
         long length = fileLength(files.get(0));
+        if (length == 0) { // the queue writes its header when it makes the file: Chronicle would wait for one
+            throw new CaptureException(files.get(0) + ": truncated: the queue file is empty");
+        }
         if (length % EventQueue.FILE_GRANULE != 0) {
             throw new CaptureException(files.get(0) + ": truncated: " + length
                     + " bytes is not a whole number of the MiB blocks the queue is written in");
