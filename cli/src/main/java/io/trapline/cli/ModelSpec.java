@@ -29,6 +29,9 @@ record ModelSpec(String model, Map<String, String> options) {
                 options.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
             }
         }
+        if (model == null && options.isEmpty()) {
+            throw new UserError("--model: empty (give a model, e.g. e1000, and/or key=value options)");
+        }
         return new ModelSpec(model, options);
     }
 }

@@ -170,6 +170,7 @@ class BadInputTest {
                 tmp.resolve("r").toString()), "tx_burst must be at least 1");
         assertOneErrorLine(CliRun.of("import", "qemu", "--trace", tmp.toString(), "-o", tmp.resolve("i").toString()),
                 "is a directory");
+        assertOneErrorLine(CliRun.of("replay", SmallCapture.write(tmp.resolve("m")).toString(), "--model", ","), "--model: empty");
         Path cap = SmallCapture.write(tmp.resolve("cap"));
         Path json = cap.resolve("capture.json");
         Files.writeString(json, Files.readString(json).replaceFirst("\"devices\" : \\[", "\"devices\" : \"e1000\", \"x\" : ["));
