@@ -324,21 +324,34 @@ class AsyncCaptureWriterTest {
         return n;
     }
 
-    @Test
-    void closingIncompleteAfterAReportedFailureSaysHowManyEventsTheCaptureKept() {
-        Path dir = tmp.resolve("cap");
-        EventSink failing = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
-            if (v == 100) {
-                throw new IllegalStateException("No space left on device");
+    /** An observer that fails the writer thread with {@code failure} (unchecked) at the event whose value is {@code at}. */
+    private static EventSink failingAt(long at, Throwable failure) {
+        return (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            if (v == at) {
+                if (failure instanceof RuntimeException e) {
+                    throw e;
+                }
+                throw (Error) failure;
             }
             return 0;
         };
-        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> failing, SMALL_RING);
-        CaptureException first = assertThrows(CaptureException.class, () -> {
+    }
+
+    /** Appends events with values 0, 1, 2... until an append reports the writer thread's failure, and returns that. */
+    private static CaptureException appendUntilItFails(AsyncCaptureWriter w) {
+        return assertThrows(CaptureException.class, () -> {
             for (long i = 0; i < 100_000_000L; i++) {
                 w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
             }
         });
+    }
+
+    @Test
+    void closingIncompleteAfterAReportedFailureSaysHowManyEventsTheCaptureKept() {
+        Path dir = tmp.resolve("cap");
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(),
+                () -> failingAt(100, new IllegalStateException("No space left on device")), SMALL_RING);
+        CaptureException first = appendUntilItFails(w);
         CaptureException again = assertThrows(CaptureException.class,
                 () -> w.append(Long.MAX_VALUE, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 0, 0, null, 0, 0));
         assertSame(first, again, "every later call reports the same failure, with its cause");
@@ -376,18 +389,11 @@ class AsyncCaptureWriterTest {
     @Test
     void aFaultWritingTheMappedQueueFileIsReportedAsAFullFileSystem() {
         Path dir = tmp.resolve("cap");
-        EventSink faulting = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
-            if (v == 10) { // what the JVM throws when a mapped page cannot be backed (SIGBUS)
-                throw new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code");
-            }
-            return 0;
-        };
-        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> faulting, SMALL_RING);
-        CaptureException e = assertThrows(CaptureException.class, () -> {
-            for (long i = 0; i < 100_000_000L; i++) {
-                w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
-            }
-        });
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> failingAt(10,
+                // what the JVM throws when a page of a mapped file cannot be backed (SIGBUS)
+                new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code")),
+                SMALL_RING);
+        CaptureException e = appendUntilItFails(w);
         assertTrue(e.getMessage().contains("could not be written (is the file system full?)"), e.getMessage());
         assertEquals(11, w.closeIncomplete());
     }
