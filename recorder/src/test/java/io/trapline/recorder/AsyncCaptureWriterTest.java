@@ -162,14 +162,9 @@ class AsyncCaptureWriterTest {
     @Test
     void aWriterThreadFailureIsReportedOnceAndTheCaptureKeepsWhatWasWritten() {
         Path dir = tmp.resolve("cap");
-        EventSink failing = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
-            if (v == 100) {
-                throw new IllegalStateException("No space left on device");
-            }
-            return 0;
-        };
         List<Throwable> errors = new java.util.ArrayList<>();
-        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> failing, SMALL_RING);
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(),
+                () -> failingAt(100, new IllegalStateException("No space left on device")), SMALL_RING);
         try {
             for (long i = 0; i < 10_000_000 && errors.isEmpty(); i++) {
                 w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
