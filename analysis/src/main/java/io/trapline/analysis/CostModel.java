@@ -74,13 +74,12 @@ public final class CostModel {
         } catch (NumberFormatException e) {
             throw new AnalysisException(source + ": '" + value.trim() + "' is not a number (for " + key.trim() + ")");
         }
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new AnalysisException(source + ": " + key.trim() + " must be a number >= 0, got " + value.trim());
+        boolean hz = k.equals("cpu_hz"); // a clock rate must be above 0, a cost in cycles may be 0
+        if (!(hz ? v > 0 : v >= 0) || Double.isInfinite(v)) {
+            throw new AnalysisException(source + ": " + key.trim() + " must be a number " + (hz ? "> 0" : ">= 0")
+                    + ", got " + value.trim());
         }
-        if (k.equals("cpu_hz")) {
-            if (v <= 0) {
-                throw new AnalysisException(source + ": cpu_hz must be > 0");
-            }
+        if (hz) {
             return new CostModel(costs, v, "set by " + source);
         }
         ExitClass c = ExitClass.ofLabel(k);

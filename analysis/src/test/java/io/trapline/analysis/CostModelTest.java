@@ -46,6 +46,12 @@ class CostModelTest {
                 .getMessage().contains("not a number"));
         assertTrue(assertThrows(AnalysisException.class, () -> CostModel.defaults().withFlags(List.of("mmio")))
                 .getMessage().contains("CLASS=CYCLES"));
+        for (String hz : List.of("-1", "0")) { // one rule, said the same way for both
+            String m = assertThrows(AnalysisException.class, () -> CostModel.defaults().withFlags(List.of("cpu_hz=" + hz)))
+                    .getMessage();
+            assertTrue(m.contains("cpu_hz must be a number > 0, got " + hz), m);
+        }
+        assertEquals(0, CostModel.defaults().withFlags(List.of("mmio=0")).cycles(ExitClass.ofLabel("mmio")));
         Path f = tmp.resolve("bad.txt");
         Files.writeString(f, "mmio 3\n");
         assertTrue(assertThrows(AnalysisException.class, () -> CostModel.defaults().withFile(f))
