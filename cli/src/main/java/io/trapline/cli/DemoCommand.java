@@ -63,6 +63,13 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--profile: " + e.getMessage());
         }
+        for (String nic : new String[] {"e1000", "virtio-net"}) {
+            try { // before anything is made on disk
+                GuestRun.check(new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", requests), platform, 1));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage()); // names --requests itself
+            }
+        }
         prepare();
         List<String> analyzeArgs = new ArrayList<>(List.of("analyze", "--phase", "workload"));
         for (String nic : new String[] {"e1000", "virtio-net"}) {
@@ -72,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                 rec = EmbeddedRecorder.record(new GuestRun.Options(nic, Map.of(), "web", Map.of("requests", requests),
                         platform, 1), capture, null);
             } catch (IllegalArgumentException e) {
-                throw new UserError("--requests: " + e.getMessage());
+                throw new UserError(e.getMessage());
             }
             out.printf(Locale.ROOT, "recorded %-10s %s: %,d events, %d requests in %s of virtual time (%s of host time)%n",
                     nic, capture, rec.events(), rec.run().workload().requests(),

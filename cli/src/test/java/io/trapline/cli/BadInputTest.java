@@ -160,6 +160,8 @@ class BadInputTest {
         assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");
         assertOneErrorLine(CliRun.of("demo", "--samples", tmp.resolve("none").toString(), "--dir", tmp.resolve("d").toString()),
                 "--samples", "not a directory");
+        assertOneErrorLine(CliRun.of("demo", "--requests", "0x1", "--dir", tmp.resolve("d").toString()), "--requests");
+        assertFalse(Files.exists(tmp.resolve("d")), "a refused demo makes nothing on disk");
     }
 
     @Test
