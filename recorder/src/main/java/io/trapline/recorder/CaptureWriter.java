@@ -249,9 +249,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
-        if (timeNs < lastTime) { // refused before it touches the batch: a refused read must not become a recipe source
-            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
-        }
+        checkTime(lastTime, timeNs); // before it touches the batch: a refused read must not become a recipe source
         int type = buf[at + EventLayout.TYPE] & 0xFF;
         int length = EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
         int e = startInBatch(type);
@@ -317,15 +315,13 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
 
     /**
      * Completes the event laid out at {@code batch[e..]}, right after the open batch's events: its sequence number,
-     * time and checksum, then takes it into the batch (which is written once it holds {@link #BATCH_BYTES}).
+     * time and checksum, then takes it into the batch (which is written once it holds {@link #BATCH_BYTES}). Callers
+     * check the event's time before laying it out.
      */
     private long sealInBatch(int e, long timeNs) {
         byte[] d = batch;
         long packed = EventBytes.getLong(d, e + EventLayout.TYPE);
         int length = EventBytes.getInt(d, e + EventLayout.PAYLOAD_LENGTH);
-        if (timeNs < lastTime) {
-            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
-        }
         long seq = nextSequence;
         EventBytes.putLong(d, e + EventLayout.SEQUENCE, seq);
         EventBytes.putLong(d, e + EventLayout.TIME_NS, timeNs);
@@ -400,14 +396,19 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     /** Throws if an event cannot follow one at {@code previousTimeNs} or a field does not fit its header slot. */
     static void checkEvent(long previousTimeNs, long timeNs, int device, int queue, int region, int size, int flags,
                            int length) {
-        if (timeNs < previousTimeNs) {
-            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + previousTimeNs + " ns");
-        }
+        checkTime(previousTimeNs, timeNs);
         if ((device & ~0xFF) != 0 || (queue & ~0xFFFF) != 0 || (region & ~0xFFFF) != 0 || (size & ~0xFF) != 0
                 || (flags & ~0xFF) != 0 || (flags & EventFlags.PAYLOAD_RECIPE) != 0 || length < 0
                 || length > EventLayout.MAX_PAYLOAD) {
             throw new IllegalArgumentException("event field out of range: device " + device + " queue " + queue
                     + " region " + region + " size " + size + " flags " + flags + " payload " + length);
+        }
+    }
+
+    /** Throws if an event at {@code timeNs} cannot follow one at {@code previousTimeNs}. */
+    static void checkTime(long previousTimeNs, long timeNs) {
+        if (timeNs < previousTimeNs) {
+            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + previousTimeNs + " ns");
         }
     }
 
