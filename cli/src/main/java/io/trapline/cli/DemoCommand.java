@@ -3,6 +3,7 @@ package io.trapline.cli;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.IoErrors;
 import io.trapline.recorder.embedded.EmbeddedRecorder;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
@@ -128,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UserError("--dir: cannot create " + dir + ": " + io.trapline.recorder.IoErrors.describe(e));
+            throw new UserError("--dir: cannot create " + dir + ": " + IoErrors.describe(e));
         }
         for (String name : OUTPUTS) {
             Path p = dir.resolve(name);

@@ -1,5 +1,6 @@
 package io.trapline.cli;
 
+import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventType;
@@ -55,7 +56,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** A --from past the end of a capture whose size is known is a mistake, not an empty listing. */
-    static void checkFrom(io.trapline.recorder.CaptureMetadata meta, long from) {
+    static void checkFrom(CaptureMetadata meta, long from) {
         if (meta.events() != null && from > 0 && from >= meta.events().count()) {
             throw new UserError("--from " + from + ": the capture has " + meta.events().count() + " events (sequence 0.."
                     + (meta.events().count() - 1) + ")");

@@ -143,7 +143,6 @@ public record CaptureMetadata(
         }
     }
 
-    /** Reads and validates {@code dir/capture.json}; every problem is a {@link CaptureException} naming the file. */
     /**
      * Jackson's message in the terms of the file, not of this code: without source locations (the error line names
      * the file and position already) and with Java type names as JSON kinds.
@@ -160,6 +159,7 @@ public record CaptureMetadata(
                 .replaceAll("`(boolean|java\\.lang\\.Boolean)`", "true or false");
     }
 
+    /** Reads and validates {@code dir/capture.json}; every problem is a {@link CaptureException} naming the file. */
     public static CaptureMetadata readFrom(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         JsonNode tree;

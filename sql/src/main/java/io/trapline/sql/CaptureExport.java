@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Writes captures' tables out as Parquet, Arrow IPC or CSV, or their frames as a pcap file. */
@@ -101,7 +102,7 @@ public final class CaptureExport {
     /** Deletes what a failed export wrote into {@code dir}, and {@code dir} itself when the export made it. */
     private static void removeContents(Path dir, boolean keepDir) {
         try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 if (!p.equals(dir) || !keepDir) {
                     Files.deleteIfExists(p);
                 }
