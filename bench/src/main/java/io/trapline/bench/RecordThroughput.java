@@ -93,10 +93,11 @@ public final class RecordThroughput {
         for (int round = 0; round < warmup + rounds; round++) {
             StringBuilder line = new StringBuilder("round " + round + ":");
             for (Series s : series) {
+                Path dir = s.mode.equals("on") ? newCaptureDir() : null; // naming a directory is not recording
                 ThreadCpu before = ThreadCpu.snapshot();
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                RunCost cost = runOnce(s.mode, options);
+                RunCost cost = runOnce(s.mode, options, dir);
                 long writerCpu = cost.writerCpuNs();
                 long wall = System.nanoTime() - t0;
                 long cpu = threads.getCurrentThreadCpuTime() - c0;
@@ -154,8 +155,15 @@ public final class RecordThroughput {
         }
     }
 
-    /** Runs the workload once in {@code mode}. */
-    private static RunCost runOnce(String mode, GuestRun.Options options) throws IOException {
+    /** A path for a new capture: a fresh temporary name that does not exist yet. */
+    private static Path newCaptureDir() throws IOException {
+        Path dir = Files.createTempDirectory("record-bench");
+        Files.delete(dir);
+        return dir;
+    }
+
+    /** Runs the workload once in {@code mode}; "on" records into {@code dir}. */
+    private static RunCost runOnce(String mode, GuestRun.Options options, Path dir) throws IOException {
         switch (mode) {
             case "off" -> {
                 finished(GuestRun.run(options, BoundaryTap.NONE, MarkListener.NONE, null));
@@ -171,8 +179,6 @@ public final class RecordThroughput {
                 return RunCost.NONE;
             }
             case "on" -> {
-                Path dir = Files.createTempDirectory("record-bench");
-                Files.delete(dir);
                 lastCapture = dir; // deleted after the run is timed: removing a capture is not part of recording it
                 EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(options, dir, null);
                 finished(rec.run());
@@ -190,8 +196,7 @@ public final class RecordThroughput {
 
     /** Packets in the workload window, from one recording (the bare run does not count them). */
     private static long packets(GuestRun.Options options) throws IOException {
-        Path dir = Files.createTempDirectory("record-bench");
-        Files.delete(dir);
+        Path dir = newCaptureDir();
         try {
             return EmbeddedRecorder.record(options, dir, null).window().packets();
         } finally {

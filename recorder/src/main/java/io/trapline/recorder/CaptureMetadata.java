@@ -124,6 +124,15 @@ public record CaptureMetadata(
     }
 
     public String toJson() {
+        String text = CaptureJson.write(this);
+        if (text != null) {
+            return text;
+        }
+        return toJsonWithJackson();
+    }
+
+    /** The same text through Jackson's data binding: values of other types in the free-form maps (and tests). */
+    String toJsonWithJackson() {
         try {
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
