@@ -265,7 +265,8 @@ public final class DeviceCatalog {
     private static String mac(byte[] mac) {
         StringBuilder sb = new StringBuilder(17);
         for (int i = 0; i < mac.length; i++) {
-            sb.append(i == 0 ? "" : ":").append(String.format("%02x", mac[i] & 0xFF));
+            // by hand rather than String.format: a recording describes its device once per capture, on its own thread
+            sb.append(i == 0 ? "" : ":").append(Character.forDigit(mac[i] >> 4 & 0xF, 16)).append(Character.forDigit(mac[i] & 0xF, 16));
         }
         return sb.toString();
     }

@@ -16,6 +16,6 @@ public interface RegisterNames {
     /** The label for an access: the register name, or {@code BARn+0xOFFSET} when there is none. */
     default String label(int bar, long offset) {
         String name = name(bar, offset);
-        return name != null ? name : String.format("BAR%d+0x%x", bar, offset);
+        return name != null ? name : "BAR" + bar + "+0x" + Long.toHexString(offset);
     }
 }
