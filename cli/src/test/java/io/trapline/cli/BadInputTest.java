@@ -155,6 +155,35 @@ class BadInputTest {
         assertFalse(Files.exists(out));
     }
 
+    /** A small e1000 trace of {@code n} register writes, as QEMU writes one. */
+    private static String traceText(int n) {
+        StringBuilder sb = new StringBuilder("9@10.000000:pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000\n");
+        for (int i = 0; i < n; i++) {
+            sb.append(String.format("9@%d.%06d:memory_region_ops_write cpu 0 mr 0x1 addr 0xfebc3818 value 0x%x size 4"
+                    + " name 'e1000-mmio'%n", 11 + i / 1_000_000, i % 1_000_000, i));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aTruncatedCompressedTraceIsNotImported() throws Exception {
+        byte[] text = traceText(20_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (String name : new String[] {"trace.log.gz", "trace.log.xz"}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream out = name.endsWith(".gz") ? new java.util.zip.GZIPOutputStream(bytes)
+                    : new org.tukaani.xz.XZOutputStream(bytes, new org.tukaani.xz.LZMA2Options(1))) {
+                out.write(text);
+            }
+            byte[] whole = bytes.toByteArray();
+            Path trace = tmp.resolve(name);
+            Files.write(trace, java.util.Arrays.copyOf(whole, whole.length / 2));
+            Path out = tmp.resolve("imported-" + name);
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "-o", out.toString()),
+                    trace.toString(), "truncated", "nothing imported");
+            assertFalse(Files.exists(out), "no capture is left behind");
+        }
+    }
+
     @Test
     void demoOptionsNamingUnusablePathsAreErrors() {
         assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");

@@ -8,6 +8,7 @@ import io.trapline.recorder.EventType;
 import io.trapline.recorder.IoErrors;
 import io.trapline.recorder.MarkKind;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,6 @@ public final class QemuTraceImporter {
     private long timeClamped;
     private long malformedCount;
     private final List<MalformedLine> malformed = new ArrayList<>();
-    private String inputEndedEarly;
     private String pcapAlignment;
     private Long pcapOffsetReported;
 
@@ -213,7 +213,7 @@ public final class QemuTraceImporter {
             }
         }
         return new ImportReport(options.output(), options.trace(), lines, writer.count(), byType, malformedCount,
-                List.copyOf(malformed), inputEndedEarly, informational, unattributed, timeClamped,
+                List.copyOf(malformed), informational, unattributed, timeClamped,
                 originEpochNs < 0 ? null : originEpochNs, pcapOffsetReported, pcapAlignment, frames,
                 writer.metadata().devices());
     }
@@ -224,6 +224,9 @@ public final class QemuTraceImporter {
         try (InputStream in = CompressedInput.open(options.trace())) {
             LineReader lr = new LineReader(in);
             while (lr.next()) {
+                if (lr.unterminated() && lr.failure() != null) {
+                    break; // the stream broke off inside this line: refused below, not a malformed line
+                }
                 lines++;
                 byte[] b = lr.buffer();
                 int s = lr.start();
@@ -258,17 +261,25 @@ public final class QemuTraceImporter {
             }
             flushPendingCfg();
             if (lr.failure() != null) {
-                inputEndedEarly = "after line " + lr.lineNumber() + ": " + describe(lr.failure());
-                malformed(traceName, lr.lineNumber() + 1, "input ends early (" + describe(lr.failure()) + ")", null, 0, 0);
+                // refused as a whole (importAll deletes the output): a capture of the trace up to an arbitrary
+                // point of the run would pass for the whole run
+                throw new CaptureException(traceName + ": " + damage(in, lr.failure(), lines) + "; nothing imported",
+                        lr.failure());
             }
         } catch (IOException e) {
             throw new CaptureException(traceName + ": cannot read: " + e.getMessage(), e);
         }
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    /** What broke off the trace after {@code lines} whole lines, in words. */
+    private static String damage(InputStream in, IOException e, long lines) {
+        if (!(in instanceof DecompressingReader d)) {
+            return "cannot read after line " + lines + ": " + IoErrors.describe(e);
+        }
+        if (e instanceof EOFException) {
+            return "truncated " + d.format() + " data: the stream breaks off after line " + lines;
+        }
+        return "corrupt " + d.format() + " data after line " + lines + " (" + IoErrors.describe(e) + ")";
     }
 
     /** Event time of the current line: ns since the first timed line, never before the previous event. */
@@ -886,9 +897,6 @@ public final class QemuTraceImporter {
         devices.sort(Comparator.comparingInt(CaptureMetadata.DeviceInfo::index));
         sourceDetails.put("lines", lines);
         sourceDetails.put("malformedLines", malformedCount);
-        if (inputEndedEarly != null) {
-            sourceDetails.put("inputEndedEarly", inputEndedEarly);
-        }
         CaptureMetadata m = writer.metadata();
         CaptureMetadata.Source src = new CaptureMetadata.Source("qemu-trace", "QEMU trace-event log", sourceDetails);
         CaptureMetadata.Clock clock = new CaptureMetadata.Clock("trace", originEpochNs < 0 ? null : originEpochNs);
