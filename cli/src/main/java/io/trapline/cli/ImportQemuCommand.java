@@ -1,6 +1,7 @@
 package io.trapline.cli;
 
 import io.trapline.recorder.qemu.ImportReport;
+import io.trapline.recorder.qemu.PhasesFileException;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
 import picocli.CommandLine.Command;
@@ -21,7 +22,8 @@ final class ImportQemuCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "pcap of the NIC's netdev (filter-dump), merged as frames.")
     Path pcap;
 
-    @Option(names = "--phases", paramLabel = "FILE", description = "Marks file: 'name seconds' per line, trace clock.")
+    @Option(names = "--phases", paramLabel = "FILE",
+            description = "Marks file: 'name seconds' per line, trace clock ('#' comments); a malformed line is an error.")
     Path phases;
 
     @Option(names = "--cmdline", paramLabel = "FILE",
@@ -43,7 +45,12 @@ final class ImportQemuCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
-        ImportReport report = QemuTraceImporter.run(options);
+        ImportReport report;
+        try {
+            report = QemuTraceImporter.run(options);
+        } catch (PhasesFileException e) {
+            throw new UserError("--phases: " + e.getMessage());
+        }
         spec.commandLine().getOut().print(report.summary());
         return 0;
     }

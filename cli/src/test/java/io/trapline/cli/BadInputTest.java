@@ -185,6 +185,21 @@ class BadInputTest {
     }
 
     @Test
+    void aMalformedPhasesFileIsAnErrorNamingTheFlagTheLineAndTheForm() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path phases = tmp.resolve("phases.txt");
+        Files.writeString(phases, "work_start 11.000002\nwork_end at 11.5\n");
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--phases", phases.toString(),
+                "-o", out.toString()), "--phases", phases + ":2:", "'name seconds'");
+        assertFalse(Files.exists(out), "no capture is left behind");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--phases",
+                tmp.resolve("none.txt").toString(), "-o", out.toString()), "--phases", "none.txt", "no such file");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void demoOptionsNamingUnusablePathsAreErrors() {
         assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");
         assertOneErrorLine(CliRun.of("demo", "--samples", tmp.resolve("none").toString(), "--dir", tmp.resolve("d").toString()),

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param lines            trace lines read
  * @param eventsByType     events written, by type
- * @param malformedCount   malformed trace/phases lines and damaged pcap records (all counted)
+ * @param malformedCount   malformed trace lines and damaged pcap records (all counted)
  * @param malformed        the first {@link #MAX_LISTED} of them, with line numbers
  * @param informational    well-formed trace lines of events the importer only reads for state or does not use
  * @param unattributed     kicks seen for no known virtio NIC

@@ -11,6 +11,8 @@ import io.trapline.recorder.MarkKind;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -697,27 +699,39 @@ public final class QemuTraceImporter {
 
     // ---------------------------------------------------------------- phases and pcap merge
 
-    private List<PhaseMarks.Mark> readPhases(Path file) {
-        List<String> text;
+    /** The form of a phases file, for its error lines. */
+    static final String PHASES_FORM = "(a phases file holds 'name seconds' per line: a name without spaces, then seconds"
+            + " on the trace's clock, e.g. 'work_start 1795635747.616137'; blank lines and '#' comments are skipped)";
+
+    /** Reads the phases file; any problem with it refuses the import ({@link PhasesFileException}). */
+    private static List<PhaseMarks.Mark> readPhases(Path file) {
+        byte[] raw;
         try (InputStream in = CompressedInput.open(file)) {
-            byte[] raw = in.readNBytes(MAX_SIDE_FILE + 1);
-            if (raw.length > MAX_SIDE_FILE) {
-                throw new CaptureException(file + ": phases file larger than " + MAX_SIDE_FILE + " bytes");
-            }
-            text = new String(raw, StandardCharsets.UTF_8).lines().toList();
+            raw = in.readNBytes(MAX_SIDE_FILE + 1);
         } catch (IOException e) {
-            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+            throw new PhasesFileException(file + ": cannot read: " + IoErrors.describe(e), e);
+        } catch (CaptureException e) { // CompressedInput's: no such file, cannot read
+            throw new PhasesFileException(e.getMessage(), e);
         }
+        if (raw.length > MAX_SIDE_FILE) {
+            throw new PhasesFileException(file + ": phases file larger than " + MAX_SIDE_FILE + " bytes");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PhasesFileException(file + ": " + IoErrors.describe(e), e);
+        }
+        List<String> lines = text.lines().toList();
         List<PhaseMarks.Mark> instants = new ArrayList<>();
         String[] why = new String[1];
-        for (int i = 0; i < text.size(); i++) {
+        for (int i = 0; i < lines.size(); i++) {
             why[0] = null;
-            PhaseMarks.Mark m = PhaseMarks.parseLine(text.get(i), i, why);
+            PhaseMarks.Mark m = PhaseMarks.parseLine(lines.get(i), i, why);
             if (m != null) {
                 instants.add(m);
             } else if (why[0] != null) {
-                byte[] raw = text.get(i).getBytes(StandardCharsets.UTF_8);
-                malformed(file.toString(), i + 1, why[0], raw, 0, raw.length);
+                throw new PhasesFileException(file + ":" + (i + 1) + ": " + why[0] + " " + PHASES_FORM);
             }
         }
         return PhaseMarks.withDerivedPhases(instants);
