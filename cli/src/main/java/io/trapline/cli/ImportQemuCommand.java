@@ -30,7 +30,8 @@ final class ImportQemuCommand implements Callable<Integer> {
             description = "QEMU command line (default: qemu-cmdline.txt beside the trace, if present).")
     Path cmdline;
 
-    @Option(names = "--qemu-version", paramLabel = "X.Y", description = "QEMU version to record (default: from a qemu-X.Y path component).")
+    @Option(names = "--qemu-version", paramLabel = "X.Y",
+            description = "QEMU version of the trace, X.Y or X.Y.Z; the importer reads 7.2 (default: from a qemu-X.Y path component).")
     String qemuVersion;
 
     @Option(names = "--strict", description = "Stop at the first malformed line (no capture is left behind).")
@@ -44,6 +45,10 @@ final class ImportQemuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (qemuVersion != null && !QemuImportOptions.supportsQemuVersion(qemuVersion)) {
+            throw new UserError("--qemu-version: '" + qemuVersion + "' is not a version this importer reads (supported: "
+                    + String.join(", ", QemuImportOptions.SUPPORTED_QEMU_VERSIONS) + ", as X.Y or X.Y.Z)");
+        }
         QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
         ImportReport report;
         try {

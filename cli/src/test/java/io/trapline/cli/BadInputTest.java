@@ -200,6 +200,24 @@ class BadInputTest {
     }
 
     @Test
+    void aQemuVersionTheImporterDoesNotReadIsAnErrorNamingTheSupportedOnes() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path out = tmp.resolve("imported");
+        for (String v : new String[] {"8.2", "7.1", "7", "seven", "7.2-rc1", "7.2.", ""}) {
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--qemu-version", v,
+                    "-o", out.toString()), "--qemu-version", "'" + v + "'", "supported: 7.2");
+            assertFalse(Files.exists(out));
+        }
+        for (String v : new String[] {"7.2", "7.2.9"}) {
+            Path ok = tmp.resolve("ok-" + v);
+            CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "--qemu-version", v, "-o", ok.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.readString(ok.resolve("capture.json")).contains("\"qemuVersion\" : \"" + v + "\""));
+        }
+    }
+
+    @Test
     void demoOptionsNamingUnusablePathsAreErrors() {
         assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");
         assertOneErrorLine(CliRun.of("demo", "--samples", tmp.resolve("none").toString(), "--dir", tmp.resolve("d").toString()),
