@@ -1,6 +1,7 @@
 package io.trapline.cli;
 
 import io.trapline.recorder.qemu.ImportReport;
+import io.trapline.recorder.qemu.PhasesFileException;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
 import picocli.CommandLine.Command;
@@ -21,14 +22,16 @@ final class ImportQemuCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "pcap of the NIC's netdev (filter-dump), merged as frames.")
     Path pcap;
 
-    @Option(names = "--phases", paramLabel = "FILE", description = "Marks file: 'name seconds' per line, trace clock.")
+    @Option(names = "--phases", paramLabel = "FILE",
+            description = "Marks file: 'name seconds' per line, trace clock ('#' comments); a malformed line is an error.")
     Path phases;
 
     @Option(names = "--cmdline", paramLabel = "FILE",
             description = "QEMU command line (default: qemu-cmdline.txt beside the trace, if present).")
     Path cmdline;
 
-    @Option(names = "--qemu-version", paramLabel = "X.Y", description = "QEMU version to record (default: from a qemu-X.Y path component).")
+    @Option(names = "--qemu-version", paramLabel = "X.Y",
+            description = "QEMU version of the trace, X.Y or X.Y.Z; the importer reads 7.2 (default: from a qemu-X.Y path component).")
     String qemuVersion;
 
     @Option(names = "--strict", description = "Stop at the first malformed line (no capture is left behind).")
@@ -42,8 +45,17 @@ final class ImportQemuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (qemuVersion != null && !QemuImportOptions.supportsQemuVersion(qemuVersion)) {
+            throw new UserError("--qemu-version: '" + qemuVersion + "' is not a version this importer reads (supported: "
+                    + String.join(", ", QemuImportOptions.SUPPORTED_QEMU_VERSIONS) + ", as X.Y or X.Y.Z)");
+        }
         QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
-        ImportReport report = QemuTraceImporter.run(options);
+        ImportReport report;
+        try {
+            report = QemuTraceImporter.run(options);
+        } catch (PhasesFileException e) {
+            throw new UserError("--phases: " + e.getMessage());
+        }
         spec.commandLine().getOut().print(report.summary());
         return 0;
     }

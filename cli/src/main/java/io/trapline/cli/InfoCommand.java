@@ -42,6 +42,7 @@ final class InfoCommand implements Callable<Integer> {
             long first = -1;
             long last = 0;
             Storage storage = new Storage();
+            String unreadableEnd;
             try (EventCursor c = reader.cursor()) {
                 while (c.next()) {
                     counts.merge(c.type(), 1L, Long::sum);
@@ -52,11 +53,12 @@ final class InfoCommand implements Callable<Integer> {
                     last = c.timeNs();
                     total++;
                 }
+                unreadableEnd = c.unreadableEnd();
             }
             if (format == OutputFormat.json) {
-                printJson(out, meta, counts, total, first, last, storage);
+                printJson(out, meta, counts, total, first, last, storage, unreadableEnd);
             } else {
-                printText(out, meta, counts, total, first, last, storage);
+                printText(out, meta, counts, total, first, last, storage, unreadableEnd);
             }
         }
         return 0;
@@ -81,13 +83,19 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code unreadableEnd}: why the events of an incomplete capture end where they do, when its queue file becomes
+     * unreadable there (a writer that failed, e.g. on a full file system); null when they end where the writer stopped.
+     */
     private void printText(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first,
-                           long last, Storage storage) {
+                           long last, Storage storage, String unreadableEnd) {
         out.printf("capture   %s%n", capture);
         out.printf("format    %s %d.%d (written by %s %s)%n", meta.format().name(), meta.format().major(),
                 meta.format().minor(), meta.tool() == null ? "?" : meta.tool().name(), meta.tool() == null ? "?" : meta.tool().version());
         out.printf("status    %s%n", meta.complete() ? "complete"
-                : "incomplete: the writer did not close (" + total + " complete events recovered)");
+                : unreadableEnd == null ? "incomplete: the writer did not close (" + total + " complete events recovered)"
+                : "incomplete: the writer did not close; " + total + " events read before its end, where the queue file"
+                        + " becomes unreadable (" + unreadableEnd + ")");
         if (meta.source() != null) {
             out.printf("source    %s%s%n", meta.source().kind(),
                     meta.source().description() == null ? "" : ": " + meta.source().description());
@@ -145,12 +153,15 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private void printJson(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first,
-                           long last, Storage storage) throws Exception {
+                           long last, Storage storage, String unreadableEnd) throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("capture", capture.toString());
         root.set("metadata", json.readTree(meta.toJson()));
         root.put("complete", meta.complete());
+        if (unreadableEnd != null) {
+            root.put("unreadable_end", unreadableEnd);
+        }
         ObjectNode ev = root.putObject("events");
         ev.put("count", total);
         ev.put("first_time_ns", total == 0 ? 0 : first);

@@ -155,6 +155,68 @@ class BadInputTest {
         assertFalse(Files.exists(out));
     }
 
+    /** A small e1000 trace of {@code n} register writes, as QEMU writes one. */
+    private static String traceText(int n) {
+        StringBuilder sb = new StringBuilder("9@10.000000:pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000\n");
+        for (int i = 0; i < n; i++) {
+            sb.append(String.format("9@%d.%06d:memory_region_ops_write cpu 0 mr 0x1 addr 0xfebc3818 value 0x%x size 4"
+                    + " name 'e1000-mmio'%n", 11 + i / 1_000_000, i % 1_000_000, i));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aTruncatedCompressedTraceIsNotImported() throws Exception {
+        byte[] text = traceText(20_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (String name : new String[] {"trace.log.gz", "trace.log.xz"}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream out = name.endsWith(".gz") ? new java.util.zip.GZIPOutputStream(bytes)
+                    : new org.tukaani.xz.XZOutputStream(bytes, new org.tukaani.xz.LZMA2Options(1))) {
+                out.write(text);
+            }
+            byte[] whole = bytes.toByteArray();
+            Path trace = tmp.resolve(name);
+            Files.write(trace, java.util.Arrays.copyOf(whole, whole.length / 2));
+            Path out = tmp.resolve("imported-" + name);
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "-o", out.toString()),
+                    trace.toString(), "truncated", "nothing imported");
+            assertFalse(Files.exists(out), "no capture is left behind");
+        }
+    }
+
+    @Test
+    void aMalformedPhasesFileIsAnErrorNamingTheFlagTheLineAndTheForm() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path phases = tmp.resolve("phases.txt");
+        Files.writeString(phases, "work_start 11.000002\nwork_end at 11.5\n");
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--phases", phases.toString(),
+                "-o", out.toString()), "--phases", phases + ":2:", "'name seconds'");
+        assertFalse(Files.exists(out), "no capture is left behind");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--phases",
+                tmp.resolve("none.txt").toString(), "-o", out.toString()), "--phases", "none.txt", "no such file");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aQemuVersionTheImporterDoesNotReadIsAnErrorNamingTheSupportedOnes() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path out = tmp.resolve("imported");
+        for (String v : new String[] {"8.2", "7.1", "7", "seven", "7.2-rc1", "7.2.", ""}) {
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--qemu-version", v,
+                    "-o", out.toString()), "--qemu-version", "'" + v + "'", "supported: 7.2");
+            assertFalse(Files.exists(out));
+        }
+        for (String v : new String[] {"7.2", "7.2.9"}) {
+            Path ok = tmp.resolve("ok-" + v);
+            CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "--qemu-version", v, "-o", ok.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.readString(ok.resolve("capture.json")).contains("\"qemuVersion\" : \"" + v + "\""));
+        }
+    }
+
     @Test
     void demoOptionsNamingUnusablePathsAreErrors() {
         assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");

@@ -76,6 +76,54 @@ class InfoAndInspectCommandTest {
         assertEquals(100, frames.path("stored_as_recipes").asLong());
     }
 
+    /**
+     * A capture whose writer failed after 100 events, its capture.json declaring the 60 it had recorded by then, and
+     * the queue file unreadable from event 80 on (a value altered: its checksum no longer matches).
+     */
+    private static Path failedWithAnUnreadableTail(Path dir) throws Exception {
+        io.trapline.recorder.CaptureMetadata meta = io.trapline.recorder.CaptureMetadata.create(
+                new io.trapline.recorder.CaptureMetadata.Source("test", "failed writer", null),
+                new io.trapline.recorder.CaptureMetadata.Clock("virtual", null), "2026-11-26T00:00:00Z", null,
+                List.of(new io.trapline.recorder.CaptureMetadata.DeviceInfo(0, "e1000", null, null, null, List.of())));
+        var w = io.trapline.recorder.AsyncCaptureWriter.create(dir, meta);
+        for (int i = 0; i < 100; i++) {
+            w.append(i, io.trapline.recorder.EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 0x5A5A_0000_0000_0000L | i, 0,
+                    null, 0, 0);
+        }
+        assertEquals(100, w.closeIncomplete());
+        io.trapline.recorder.CaptureMetadata written = io.trapline.recorder.CaptureMetadata.readFrom(dir);
+        written.withEvents(written.status(), new io.trapline.recorder.CaptureMetadata.EventSummary(60, 0, 59)).writeTo(dir);
+        Path file;
+        try (var files = java.nio.file.Files.list(dir.resolve("events"))) {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        byte[] all = java.nio.file.Files.readAllBytes(file);
+        byte[] value80 = {80, 0, 0, 0, 0, 0, 0x5A, 0x5A};
+        for (int i = 0; i + 8 <= all.length; i++) {
+            if (Arrays.equals(all, i, i + 8, value80, 0, 8)) {
+                all[i] = 81;
+                java.nio.file.Files.write(file, all);
+                return dir;
+            }
+        }
+        throw new AssertionError("event 80 not found");
+    }
+
+    @Test
+    void infoOnACaptureWhoseWriterFailedSaysItIsIncompleteAndHowManyEventsWereReadBeforeItsEnd() throws Exception {
+        Path cap = failedWithAnUnreadableTail(tmp.resolve("failed"));
+        CliRun r = CliRun.of("info", cap.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("status    incomplete: the writer did not close; 80 events read before its end, where"
+                + " the queue file becomes unreadable (corrupt event at sequence 80 "), r.out());
+        assertTrue(r.out().contains("checksum mismatch"), r.out());
+        assertTrue(r.out().contains("events    80 (sequence 0..79)"), r.out());
+        JsonNode root = new ObjectMapper().readTree(CliRun.of("info", cap.toString(), "--format", "json").out());
+        assertFalse(root.path("complete").asBoolean());
+        assertEquals(80, root.path("events").path("count").asLong());
+        assertTrue(root.path("unreadable_end").asText().contains("checksum mismatch"), root.toString());
+    }
+
     @Test
     void inspectPrintsOneEventPerLineWithDetails() {
         Path cap = SmallCapture.write(tmp.resolve("cap"));

@@ -43,6 +43,17 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     private boolean started;
     private long read;
     private long checksummedHere;
+    /**
+     * In an incomplete capture, a document that cannot be read at or after this sequence ends the scan: capture.json's
+     * count (0 without one), the events its writer had written whole when it last recorded it. Long.MAX_VALUE in a
+     * complete capture, where every unreadable document is corruption.
+     */
+    private final long unreadableEndsFrom;
+    /** Why this scan ended before the queue file's readable end (an incomplete capture's unreadable tail), or null. */
+    private UnreadableEventsException unreadableEnd;
+    /** See {@link #raisePendingFault()}: a field, so that no compiler takes the length for a constant. */
+    private int faultProbeLength = 1;
+    private Object faultProbe;
     /** The checksum the capture's format version calls for ({@link EventChecksum#usesCrc32c}). */
     private final boolean crc32c;
     /** The current event's bytes, copied for the CRC (grown to the largest event seen). */
@@ -106,6 +117,8 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         this.recipes = reader.metadata().format().major() >= 3;
         this.shared = shared;
         this.fromSequence = fromSequence;
+        CaptureMetadata meta = reader.metadata();
+        this.unreadableEndsFrom = meta.complete() ? Long.MAX_VALUE : meta.events() == null ? 0 : meta.events().count();
         this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
                 : null;
         if (queue == null || file != null) {
@@ -168,17 +181,78 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         }
     }
 
-    /** Moves to the next event; false at the end of the capture. Throws {@link CaptureException} on corruption. */
+    /**
+     * Moves to the next event; false at the end of the capture. Throws {@link CaptureException} on corruption. In an
+     * incomplete capture, an event past the ones capture.json declares that cannot be read (a document that does not
+     * verify or runs past the end of the file, mapped memory that faults) is the end: its writer failed or died
+     * there ({@link #unreadableEnd()}).
+     */
     public boolean next() {
-        while (true) {
-            if (!step()) {
-                return false;
+        try {
+            while (true) {
+                if (!step()) {
+                    return false;
+                }
+                if (sequence >= fromSequence) {
+                    read++;
+                    return true;
+                }
             }
-            if (sequence >= fromSequence) {
-                read++;
-                return true;
-            }
+        } catch (UnreadableEventsException e) {
+            return endAtUnreadable(e);
+        } catch (InternalError e) {
+            // a read fault surfaces a little after the read (see raisePendingFault): anywhere in the step
+            return endAtFault(e);
         }
+    }
+
+    /** Ends the scan at an unreadable event of an incomplete capture past the ones it declares; else throws. */
+    private boolean endAtUnreadable(UnreadableEventsException e) {
+        closeDocument();
+        try {
+            raisePendingFault();
+        } catch (InternalError f) {
+            return endAtFault(f); // the event read as garbage because reading it faulted
+        }
+        if (expectedSequence < unreadableEndsFrom) {
+            throw e;
+        }
+        native0 = 0;
+        unreadableEnd = e;
+        return false;
+    }
+
+    /** The same for a fault reading the event; an InternalError that is not a read fault is an error in any capture. */
+    private boolean endAtFault(InternalError f) {
+        closeDocument();
+        CaptureException c = truncated(f);
+        if (!(c instanceof UnreadableEventsException u) || expectedSequence < unreadableEndsFrom) {
+            throw c;
+        }
+        native0 = 0;
+        unreadableEnd = u;
+        return false;
+    }
+
+    /**
+     * Has the JVM throw a read fault it holds for this thread. A read of mapped memory whose page cannot be read (the
+     * file is shorter than the mapping, or its device fails) does not throw where it happens: the JVM skips the read
+     * (a load gives garbage) and throws an InternalError about an "unsafe memory access" at the thread's next return
+     * from the VM into Java code. Such a fault would otherwise surface in the caller, after this cursor has reported
+     * the garbage as an unreadable event or the end of the events. Allocating a two-dimensional array of a size the
+     * compilers cannot know calls into the VM in the interpreter and in compiled code alike: a fault from the reads
+     * before it is thrown there.
+     */
+    private void raisePendingFault() {
+        faultProbe = new byte[faultProbeLength][0];
+    }
+
+    /**
+     * Why this scan of an incomplete capture ended where its queue file stops being readable, after the events
+     * capture.json declares (what is unreadable, and where in the file); null when it ended where the events end.
+     */
+    public String unreadableEnd() {
+        return unreadableEnd == null ? null : unreadableEnd.reason();
     }
 
     /** The next event, in the current document or the next one. */
@@ -200,6 +274,9 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         closeDocument();
         eventOffset = 0;
         readCount = 0;
+        if (unreadableEnd != null) {
+            return false;
+        }
         if (file != null) {
             return nextInFile();
         }
@@ -228,15 +305,23 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         if (e instanceof CaptureException c) {
             return c;
         }
-        if (e instanceof InternalError) {
-            return truncated();
+        if (e instanceof InternalError f) {
+            return truncated(f);
         }
         return corrupt("unreadable event (" + CaptureReader.rootMessage(e) + ")");
     }
 
-    /** Mapped memory past the end of the file faults (InternalError): the file is shorter than the queue expects. */
-    private CaptureException truncated() {
-        return corrupt("unreadable: the queue file is damaged or truncated");
+    /**
+     * Mapped memory that cannot be read faults (the JVM throws an InternalError about an "unsafe memory access"): the
+     * file is shorter than the queue expects, or its pages there are not backed.
+     */
+    private CaptureException truncated(InternalError e) {
+        UnreadableEventsException u = corrupt(expectedSequence, "unreadable: the queue file is damaged or truncated", e);
+        return isReadFault(e) ? u : new CaptureException(u.getMessage(), e);
+    }
+
+    private static boolean isReadFault(Throwable e) {
+        return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
     }
 
     /** The fast path: the next data document straight from the mapped queue file. */
@@ -245,7 +330,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         try {
             length = file.next();
         } catch (InternalError e) {
-            throw truncated();
+            throw truncated(e);
         }
         if (length < 0) {
             native0 = 0;
@@ -255,7 +340,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         try {
             return verify(length);
         } catch (InternalError e) {
-            throw truncated();
+            throw truncated(e);
         }
     }
 
@@ -391,6 +476,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     }
 
     private boolean endOfEvents() {
+        raisePendingFault(); // a header that read as 0 because reading it faulted is not the end of the events
         CaptureMetadata meta = reader.metadata();
         if (meta.complete() && meta.events() != null && expectedSequence < meta.events().count()
                 && (started || expectedSequence == 0)) {
@@ -401,15 +487,19 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         return false;
     }
 
-    private CaptureException corrupt(String what) {
-        return corrupt(expectedSequence, what);
+    private UnreadableEventsException corrupt(String what) {
+        return corrupt(expectedSequence, what, null);
     }
 
-    private CaptureException corrupt(long at, String what) {
+    private UnreadableEventsException corrupt(long at, String what) {
+        return corrupt(at, what, null);
+    }
+
+    private UnreadableEventsException corrupt(long at, String what, Throwable cause) {
         String where = reader.eventsFile() != null ? reader.eventsFile().toString() : reader.directory().toString();
         String index = tailer != null ? String.format(" (queue index 0x%x)", tailer.index())
                 : file != null ? String.format(" (queue index 0x%x, file offset %d)", at, file.offset()) : "";
-        return new CaptureException(where + ": corrupt event at sequence " + at + index + ": " + what);
+        return new UnreadableEventsException(where, "corrupt event at sequence " + at + index + ": " + what, cause);
     }
 
     /** The int at {@code relative} bytes from the current event's header. */

@@ -97,7 +97,7 @@ final class MappedQueueFile implements AutoCloseable {
 
     /**
      * Moves to the next complete data document and returns its length, or -1 when there is none (yet). Throws
-     * {@link CaptureException} naming the file offset when a document runs past the end of the file.
+     * {@link UnreadableEventsException} naming the file offset when a document runs past the end of the file.
      */
     int next() {
         UnsafeMemory m = UnsafeMemory.MEMORY;
@@ -112,8 +112,8 @@ final class MappedQueueFile implements AutoCloseable {
             int len = h & LENGTH_MASK;
             long end = position + 4 + len;
             if (!reachable(position, 4 + len)) {
-                throw new CaptureException(file + ": truncated: the document at file offset " + position + " ("
-                        + len + " bytes) runs past the end of the file (" + length + " bytes)");
+                throw new UnreadableEventsException(file.toString(), "truncated: the document at file offset " + position
+                        + " (" + len + " bytes) runs past the end of the file (" + length + " bytes)", null);
             }
             long at = position;
             position = (end + 3) & ~3L;

@@ -84,6 +84,21 @@ public final class RecordingTap implements BoundaryTap {
         }
     }
 
+    /**
+     * Records the input whose device call threw {@code failure}, with what it caused, and leaves {@code failure} the
+     * exception to propagate: if recording fails as well, that is added to it as suppressed instead of replacing it.
+     */
+    private void exitAfter(Throwable failure, EventType type, int device, int region, int size, long address,
+                           long value, int flags, byte[] payload, int off, int len) {
+        try {
+            exit(type, device, region, size, address, value, flags, payload, off, len);
+        } catch (Throwable recording) {
+            if (recording != failure) { // a sink reports its own failure with the same exception every time
+                failure.addSuppressed(recording);
+            }
+        }
+    }
+
     /** Records the input that just returned, then whatever it caused. */
     private void exit(EventType type, int device, int region, int size, long address, long value, int flags,
                       byte[] payload, int off, int len) {
@@ -125,13 +140,15 @@ public final class RecordingTap implements BoundaryTap {
         @Override
         public long configRead(int offset, int size) {
             enter(EventType.PCI_CFG_READ, index, 0, size, offset, null, 0, 0);
-            long v = 0;
+            long v;
             try {
                 v = device.configRead(offset, size);
-                return v;
-            } finally {
-                exit(EventType.PCI_CFG_READ, index, 0, size, offset, v, 0, null, 0, 0);
+            } catch (Throwable t) {
+                exitAfter(t, EventType.PCI_CFG_READ, index, 0, size, offset, 0, 0, null, 0, 0);
+                throw t;
             }
+            exit(EventType.PCI_CFG_READ, index, 0, size, offset, v, 0, null, 0, 0);
+            return v;
         }
 
         @Override
@@ -139,9 +156,11 @@ public final class RecordingTap implements BoundaryTap {
             enter(EventType.PCI_CFG_WRITE, index, 0, size, offset, null, 0, 0);
             try {
                 device.configWrite(offset, size, value);
-            } finally {
-                exit(EventType.PCI_CFG_WRITE, index, 0, size, offset, value, 0, null, 0, 0);
+            } catch (Throwable t) {
+                exitAfter(t, EventType.PCI_CFG_WRITE, index, 0, size, offset, value, 0, null, 0, 0);
+                throw t;
             }
+            exit(EventType.PCI_CFG_WRITE, index, 0, size, offset, value, 0, null, 0, 0);
         }
 
         private boolean io(int bar) {
@@ -152,13 +171,15 @@ public final class RecordingTap implements BoundaryTap {
         public long read(int bar, long offset, int size) {
             EventType type = io(bar) ? EventType.PIO_READ : EventType.MMIO_READ;
             enter(type, index, bar, size, offset, null, 0, 0);
-            long v = 0;
+            long v;
             try {
                 v = device.read(bar, offset, size);
-                return v;
-            } finally {
-                exit(type, index, bar, size, offset, v, 0, null, 0, 0);
+            } catch (Throwable t) {
+                exitAfter(t, type, index, bar, size, offset, 0, 0, null, 0, 0);
+                throw t;
             }
+            exit(type, index, bar, size, offset, v, 0, null, 0, 0);
+            return v;
         }
 
         @Override
@@ -167,21 +188,25 @@ public final class RecordingTap implements BoundaryTap {
             enter(type, index, bar, size, offset, null, 0, 0);
             try {
                 device.write(bar, offset, size, value);
-            } finally {
-                exit(type, index, bar, size, offset, value, 0, null, 0, 0);
+            } catch (Throwable t) {
+                exitAfter(t, type, index, bar, size, offset, value, 0, null, 0, 0);
+                throw t;
             }
+            exit(type, index, bar, size, offset, value, 0, null, 0, 0);
         }
 
         @Override
         public boolean receive(byte[] frame, int offset, int length) {
             enter(EventType.FRAME_RX, index, 0, 0, 0, frame, offset, length);
-            boolean taken = false;
+            boolean taken;
             try {
                 taken = device.receive(frame, offset, length);
-                return taken;
-            } finally {
-                exit(EventType.FRAME_RX, index, 0, 0, 0, length, taken ? 0 : EventFlags.REFUSED, frame, offset, length);
+            } catch (Throwable t) {
+                exitAfter(t, EventType.FRAME_RX, index, 0, 0, 0, length, EventFlags.REFUSED, frame, offset, length);
+                throw t;
             }
+            exit(EventType.FRAME_RX, index, 0, 0, 0, length, taken ? 0 : EventFlags.REFUSED, frame, offset, length);
+            return taken;
         }
     }
 

@@ -235,4 +235,97 @@ class RecordingTapTest {
                 rows.stream().map(Row::type).toList(), rows.toString());
         assertEquals(2, rows.get(2).value());
     }
+
+    /** A device whose register write raises an interrupt and then fails, as a model does on a state it cannot handle. */
+    static final class FailingWrite implements Device {
+        final PciConfigSpace config = new PciConfigSpace(256, 0x1234, 0x1, 0xFF0000, 0, 0, 0, 1);
+        final DeviceContext ctx;
+
+        FailingWrite(DeviceContext ctx) {
+            this.ctx = ctx;
+            config.defineBar(0, 0x100, BarKind.MEMORY32, false);
+        }
+
+        @Override
+        public String model() {
+            return "failing";
+        }
+
+        @Override
+        public PciConfigSpace pciConfig() {
+            return config;
+        }
+
+        @Override
+        public long read(int bar, long offset, int size) {
+            throw new IllegalStateException("read of register " + offset + " failed");
+        }
+
+        @Override
+        public void write(int bar, long offset, int size, long value) {
+            ctx.sendMsi(0xFEE0_0000L, 0x41);
+            if (value == 1) {
+                ctx.transmit(new byte[60], 0, 60); // the backend answers at once: a nested input
+            }
+            throw new IllegalStateException("write of register " + offset + " failed");
+        }
+
+        @Override
+        public boolean receive(byte[] frame, int offset, int length) {
+            return true;
+        }
+    }
+
+    @Test
+    void whenTheDeviceAndThenTheRecordingFailTheDevicesExceptionPropagatesWithTheRecordingsSuppressed() {
+        CaptureException full = new CaptureException("cap: cannot write the capture: No space left on device");
+        EventSink failingWriter = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            throw full;
+        };
+        Machine m = new Machine(1 << 20);
+        PciSlot slot = m.plug(FailingWrite::new, new RecordingTap(failingWriter));
+        IllegalStateException write = assertThrows(IllegalStateException.class, () -> slot.device().write(0, 0x10, 4, 0));
+        assertEquals("write of register 16 failed", write.getMessage());
+        assertArrayEquals(new Throwable[] {full}, write.getSuppressed());
+        IllegalStateException read = assertThrows(IllegalStateException.class, () -> slot.device().read(0, 0x20, 4));
+        assertEquals("read of register 32 failed", read.getMessage());
+        assertArrayEquals(new Throwable[] {full}, read.getSuppressed());
+    }
+
+    @Test
+    void aRecordingFailureThatIsAlsoTheDevicesExceptionIsNotSuppressedOntoItself() {
+        // the nested input's recording fails inside the device's write; the sink reports that same failure again
+        // when the write itself is recorded
+        CaptureException full = new CaptureException("cap: cannot write the capture: No space left on device");
+        EventSink failingWriter = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            throw full;
+        };
+        Machine m = new Machine(1 << 20);
+        PciSlot slot = m.plug(FailingWrite::new, new RecordingTap(failingWriter));
+        m.setNetwork(new io.trapline.emulator.machine.NetworkBackend() {
+            @Override
+            public void transmit(int deviceIndex, byte[] frame, int offset, int length) {
+                slot.device().receive(frame, offset, length);
+            }
+
+            @Override
+            public void rxReady(int deviceIndex) {
+            }
+        });
+        CaptureException e = assertThrows(CaptureException.class, () -> slot.device().write(0, 0x10, 4, 1));
+        assertSame(full, e);
+        assertEquals(0, e.getSuppressed().length);
+    }
+
+    @Test
+    void aDeviceFailureStillRecordsItsInputAndOutputs() {
+        Path dir = tmp.resolve("cap");
+        Machine m = new Machine(1 << 20);
+        try (CaptureWriter w = CaptureWriter.create(dir, CaptureFixture.metadata())) {
+            PciSlot slot = m.plug(FailingWrite::new, new RecordingTap(w));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> slot.device().write(0, 0x10, 4, 0));
+            assertEquals(0, e.getSuppressed().length);
+        }
+        assertEquals(List.of(EventType.MMIO_WRITE, EventType.MSI), rows(tmp.resolve("cap")).stream().map(Row::type).toList());
+    }
 }

@@ -25,10 +25,10 @@ final class CompressedInput {
             raw.reset();
             if (n == 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z' && magic[3] == 'X'
                     && magic[4] == 'Z' && magic[5] == 0) {
-                return new DecompressingReader(new XZInputStream(raw), file.getFileName().toString());
+                return new DecompressingReader(new XZInputStream(raw), "xz", file.getFileName().toString());
             }
             if (n >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-                return new DecompressingReader(new GZIPInputStream(raw, 1 << 16), file.getFileName().toString());
+                return new DecompressingReader(new GZIPInputStream(raw, 1 << 16), "gzip", file.getFileName().toString());
             }
             return raw;
         } catch (NoSuchFileException e) {

@@ -20,6 +20,7 @@ final class DecompressingReader extends InputStream {
     private static final byte[] END = new byte[0];
 
     private final InputStream source;
+    private final String format;
     private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(BLOCKS);
     private final Thread thread;
     private volatile boolean closed;
@@ -29,8 +30,9 @@ final class DecompressingReader extends InputStream {
     private int pos;
     private boolean ended;
 
-    DecompressingReader(InputStream source, String name) {
+    DecompressingReader(InputStream source, String format, String name) {
         this.source = source;
+        this.format = format;
         this.thread = new Thread(this::pump, "decompress " + name);
         thread.setDaemon(true);
         thread.start();
@@ -79,6 +81,11 @@ final class DecompressingReader extends InputStream {
             Thread.currentThread().interrupt();
         }
         return false;
+    }
+
+    /** The compression being undone: "xz" or "gzip". */
+    String format() {
+        return format;
     }
 
     private boolean nextBlock() throws IOException {

@@ -12,9 +12,8 @@ import java.util.Map;
  *
  * @param lines            trace lines read
  * @param eventsByType     events written, by type
- * @param malformedCount   malformed trace/phases lines and damaged pcap records (all counted)
+ * @param malformedCount   malformed trace lines and damaged pcap records (all counted)
  * @param malformed        the first {@link #MAX_LISTED} of them, with line numbers
- * @param inputEndedEarly  why the trace stopped before its end (e.g. a truncated xz stream), or null
  * @param informational    well-formed trace lines of events the importer only reads for state or does not use
  * @param unattributed     kicks seen for no known virtio NIC
  * @param timeClamped      events whose time would have gone backwards (or before time 0), written at the previous time
@@ -22,7 +21,7 @@ import java.util.Map;
  * @param pcapAlignment    how that offset was found
  */
 public record ImportReport(Path output, Path trace, long lines, long eventsWritten, Map<EventType, Long> eventsByType,
-                           long malformedCount, List<MalformedLine> malformed, String inputEndedEarly,
+                           long malformedCount, List<MalformedLine> malformed,
                            long informational, long unattributed, long timeClamped, Long originEpochNs,
                            Long pcapOffsetNs, String pcapAlignment, long frames,
                            List<CaptureMetadata.DeviceInfo> devices) {
@@ -63,9 +62,6 @@ public record ImportReport(Path output, Path trace, long lines, long eventsWritt
         }
         if (unattributed > 0) {
             sb.append("kicks for no known virtio NIC (not written): ").append(unattributed).append('\n');
-        }
-        if (inputEndedEarly != null) {
-            sb.append("input ended early: ").append(inputEndedEarly).append('\n');
         }
         for (MalformedLine m : malformed) {
             sb.append("malformed ").append(m).append('\n');

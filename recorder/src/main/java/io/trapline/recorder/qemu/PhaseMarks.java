@@ -32,7 +32,7 @@ final class PhaseMarks {
         }
         String[] parts = t.split("\\s+");
         if (parts.length != 2) {
-            why[0] = "expected 'name seconds'";
+            why[0] = "'" + (t.length() > 60 ? t.substring(0, 60) + "..." : t) + "' is not 'name seconds'";
             return null;
         }
         long ns = parseSeconds(parts[1]);

@@ -2,6 +2,7 @@ package io.trapline.recorder.qemu;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What to import: a QEMU trace-event log (plain, .xz or .gz), optionally the pcap of the NIC's netdev, the
@@ -13,10 +14,34 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
 
     public static final String CMDLINE_FILE = "qemu-cmdline.txt";
 
+    /**
+     * The QEMU versions (X.Y) whose trace-event lines the importer reads: their event names and argument formats are
+     * the ones it parses (docs/capture-format.md, "Imported QEMU captures"). Patch releases (X.Y.Z) of these share them.
+     */
+    public static final List<String> SUPPORTED_QEMU_VERSIONS = List.of("7.2");
+
     public QemuImportOptions {
         if (trace == null || output == null) {
             throw new IllegalArgumentException("trace and output are required");
         }
+        if (qemuVersion != null && !supportsQemuVersion(qemuVersion)) {
+            throw new IllegalArgumentException("QEMU version '" + qemuVersion + "' is not supported (supported: "
+                    + String.join(", ", SUPPORTED_QEMU_VERSIONS) + ")");
+        }
+    }
+
+    /** Whether {@code version} is X.Y or X.Y.Z (decimal numbers) with an X.Y in {@link #SUPPORTED_QEMU_VERSIONS}. */
+    public static boolean supportsQemuVersion(String version) {
+        String[] parts = version.split("\\.", -1);
+        if (parts.length < 2 || parts.length > 3) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 9 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return SUPPORTED_QEMU_VERSIONS.contains(Integer.parseInt(parts[0]) + "." + Integer.parseInt(parts[1]));
     }
 
     public static QemuImportOptions of(Path trace, Path output) {

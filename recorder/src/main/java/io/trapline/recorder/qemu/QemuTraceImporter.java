@@ -8,8 +8,11 @@ import io.trapline.recorder.EventType;
 import io.trapline.recorder.IoErrors;
 import io.trapline.recorder.MarkKind;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +126,6 @@ public final class QemuTraceImporter {
     private long timeClamped;
     private long malformedCount;
     private final List<MalformedLine> malformed = new ArrayList<>();
-    private String inputEndedEarly;
     private String pcapAlignment;
     private Long pcapOffsetReported;
 
@@ -213,7 +215,7 @@ public final class QemuTraceImporter {
             }
         }
         return new ImportReport(options.output(), options.trace(), lines, writer.count(), byType, malformedCount,
-                List.copyOf(malformed), inputEndedEarly, informational, unattributed, timeClamped,
+                List.copyOf(malformed), informational, unattributed, timeClamped,
                 originEpochNs < 0 ? null : originEpochNs, pcapOffsetReported, pcapAlignment, frames,
                 writer.metadata().devices());
     }
@@ -224,6 +226,9 @@ public final class QemuTraceImporter {
         try (InputStream in = CompressedInput.open(options.trace())) {
             LineReader lr = new LineReader(in);
             while (lr.next()) {
+                if (lr.unterminated() && lr.failure() != null) {
+                    break; // the stream broke off inside this line: refused below, not a malformed line
+                }
                 lines++;
                 byte[] b = lr.buffer();
                 int s = lr.start();
@@ -258,17 +263,25 @@ public final class QemuTraceImporter {
             }
             flushPendingCfg();
             if (lr.failure() != null) {
-                inputEndedEarly = "after line " + lr.lineNumber() + ": " + describe(lr.failure());
-                malformed(traceName, lr.lineNumber() + 1, "input ends early (" + describe(lr.failure()) + ")", null, 0, 0);
+                // refused as a whole (importAll deletes the output): a capture of the trace up to an arbitrary
+                // point of the run would pass for the whole run
+                throw new CaptureException(traceName + ": " + damage(in, lr.failure(), lines) + "; nothing imported",
+                        lr.failure());
             }
         } catch (IOException e) {
             throw new CaptureException(traceName + ": cannot read: " + e.getMessage(), e);
         }
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    /** What broke off the trace after {@code lines} whole lines, in words. */
+    private static String damage(InputStream in, IOException e, long lines) {
+        if (!(in instanceof DecompressingReader d)) {
+            return "cannot read after line " + lines + ": " + IoErrors.describe(e);
+        }
+        if (e instanceof EOFException) {
+            return "truncated " + d.format() + " data: the stream breaks off after line " + lines;
+        }
+        return "corrupt " + d.format() + " data after line " + lines + " (" + IoErrors.describe(e) + ")";
     }
 
     /** Event time of the current line: ns since the first timed line, never before the previous event. */
@@ -686,27 +699,39 @@ public final class QemuTraceImporter {
 
     // ---------------------------------------------------------------- phases and pcap merge
 
-    private List<PhaseMarks.Mark> readPhases(Path file) {
-        List<String> text;
+    /** The form of a phases file, for its error lines. */
+    static final String PHASES_FORM = "(a phases file holds 'name seconds' per line: a name without spaces, then seconds"
+            + " on the trace's clock, e.g. 'work_start 1795635747.616137'; blank lines and '#' comments are skipped)";
+
+    /** Reads the phases file; any problem with it refuses the import ({@link PhasesFileException}). */
+    private static List<PhaseMarks.Mark> readPhases(Path file) {
+        byte[] raw;
         try (InputStream in = CompressedInput.open(file)) {
-            byte[] raw = in.readNBytes(MAX_SIDE_FILE + 1);
-            if (raw.length > MAX_SIDE_FILE) {
-                throw new CaptureException(file + ": phases file larger than " + MAX_SIDE_FILE + " bytes");
-            }
-            text = new String(raw, StandardCharsets.UTF_8).lines().toList();
+            raw = in.readNBytes(MAX_SIDE_FILE + 1);
         } catch (IOException e) {
-            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+            throw new PhasesFileException(file + ": cannot read: " + IoErrors.describe(e), e);
+        } catch (CaptureException e) { // CompressedInput's: no such file, cannot read
+            throw new PhasesFileException(e.getMessage(), e);
         }
+        if (raw.length > MAX_SIDE_FILE) {
+            throw new PhasesFileException(file + ": phases file larger than " + MAX_SIDE_FILE + " bytes");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PhasesFileException(file + ": " + IoErrors.describe(e), e);
+        }
+        List<String> lines = text.lines().toList();
         List<PhaseMarks.Mark> instants = new ArrayList<>();
         String[] why = new String[1];
-        for (int i = 0; i < text.size(); i++) {
+        for (int i = 0; i < lines.size(); i++) {
             why[0] = null;
-            PhaseMarks.Mark m = PhaseMarks.parseLine(text.get(i), i, why);
+            PhaseMarks.Mark m = PhaseMarks.parseLine(lines.get(i), i, why);
             if (m != null) {
                 instants.add(m);
             } else if (why[0] != null) {
-                byte[] raw = text.get(i).getBytes(StandardCharsets.UTF_8);
-                malformed(file.toString(), i + 1, why[0], raw, 0, raw.length);
+                throw new PhasesFileException(file + ":" + (i + 1) + ": " + why[0] + " " + PHASES_FORM);
             }
         }
         return PhaseMarks.withDerivedPhases(instants);
@@ -886,9 +911,6 @@ public final class QemuTraceImporter {
         devices.sort(Comparator.comparingInt(CaptureMetadata.DeviceInfo::index));
         sourceDetails.put("lines", lines);
         sourceDetails.put("malformedLines", malformedCount);
-        if (inputEndedEarly != null) {
-            sourceDetails.put("inputEndedEarly", inputEndedEarly);
-        }
         CaptureMetadata m = writer.metadata();
         CaptureMetadata.Source src = new CaptureMetadata.Source("qemu-trace", "QEMU trace-event log", sourceDetails);
         CaptureMetadata.Clock clock = new CaptureMetadata.Clock("trace", originEpochNs < 0 ? null : originEpochNs);

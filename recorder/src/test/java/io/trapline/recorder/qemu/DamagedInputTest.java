@@ -25,15 +25,14 @@ import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Damaged copies of the real e1000 run (its first 60,000 trace lines: boot, PCI enumeration, driver probe):
- * garbage and binary junk lines, a truncated xz stream, a truncated pcap, a bad phases line. Every damaged
- * line is counted and listed with its line number, the rest imports as from the clean copy, and --strict
- * stops at the first with file:line.
+ * garbage and binary junk lines, a truncated pcap, a bad phases line. Every damaged line is counted and listed
+ * with its line number, the rest imports as from the clean copy, and --strict stops at the first with file:line.
+ * A truncated or corrupt compressed trace is refused as a whole: nothing is imported.
  */
 class DamagedInputTest {
     static final int LINES = 60_000;
@@ -135,29 +134,39 @@ class DamagedInputTest {
     }
 
     @Test
-    void aTruncatedXzStreamKeepsWhatWasReadAndSaysWhereItEnded() throws IOException {
-        Path full = write("full.log.xz", clean);
+    void aTruncatedXzOrGzipStreamIsRefusedNamingTheFileAndLeavesNoCapture() throws IOException {
+        for (String name : List.of("full.log.xz", "full.log.gz")) {
+            byte[] bytes = Files.readAllBytes(write(name, clean.subList(0, 20_000)));
+            String kind = name.endsWith(".xz") ? "xz" : "gzip";
+            // cut in the middle; and only the last byte missing (the stream's check), --strict or not
+            for (int cutAt : new int[] {bytes.length * 6 / 10, bytes.length - 1}) {
+                boolean strict = cutAt == bytes.length - 1;
+                Path cut = tmp.resolve("cut-" + cutAt + "-" + name);
+                Files.write(cut, Arrays.copyOf(bytes, cutAt));
+                Path out = tmp.resolve("out-" + cutAt + "-" + name);
+                CaptureException e = assertThrows(CaptureException.class, () ->
+                        QemuTraceImporter.run(QemuImportOptions.of(cut, out).withStrict(strict)));
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                assertTrue(e.getMessage().startsWith(cut + ": truncated " + kind + " data: the stream breaks off after line "),
+                        e.getMessage());
+                assertTrue(e.getMessage().endsWith("; nothing imported"), e.getMessage());
+                assertFalse(Files.exists(out), "no capture is left behind: " + out);
+            }
+        }
+    }
+
+    @Test
+    void aCorruptXzStreamIsRefusedLikeATruncatedOne() throws IOException {
+        Path full = write("full.log.xz", clean.subList(0, 5000));
         byte[] bytes = Files.readAllBytes(full);
-        Path cut = tmp.resolve("cut.log.xz");
-        Files.write(cut, Arrays.copyOf(bytes, bytes.length * 6 / 10));
-
-        ImportReport r = importTrace(cut, "cut");
-        assertNotNull(r.inputEndedEarly(), r.summary());
-        // the cut usually leaves a partial last line, which is malformed as well
-        assertTrue(r.malformedCount() == 1 || r.malformedCount() == 2, r.summary());
-        MalformedLine m = r.malformed().get(r.malformed().size() - 1);
-        assertEquals(r.lines() + 1, m.line());
-        assertTrue(m.reason().contains("input ends early"), m.toString());
-        assertTrue(r.lines() > LINES / 3 && r.lines() < LINES, "lines before the cut: " + r.summary());
-        assertTrue(r.count(EventType.OTHER_WRITE) > 1000, "events before the cut are kept");
-
-        CaptureException e = assertThrows(CaptureException.class, () ->
-                QemuTraceImporter.run(QemuImportOptions.of(cut, tmp.resolve("cut-strict")).withStrict(true)));
-        assertTrue(e.getMessage().startsWith(cut + ":"), e.getMessage());
-        // strict stops at the first problem: the partial last line if the cut left one, else the early end
-        String at = r.malformed().get(0).line() + ": ";
-        assertTrue(e.getMessage().startsWith(cut + ":" + at), e.getMessage());
-        assertFalse(Files.exists(tmp.resolve("cut-strict")), "strict failure leaves no capture behind");
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        Path bad = tmp.resolve("bad.log.xz");
+        Files.write(bad, bytes);
+        CaptureException e = assertThrows(CaptureException.class, () -> importTrace(bad, "bad"));
+        assertTrue(e.getMessage().startsWith(bad + ": corrupt xz data after line "), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("bad")));
     }
 
     @Test
@@ -174,24 +183,52 @@ class DamagedInputTest {
     }
 
     @Test
-    void aTruncatedPcapAndABadPhasesLineAreReported() throws IOException {
+    void aTruncatedPcapIsReported() throws IOException {
         Path run = SharedCapturesImportTest.sharedRuns().resolve("e1000");
         byte[] pcap = Files.readAllBytes(run.resolve("packets.pcap"));
         Path cutPcap = tmp.resolve("cut.pcap");
         Files.write(cutPcap, Arrays.copyOf(pcap, 5000));
-        Path phases = tmp.resolve("phases.txt");
-        List<String> ph = new ArrayList<>(Files.readAllLines(run.resolve("phases.txt")));
-        ph.add(2, "idle_start not-a-time");
-        Files.write(phases, ph);
         Path trace = write("t.log", clean.subList(0, 5000));
 
         ImportReport r = QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve("o"))
-                .withPcap(cutPcap).withPhases(phases));
-        assertEquals(2, r.malformedCount(), r.summary());
-        assertEquals(phases.toString(), r.malformed().get(0).file());
-        assertEquals(3, r.malformed().get(0).line());
-        assertEquals(cutPcap.toString(), r.malformed().get(1).file());
-        assertTrue(r.malformed().get(1).reason().contains("truncated"), r.malformed().get(1).toString());
+                .withPcap(cutPcap).withPhases(run.resolve("phases.txt")));
+        assertEquals(1, r.malformedCount(), r.summary());
+        assertEquals(cutPcap.toString(), r.malformed().get(0).file());
+        assertTrue(r.malformed().get(0).reason().contains("truncated"), r.malformed().get(0).toString());
         assertTrue(r.frames() > 0, "frames before the cut are kept");
+    }
+
+    @Test
+    void aMalformedPhasesFileIsRefusedNamingFileLineAndTheFormBeforeAnythingIsWritten() throws IOException {
+        Path run = SharedCapturesImportTest.sharedRuns().resolve("e1000");
+        Path trace = write("t.log", clean.subList(0, 5000));
+        List<String> good = Files.readAllLines(run.resolve("phases.txt"));
+        List<String[]> bad = List.of(
+                new String[] {"idle_start not-a-time", "bad time 'not-a-time'"},
+                new String[] {"idle_start", "'idle_start' is not 'name seconds'"},
+                new String[] {"idle start 1795635744.6", "'idle start 1795635744.6' is not 'name seconds'"},
+                new String[] {"idle_start -1795635744.6", "bad time '-1795635744.6'"},
+                new String[] {"idle_start 1795635744,6", "bad time '1795635744,6'"});
+        for (String[] b : bad) {
+            Path phases = tmp.resolve("phases.txt");
+            List<String> ph = new ArrayList<>(good);
+            ph.add(2, "# a comment and a blank line are fine");
+            ph.add(3, "");
+            ph.add(4, b[0]);
+            Files.write(phases, ph);
+            Path out = tmp.resolve("o");
+            PhasesFileException e = assertThrows(PhasesFileException.class, () ->
+                    QemuTraceImporter.run(QemuImportOptions.of(trace, out).withPhases(phases)));
+            assertTrue(e.getMessage().startsWith(phases + ":5: " + b[1] + " "), e.getMessage());
+            assertTrue(e.getMessage().contains("'name seconds'") && e.getMessage().contains("e.g. 'work_start "),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertFalse(Files.exists(out), "refused before the capture is made");
+        }
+        Path latin1 = tmp.resolve("latin1.txt");
+        Files.write(latin1, "caf\u00e9_start 1795635744.6\n".getBytes(StandardCharsets.ISO_8859_1));
+        PhasesFileException e = assertThrows(PhasesFileException.class, () ->
+                QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve("o")).withPhases(latin1)));
+        assertEquals(latin1 + ": not UTF-8 text", e.getMessage());
     }
 }

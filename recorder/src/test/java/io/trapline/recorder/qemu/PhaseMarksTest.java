@@ -38,7 +38,7 @@ class PhaseMarksTest {
         assertNull(PhaseMarks.parseLine("   ", 0, why));
         assertNull(why[0]);
         assertNull(PhaseMarks.parseLine("ready", 0, why));
-        assertEquals("expected 'name seconds'", why[0]);
+        assertEquals("'ready' is not 'name seconds'", why[0]);
         why[0] = null;
         assertNull(PhaseMarks.parseLine("ready soon", 0, why));
         assertEquals("bad time 'soon'", why[0]);
