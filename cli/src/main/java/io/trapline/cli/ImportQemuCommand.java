@@ -31,7 +31,7 @@ final class ImportQemuCommand implements Callable<Integer> {
     Path cmdline;
 
     @Option(names = "--qemu-version", paramLabel = "X.Y",
-            description = "QEMU version of the trace, X.Y or X.Y.Z; the importer reads 7.2 (default: from a qemu-X.Y path component).")
+            description = "QEMU version of the trace, X.Y or X.Y.Z (default: from a qemu-X.Y path component). The importer reads 7.2's trace events; another version is imported with a warning, refused with --strict.")
     String qemuVersion;
 
     @Option(names = "--strict", description = "Stop at the first malformed line (no capture is left behind).")
@@ -45,9 +45,17 @@ final class ImportQemuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (qemuVersion != null && !QemuImportOptions.isQemuVersion(qemuVersion)) {
+            throw new UserError("--qemu-version: '" + qemuVersion + "' is not a QEMU version (X.Y or X.Y.Z)");
+        }
         if (qemuVersion != null && !QemuImportOptions.supportsQemuVersion(qemuVersion)) {
-            throw new UserError("--qemu-version: '" + qemuVersion + "' is not a version this importer reads (supported: "
-                    + String.join(", ", QemuImportOptions.SUPPORTED_QEMU_VERSIONS) + ", as X.Y or X.Y.Z)");
+            String why = "--qemu-version: the importer reads the trace events of QEMU "
+                    + String.join(", ", QemuImportOptions.SUPPORTED_QEMU_VERSIONS) + ", and " + qemuVersion
+                    + " may name or format some of them differently";
+            if (strict) {
+                throw new UserError(why + " (--strict refuses it)");
+            }
+            spec.commandLine().getErr().println("trapline import qemu: warning: " + why + "; importing anyway");
         }
         QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
         ImportReport report;

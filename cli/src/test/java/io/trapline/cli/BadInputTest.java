@@ -200,14 +200,25 @@ class BadInputTest {
     }
 
     @Test
-    void aQemuVersionTheImporterDoesNotReadIsAnErrorNamingTheSupportedOnes() throws Exception {
+    void aQemuVersionThatIsNotOneIsAnErrorAndOneTheImporterWasNotWrittenForAWarning() throws Exception {
         Path trace = tmp.resolve("trace.log");
         Files.writeString(trace, traceText(10));
         Path out = tmp.resolve("imported");
-        for (String v : new String[] {"8.2", "7.1", "7", "seven", "7.2-rc1", "7.2.", ""}) {
+        for (String v : new String[] {"7", "seven", "7.2-rc1", "7.2.", ""}) {
             assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--qemu-version", v,
-                    "-o", out.toString()), "--qemu-version", "'" + v + "'", "supported: 7.2");
+                    "-o", out.toString()), "--qemu-version", "'" + v + "'", "X.Y or X.Y.Z");
             assertFalse(Files.exists(out));
+        }
+        for (String v : new String[] {"8.2", "7.1"}) {
+            assertOneErrorLine(CliRun.of("import", "qemu", "--strict", "--trace", trace.toString(), "--qemu-version", v,
+                    "-o", out.toString()), "--qemu-version", v, "QEMU 7.2", "--strict");
+            assertFalse(Files.exists(out));
+            Path other = tmp.resolve("other-" + v);
+            CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "--qemu-version", v, "-o", other.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("warning: --qemu-version") && r.err().contains("QEMU 7.2"), r.err());
+            assertTrue(Files.readString(other.resolve("capture.json")).contains("\"qemuVersion\" : \"" + v + "\""));
         }
         for (String v : new String[] {"7.2", "7.2.9"}) {
             Path ok = tmp.resolve("ok-" + v);

@@ -24,14 +24,13 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
         if (trace == null || output == null) {
             throw new IllegalArgumentException("trace and output are required");
         }
-        if (qemuVersion != null && !supportsQemuVersion(qemuVersion)) {
-            throw new IllegalArgumentException("QEMU version '" + qemuVersion + "' is not supported (supported: "
-                    + String.join(", ", SUPPORTED_QEMU_VERSIONS) + ")");
+        if (qemuVersion != null && !isQemuVersion(qemuVersion)) {
+            throw new IllegalArgumentException("QEMU version '" + qemuVersion + "' is not a version (X.Y or X.Y.Z)");
         }
     }
 
-    /** Whether {@code version} is X.Y or X.Y.Z (decimal numbers) with an X.Y in {@link #SUPPORTED_QEMU_VERSIONS}. */
-    public static boolean supportsQemuVersion(String version) {
+    /** Whether {@code version} is written as a QEMU version: X.Y or X.Y.Z, decimal numbers. */
+    public static boolean isQemuVersion(String version) {
         String[] parts = version.split("\\.", -1);
         if (parts.length < 2 || parts.length > 3) {
             return false;
@@ -41,6 +40,18 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
                 return false;
             }
         }
+        return true;
+    }
+
+    /**
+     * Whether the importer was written for {@code version}'s trace events: an X.Y in {@link #SUPPORTED_QEMU_VERSIONS}
+     * (any patch release of it). Other versions may name or format some events differently.
+     */
+    public static boolean supportsQemuVersion(String version) {
+        if (!isQemuVersion(version)) {
+            return false;
+        }
+        String[] parts = version.split("\\.");
         return SUPPORTED_QEMU_VERSIONS.contains(Integer.parseInt(parts[0]) + "." + Integer.parseInt(parts[1]));
     }
 
