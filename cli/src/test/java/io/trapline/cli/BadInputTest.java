@@ -270,6 +270,40 @@ class BadInputTest {
     }
 
     @Test
+    void aQemuVersionFromTheTracesPathTheImporterWasNotWrittenForIsAWarningNamingThePathAndRefusedWithStrict()
+            throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("qemu-8.2-kvm"));
+        Path trace = dir.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--strict", "--trace", trace.toString(), "-o", out.toString()),
+                "QEMU 8.2 from the trace's path (" + dir + ")", "QEMU 7.2", "--strict", "--qemu-version");
+        assertFalse(Files.exists(out));
+
+        CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("trapline import qemu: warning: QEMU 8.2 from the trace's path (" + dir + "): "),
+                r.err());
+        assertTrue(r.err().contains("QEMU 7.2") && r.err().contains("importing anyway"), r.err());
+        assertTrue(Files.readString(out.resolve("capture.json")).contains("\"qemuVersion\" : \"8.2\""));
+
+        // a version given overrides the path's, without a word about it
+        Path given = tmp.resolve("given");
+        r = CliRun.of("import", "qemu", "--strict", "--trace", trace.toString(), "--qemu-version", "7.2", "-o",
+                given.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(Files.readString(given.resolve("capture.json")).contains("\"qemuVersion\" : \"7.2\""));
+
+        Path supported = Files.createDirectories(tmp.resolve("qemu-7.2.1")).resolve("trace.log");
+        Files.writeString(supported, traceText(10));
+        r = CliRun.of("import", "qemu", "--strict", "--trace", supported.toString(), "-o", tmp.resolve("ok").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+    }
+
+    @Test
     void demoOptionsNamingUnusablePathsAreErrors() {
         assertOneErrorLine(CliRun.of("demo", "--dir", "/proc/trapline-demo"), "--dir", "cannot create");
         assertOneErrorLine(CliRun.of("demo", "--samples", tmp.resolve("none").toString(), "--dir", tmp.resolve("d").toString()),
