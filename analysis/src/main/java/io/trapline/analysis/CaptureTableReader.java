@@ -3,6 +3,7 @@ package io.trapline.analysis;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.ChecksumProgress;
 import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.UnreadableTail;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -66,6 +67,8 @@ public final class CaptureTableReader extends ArrowReader {
     private boolean finished;
     private long rowsRead;
     private volatile RuntimeException failure;
+    /** Incomplete captures whose scan ended at an unreadable tail (added by the producer thread). */
+    private final List<UnreadableTail> unreadableTails = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Checksum progress shared with other readers of the same captures, by capture path (null: not shared). */
     private java.util.concurrent.ConcurrentMap<java.nio.file.Path, ChecksumProgress> sharedChecksums;
 
@@ -106,6 +109,14 @@ public final class CaptureTableReader extends ArrowReader {
     /** The exception that ended the scan, or null. */
     public RuntimeException failure() {
         return failure;
+    }
+
+    /**
+     * The captures whose events this reader's scan read up to an unreadable tail (incomplete captures whose queue file
+     * stops being readable after the events capture.json declares), in scan order.
+     */
+    public List<UnreadableTail> unreadableTails() {
+        return List.copyOf(unreadableTails);
     }
 
     /**
@@ -286,6 +297,10 @@ public final class CaptureTableReader extends ArrowReader {
 
     private void closeCurrent() {
         if (cursor != null) {
+            UnreadableTail tail = cursor.unreadableTail();
+            if (tail != null) {
+                unreadableTails.add(tail);
+            }
             cursor.close();
             cursor = null;
         }

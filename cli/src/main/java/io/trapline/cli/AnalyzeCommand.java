@@ -51,6 +51,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
                 print(out, CaptureComparison.measure(s, phase));
+                new UnreadableTailWarnings(spec).warn(s.unreadableTails());
             }
             return 0;
         });

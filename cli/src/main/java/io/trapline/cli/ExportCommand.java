@@ -39,6 +39,7 @@ final class ExportCommand implements Callable<Integer> {
             CaptureExport.Result r = CaptureExport.export(AnalysisSetup.captures(captures), setup.options(), format, output);
             out.printf("%s: %d %s written to %s%n", format, r.rows(), format == ExportFormat.pcap ? "frames" : "rows",
                     output);
+            new UnreadableTailWarnings(spec).warn(r.unreadableTails());
             return 0;
         });
     }

@@ -31,7 +31,7 @@ final class ImportQemuCommand implements Callable<Integer> {
     Path cmdline;
 
     @Option(names = "--qemu-version", paramLabel = "X.Y",
-            description = "QEMU version of the trace, X.Y or X.Y.Z (default: from a qemu-X.Y path component). The importer reads 7.2's trace events; another version is imported with a warning, refused with --strict.")
+            description = "QEMU version of the trace, X.Y or X.Y.Z (default: from a qemu-X.Y path component). The importer reads 7.2's trace events; another version, given or from the path, is imported with a warning, refused with --strict.")
     String qemuVersion;
 
     @Option(names = "--strict", description = "Stop at the first malformed line (no capture is left behind).")
@@ -48,16 +48,16 @@ final class ImportQemuCommand implements Callable<Integer> {
         if (qemuVersion != null && !QemuImportOptions.isQemuVersion(qemuVersion)) {
             throw new UserError("--qemu-version: '" + qemuVersion + "' is not a QEMU version (X.Y or X.Y.Z)");
         }
-        if (qemuVersion != null && !QemuImportOptions.supportsQemuVersion(qemuVersion)) {
-            String why = "--qemu-version: the importer reads the trace events of QEMU "
-                    + String.join(", ", QemuImportOptions.SUPPORTED_QEMU_VERSIONS) + ", and " + qemuVersion
-                    + " may name or format some of them differently";
-            if (strict) {
-                throw new UserError(why + " (--strict refuses it)");
-            }
-            spec.commandLine().getErr().println("trapline import qemu: warning: " + why + "; importing anyway");
-        }
         QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
+        if (qemuVersion != null) {
+            checkSupported(qemuVersion, "--qemu-version", "");
+        } else {
+            QemuImportOptions.PathQemuVersion fromPath = options.qemuVersionFromPath();
+            if (fromPath != null) {
+                checkSupported(fromPath.version(), "QEMU " + fromPath.version() + " from the trace's path ("
+                        + fromPath.component() + ")", "; --qemu-version overrides it");
+            }
+        }
         ImportReport report;
         try {
             report = QemuTraceImporter.run(options);
@@ -66,5 +66,22 @@ final class ImportQemuCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().print(report.summary());
         return 0;
+    }
+
+    /**
+     * A version the importer was not written for: a one-line warning naming {@code source} (where the version came
+     * from), or refused with --strict.
+     */
+    private void checkSupported(String version, String source, String strictHint) {
+        if (QemuImportOptions.supportsQemuVersion(version)) {
+            return;
+        }
+        String why = source + ": the importer reads the trace events of QEMU "
+                + String.join(", ", QemuImportOptions.SUPPORTED_QEMU_VERSIONS) + ", and " + version
+                + " may name or format some of them differently";
+        if (strict) {
+            throw new UserError(why + " (--strict refuses it" + strictHint + ")");
+        }
+        spec.commandLine().getErr().println("trapline import qemu: warning: " + why + "; importing anyway");
     }
 }

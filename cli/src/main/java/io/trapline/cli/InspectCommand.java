@@ -81,6 +81,7 @@ final class InspectCommand implements Callable<Integer> {
                     break; // reader went away (e.g. piped into head)
                 }
             }
+            new UnreadableTailWarnings(spec).warn(c.unreadableTail());
         }
     }
 

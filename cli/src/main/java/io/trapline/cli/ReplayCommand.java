@@ -66,6 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
             } else {
                 printText(out, reader, r);
             }
+            new UnreadableTailWarnings(spec).warn(r.unreadableTail());
             return r.identical() ? 0 : 1;
         }
     }

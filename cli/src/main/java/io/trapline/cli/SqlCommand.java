@@ -77,9 +77,10 @@ final class SqlCommand implements Callable<Integer> {
         }
         String query = sql;
         return AnalysisSetup.userErrors(() -> {
+            UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
                 if (query == null) {
-                    return new SqlShell(s, format, out).run(spec.commandLine().getErr());
+                    return new SqlShell(s, format, out, warnings).run(spec.commandLine().getErr());
                 }
                 List<String> statements = Statements.split(query);
                 if (statements.isEmpty()) {
@@ -87,6 +88,7 @@ final class SqlCommand implements Callable<Integer> {
                 }
                 for (String st : statements) {
                     run(s, st, out);
+                    warnings.warn(s.unreadableTails());
                 }
             }
             return 0;

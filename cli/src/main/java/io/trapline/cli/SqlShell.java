@@ -32,11 +32,18 @@ final class SqlShell {
     private final SqlSession session;
     private final TableFormat format;
     private final PrintWriter out;
+    /** After each statement: the captures it found incomplete (null: none to give). */
+    private final UnreadableTailWarnings warnings;
 
     SqlShell(SqlSession session, TableFormat format, PrintWriter out) {
+        this(session, format, out, null);
+    }
+
+    SqlShell(SqlSession session, TableFormat format, PrintWriter out, UnreadableTailWarnings warnings) {
         this.session = session;
         this.format = format;
         this.out = out;
+        this.warnings = warnings;
     }
 
     /** Where lines come from: JLine on a terminal, plain lines from a pipe or a test. Null at the end. */
@@ -123,6 +130,7 @@ final class SqlShell {
                     err.println(e.getMessage());
                     err.flush();
                 }
+                warnIncomplete();
             }
             buf.setLength(0);
             out.flush();
@@ -171,6 +179,7 @@ final class SqlShell {
                         } catch (SqlException e) {
                             out.println(e.getMessage());
                         }
+                        warnIncomplete();
                     }
                 }
             }
@@ -179,6 +188,12 @@ final class SqlShell {
             default -> out.println("unknown command " + parts[0] + " (.help lists them)");
         }
         return true;
+    }
+
+    private void warnIncomplete() {
+        if (warnings != null) {
+            warnings.warn(session.unreadableTails());
+        }
     }
 
     private static String tableList() {

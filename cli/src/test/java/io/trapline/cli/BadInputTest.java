@@ -184,6 +184,47 @@ class BadInputTest {
         }
     }
 
+    /** A classic pcap of {@code n} frames of 100 random bytes, one every millisecond from second 11. */
+    private static byte[] pcapBytes(int n) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + n * 116).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65536).putInt(1);
+        java.util.Random rnd = new java.util.Random(7);
+        byte[] frame = new byte[100];
+        for (int i = 0; i < n; i++) {
+            rnd.nextBytes(frame);
+            b.putInt(11).putInt(i * 1000).putInt(frame.length).putInt(frame.length).put(frame);
+        }
+        return b.array();
+    }
+
+    @Test
+    void aTruncatedOrCorruptCompressedPcapIsNotImported() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        byte[] pcap = pcapBytes(2000);
+        for (String name : new String[] {"packets.pcap.gz", "packets.pcap.xz"}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream out = name.endsWith(".gz") ? new java.util.zip.GZIPOutputStream(bytes)
+                    : new org.tukaani.xz.XZOutputStream(bytes, new org.tukaani.xz.LZMA2Options(1))) {
+                out.write(pcap);
+            }
+            byte[] whole = bytes.toByteArray();
+            Path cut = tmp.resolve("cut-" + name);
+            Files.write(cut, java.util.Arrays.copyOf(whole, whole.length * 3 / 4));
+            Path out = tmp.resolve("imported-" + name);
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", cut.toString(),
+                    "-o", out.toString()), cut + ": truncated", "the stream breaks off", "nothing imported");
+            assertFalse(Files.exists(out), "no capture is left behind");
+
+            whole[whole.length - 5] ^= 0x5a; // the stream's check
+            Path corrupt = tmp.resolve("corrupt-" + name);
+            Files.write(corrupt, whole);
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", corrupt.toString(),
+                    "-o", out.toString()), corrupt + ": corrupt", "nothing imported");
+            assertFalse(Files.exists(out), "no capture is left behind");
+        }
+    }
+
     @Test
     void aMalformedPhasesFileIsAnErrorNamingTheFlagTheLineAndTheForm() throws Exception {
         Path trace = tmp.resolve("trace.log");
@@ -226,6 +267,40 @@ class BadInputTest {
             assertEquals(0, r.code(), r.err());
             assertTrue(Files.readString(ok.resolve("capture.json")).contains("\"qemuVersion\" : \"" + v + "\""));
         }
+    }
+
+    @Test
+    void aQemuVersionFromTheTracesPathTheImporterWasNotWrittenForIsAWarningNamingThePathAndRefusedWithStrict()
+            throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("qemu-8.2-kvm"));
+        Path trace = dir.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--strict", "--trace", trace.toString(), "-o", out.toString()),
+                "QEMU 8.2 from the trace's path (" + dir + ")", "QEMU 7.2", "--strict", "--qemu-version");
+        assertFalse(Files.exists(out));
+
+        CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("trapline import qemu: warning: QEMU 8.2 from the trace's path (" + dir + "): "),
+                r.err());
+        assertTrue(r.err().contains("QEMU 7.2") && r.err().contains("importing anyway"), r.err());
+        assertTrue(Files.readString(out.resolve("capture.json")).contains("\"qemuVersion\" : \"8.2\""));
+
+        // a version given overrides the path's, without a word about it
+        Path given = tmp.resolve("given");
+        r = CliRun.of("import", "qemu", "--strict", "--trace", trace.toString(), "--qemu-version", "7.2", "-o",
+                given.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(Files.readString(given.resolve("capture.json")).contains("\"qemuVersion\" : \"7.2\""));
+
+        Path supported = Files.createDirectories(tmp.resolve("qemu-7.2.1")).resolve("trace.log");
+        Files.writeString(supported, traceText(10));
+        r = CliRun.of("import", "qemu", "--strict", "--trace", supported.toString(), "-o", tmp.resolve("ok").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
     }
 
     @Test

@@ -255,6 +255,14 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         return unreadableEnd == null ? null : unreadableEnd.reason();
     }
 
+    /**
+     * The same end with the capture and the number of events before it (the sequence of the first unreadable one),
+     * for a reader to warn that the capture ends early; null when the scan did not end at an unreadable tail.
+     */
+    public UnreadableTail unreadableTail() {
+        return unreadableEnd == null ? null : new UnreadableTail(reader.directory(), expectedSequence, unreadableEnd.reason());
+    }
+
     /** The next event, in the current document or the next one. */
     private boolean step() {
         if (documentLeft > 0) {

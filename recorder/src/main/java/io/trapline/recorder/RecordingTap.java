@@ -99,7 +99,10 @@ public final class RecordingTap implements BoundaryTap {
         }
     }
 
-    /** Records the input that just returned, then whatever it caused. */
+    /**
+     * Records the input that just returned, then whatever it caused. When the sink refuses the outermost input, the
+     * outputs held for it are dropped with it: they belong right behind that input, not behind the next one.
+     */
     private void exit(EventType type, int device, int region, int size, long address, long value, int flags,
                       byte[] payload, int off, int len) {
         depth--;
@@ -109,7 +112,15 @@ public final class RecordingTap implements BoundaryTap {
             ring.endInput(t, value, flags);
             return;
         }
-        writer.append(t, type, device, 0, region, size, address, value, flags, payload, off, len);
+        try {
+            writer.append(t, type, device, 0, region, size, address, value, flags, payload, off, len);
+        } catch (Throwable e) {
+            if (depth == 0) {
+                // the outputs held for this input go with it: appended after a later input, they would be misplaced
+                pending.clear();
+            }
+            throw e;
+        }
         if (depth == 0) {
             pending.drainTo(writer, t);
         }
@@ -336,10 +347,15 @@ public final class RecordingTap implements BoundaryTap {
                             payloadOffset[i], payloadLength[i]);
                 }
             } finally { // empty for the next input even when the sink refused one (it reports that itself)
-                Arrays.fill(type, 0, count, null);
-                count = 0;
-                arenaUsed = 0;
+                clear();
             }
+        }
+
+        /** Drops the held outputs. */
+        void clear() {
+            Arrays.fill(type, 0, count, null);
+            count = 0;
+            arenaUsed = 0;
         }
     }
 }

@@ -317,6 +317,38 @@ class RecordingTapTest {
         assertEquals(0, e.getSuppressed().length);
     }
 
+    /**
+     * A direct sink that refuses one input (say a write that failed once) and then works again: the outputs that input
+     * caused are not appended after the next input, which is followed by its own outputs only.
+     */
+    @Test
+    void anInputTheSinkRefusesTakesItsHeldOutputsWithItInsteadOfLeavingThemToTheNextInput() {
+        Path dir = tmp.resolve("cap");
+        Machine m = new Machine(1 << 20);
+        m.memory().store(0x2000, 8, 0x0807060504030201L);
+        CaptureException refused = new CaptureException("cap: cannot write the capture: Input/output error");
+        try (CaptureWriter w = CaptureWriter.create(dir, CaptureFixture.metadata())) {
+            boolean[] failed = {false};
+            EventSink failsOnce = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+                if (type == EventType.MMIO_WRITE && !failed[0]) {
+                    failed[0] = true;
+                    throw refused;
+                }
+                return w.append(t, type, d, q, r, s, a, v, f, p, o, l);
+            };
+            PciSlot slot = m.plug(Copier::new, new RecordingTap(failsOnce));
+            m.scheduler().runUntil(500);
+            // DMA read and write, INTx up and a frame out are held while the write runs; then the write is refused
+            assertSame(refused, assertThrows(CaptureException.class, () -> slot.device().write(0, 0, 4, 0x2000)));
+            m.scheduler().runUntil(600);
+            assertEquals(0xCAFE, slot.device().read(0, 4, 4)); // deasserts INTx
+        }
+        List<Row> rows = rows(dir);
+        assertEquals(List.of(EventType.MMIO_READ, EventType.INTX), rows.stream().map(Row::type).toList(), rows.toString());
+        assertEquals(600, rows.get(0).time());
+        assertEquals(0, rows.get(1).value());
+    }
+
     @Test
     void aDeviceFailureStillRecordsItsInputAndOutputs() {
         Path dir = tmp.resolve("cap");

@@ -1,5 +1,7 @@
 package io.trapline.replay;
 
+import io.trapline.recorder.UnreadableTail;
+
 import java.util.List;
 
 /**
@@ -12,9 +14,12 @@ import java.util.List;
  * @param stoppedEarly  true when the replay stopped at the divergence limit
  * @param unverifiable  outputs that could not be checked and why (e.g. imported captures hold no DMA bytes)
  * @param elapsedNs     host time the replay took
+ * @param unreadableTail where the events of an incomplete capture ended because its queue file becomes unreadable
+ *                      there (the replay went up to that point), or null
  */
 public record ReplayResult(long events, long inputs, long outputsChecked, List<Divergence> divergences,
-                           boolean stoppedEarly, List<String> unverifiable, long elapsedNs) {
+                           boolean stoppedEarly, List<String> unverifiable, long elapsedNs,
+                           UnreadableTail unreadableTail) {
 
     public boolean identical() {
         return divergences.isEmpty();

@@ -12,6 +12,7 @@ import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
+import io.trapline.recorder.UnreadableTail;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,6 +119,7 @@ public final class Replayer {
 
     private ReplayResult run() {
         long start = System.nanoTime();
+        UnreadableTail tail;
         try (EventCursor c = reader.cursor()) {
             cursor = c;
             advance();
@@ -136,6 +138,7 @@ public final class Replayer {
                     }
                 }
             }
+            tail = c.unreadableTail();
         }
         List<String> unverifiable = new ArrayList<>();
         if (!outputsRecorded) {
@@ -151,7 +154,7 @@ public final class Replayer {
             }
         }
         return new ReplayResult(events, inputs, outputsChecked, List.copyOf(divergences), stopped, unverifiable,
-                System.nanoTime() - start);
+                System.nanoTime() - start, tail);
     }
 
     private static boolean isInput(EventType t) {

@@ -11,6 +11,7 @@ import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
 import io.trapline.recorder.IoErrors;
+import io.trapline.recorder.UnreadableTail;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -35,8 +36,20 @@ public final class CaptureExport {
     private CaptureExport() {
     }
 
-    /** What was written: files and rows (frames for pcap). */
-    public record Result(List<Path> files, long rows) {
+    /**
+     * What was written: files and rows (frames for pcap); and the incomplete captures whose events were read up to an
+     * unreadable tail (their queue file stops being readable after the events capture.json declares), one per capture.
+     */
+    public record Result(List<Path> files, long rows, List<UnreadableTail> unreadableTails) {
+    }
+
+    /** One entry per capture, the first found. */
+    private static List<UnreadableTail> perCapture(List<UnreadableTail> tails) {
+        java.util.Map<Path, UnreadableTail> byCapture = new java.util.LinkedHashMap<>();
+        for (UnreadableTail t : tails) {
+            byCapture.putIfAbsent(t.capture().toAbsolutePath().normalize(), t);
+        }
+        return List.copyOf(byCapture.values());
     }
 
     public static Result export(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, Path out) {
@@ -85,7 +98,7 @@ public final class CaptureExport {
             tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
             Result r = pcap(captures, tmp);
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            return new Result(List.of(out), r.rows());
+            return new Result(List.of(out), r.rows(), r.unreadableTails());
         } catch (IOException e) {
             throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(e));
         } finally {
@@ -146,13 +159,14 @@ public final class CaptureExport {
                 }
                 rows += s.query(sql, rs -> rs != null && rs.next() ? rs.getLong(1) : Math.max(0, s.updateCount()));
             }
+            return new Result(files, rows, s.unreadableTails());
         }
-        return new Result(files, rows);
     }
 
     private static Result arrow(List<CaptureSource> captures, AnalysisOptions options, Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         long rows = 0;
+        List<UnreadableTail> tails = new ArrayList<>();
         try (BufferAllocator a = new RootAllocator()) {
             for (Table t : Table.values()) {
                 Path target = dir.resolve(t.label() + ".arrow");
@@ -167,11 +181,12 @@ public final class CaptureExport {
                         }
                         w.end();
                     }
+                    tails.addAll(r.unreadableTails());
                 }
                 files.add(target);
             }
         }
-        return new Result(files, rows);
+        return new Result(files, rows, perCapture(tails));
     }
 
     /**
@@ -182,6 +197,7 @@ public final class CaptureExport {
      */
     private static Result pcap(List<CaptureSource> captures, Path out) throws IOException {
         long frames = 0;
+        List<UnreadableTail> tails = new ArrayList<>();
         int snap = 262_144;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
             ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
@@ -212,9 +228,12 @@ public final class CaptureExport {
                         os.write(buf, 0, caplen);
                         frames++;
                     }
+                    if (e.unreadableTail() != null) {
+                        tails.add(e.unreadableTail());
+                    }
                 }
             }
         }
-        return new Result(List.of(out), frames);
+        return new Result(List.of(out), frames, perCapture(tails));
     }
 }

@@ -5,6 +5,7 @@ import io.trapline.analysis.CaptureSource;
 import io.trapline.analysis.CaptureTableReader;
 import io.trapline.analysis.Table;
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.UnreadableTail;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
@@ -36,6 +37,8 @@ public final class SqlSession implements AutoCloseable {
     private final DuckDBConnection connection;
     private final List<ArrowArrayStream> open = new ArrayList<>();
     private final List<CaptureTableReader> readers = new ArrayList<>();
+    /** Captures a statement's scan read up to an unreadable tail, by directory, in the order found. */
+    private final Map<java.nio.file.Path, UnreadableTail> unreadableTails = new java.util.LinkedHashMap<>();
     private boolean narrowColumns = true;
 
     private SqlSession(List<CaptureSource> captures, AnalysisOptions options, boolean fileAccess) {
@@ -338,7 +341,21 @@ public final class SqlSession implements AutoCloseable {
             s.close();
         }
         open.clear();
+        for (CaptureTableReader r : readers) {
+            for (UnreadableTail t : r.unreadableTails()) {
+                unreadableTails.putIfAbsent(t.capture().toAbsolutePath().normalize(), t);
+            }
+        }
         readers.clear();
+    }
+
+    /**
+     * The incomplete captures whose events the statements so far read up to an unreadable tail (their queue file stops
+     * being readable after the events capture.json declares: what the tables hold of them ends there), one per capture
+     * in the order found.
+     */
+    public List<UnreadableTail> unreadableTails() {
+        return List.copyOf(unreadableTails.values());
     }
 
     /** The table names and each one's columns with their SQL types, as DuckDB sees them. */

@@ -1,14 +1,18 @@
 package io.trapline.recorder.qemu;
 
 import io.trapline.recorder.CaptureException;
+import io.trapline.recorder.IoErrors;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * Streams a classic libpcap file (the format QEMU's {@code filter-dump} writes): either byte order, micro- or
  * nanosecond timestamps, Ethernet link type. One reusable frame buffer; a damaged record ends the stream
- * and is described by {@link #problem()} (the frames before it stay usable).
+ * and is described by {@link #problem()} (the frames before it stay usable). A compressed pcap whose xz or gzip
+ * stream breaks off or does not decode is refused as a whole instead, as a compressed trace is: a
+ * {@link CaptureException} naming the file and the last whole record before the break.
  */
 final class PcapReader implements AutoCloseable {
     static final int LINKTYPE_ETHERNET = 1;
@@ -22,6 +26,9 @@ final class PcapReader implements AutoCloseable {
     private final byte[] header = new byte[16];
     private final byte[] frame = new byte[MAX_FRAME];
     private long record;
+    /** Records read whole, and whether the 24-byte file header was (where a damaged compressed stream breaks off). */
+    private long whole;
+    private boolean headerRead;
     private long timeNs;
     private int length;
     private String problem;
@@ -47,6 +54,7 @@ final class PcapReader implements AutoCloseable {
         if (linkType != LINKTYPE_ETHERNET) {
             throw new CaptureException(file + ": pcap link type " + linkType + " is not Ethernet (1)");
         }
+        headerRead = true;
     }
 
     /** Next frame; false at the end or at a damaged record (then {@link #problem()} says why). */
@@ -55,33 +63,52 @@ final class PcapReader implements AutoCloseable {
             return false;
         }
         int n = readFully(header, 16);
-        if (n == 0) {
+        if (n == 0) { // the end (of a compressed stream, too: one that breaks off throws instead)
             return false;
         }
         record++;
         if (n < 16) {
-            problem = "record " + record + ": truncated record header";
-            return false;
+            return damagedRecord("record " + record + ": truncated record header");
         }
         long sec = u32(header, 0);
         long sub = u32(header, 4);
         long incl = u32(header, 8);
         if (sub >= (nanos ? 1_000_000_000L : 1_000_000L)) {
-            problem = "record " + record + ": bad timestamp fraction " + sub;
-            return false;
+            return damagedRecord("record " + record + ": bad timestamp fraction " + sub);
         }
         if (incl > MAX_FRAME) {
-            problem = "record " + record + ": frame length " + incl + " exceeds " + MAX_FRAME + " bytes";
-            return false;
+            return damagedRecord("record " + record + ": frame length " + incl + " exceeds " + MAX_FRAME + " bytes");
         }
         int got = readFully(frame, (int) incl);
         if (got < incl) {
-            problem = "record " + record + ": truncated frame (" + got + " of " + incl + " bytes)";
-            return false;
+            return damagedRecord("record " + record + ": truncated frame (" + got + " of " + incl + " bytes)");
         }
         timeNs = sec * 1_000_000_000L + (nanos ? sub : sub * 1000);
         length = (int) incl;
+        whole++;
         return true;
+    }
+
+    /**
+     * Ends the stream at a damaged record. In a compressed pcap the record may be what a damaged xz or gzip stream
+     * decoded to before its check failed: the rest of the stream is decoded first, and a stream that breaks off or
+     * does not decode is refused as such.
+     */
+    private boolean damagedRecord(String why) {
+        checkCompressedStream();
+        if (problem == null) {
+            problem = why;
+        }
+        return false;
+    }
+
+    /** Decodes the rest of a compressed pcap (a damaged part of it is refused); nothing for a plain one. */
+    private void checkCompressedStream() {
+        if (in instanceof DecompressingReader) {
+            while (readFully(frame, frame.length) == frame.length) {
+                // decoded only to find out whether the stream is whole
+            }
+        }
     }
 
     private int readFully(byte[] b, int len) {
@@ -91,6 +118,9 @@ final class PcapReader implements AutoCloseable {
             try {
                 r = in.read(b, off, len - off);
             } catch (IOException | RuntimeException e) {
+                if (in instanceof DecompressingReader d && e instanceof IOException io) {
+                    throw damaged(d, io);
+                }
                 problem = "record " + (record + 1) + ": read error: " + e.getMessage();
                 return off;
             }
@@ -100,6 +130,14 @@ final class PcapReader implements AutoCloseable {
             off += r;
         }
         return off;
+    }
+
+    /** A compressed pcap whose stream broke off or does not decode, named with the last whole record before it. */
+    private CaptureException damaged(DecompressingReader d, IOException e) {
+        String where = headerRead ? "after record " + whole : "before the first record";
+        String what = e instanceof EOFException ? "truncated " + d.format() + " data: the stream breaks off " + where
+                : "corrupt " + d.format() + " data " + where + " (" + IoErrors.describe(e) + ")";
+        return new CaptureException(file + ": " + what + "; nothing imported", e);
     }
 
     private long u32(byte[] b, int o) {

@@ -94,6 +94,23 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
         if (qemuVersion != null) {
             return qemuVersion;
         }
+        PathQemuVersion p = qemuVersionFromPath();
+        return p == null ? null : p.version();
+    }
+
+    /**
+     * A QEMU version named by the trace's path, and where: {@code component} is the path up to the directory (or file)
+     * named {@code qemu-X.Y} or {@code qemu-X.Y.Z}, possibly followed by more ({@code qemu-7.2-tcg}).
+     */
+    public record PathQemuVersion(String version, Path component) {
+    }
+
+    /**
+     * The version a {@code qemu-X.Y[.Z]} component of the trace's path names, the one nearest the file first; null
+     * when none does. A component whose digits and dots after {@code qemu-} are not X.Y or X.Y.Z names no version
+     * ({@code qemu-7}); dots after them end the version ({@code qemu-7.2.log}).
+     */
+    public PathQemuVersion qemuVersionFromPath() {
         for (Path p = trace.toAbsolutePath(); p != null; p = p.getParent()) {
             Path name = p.getFileName();
             if (name == null) {
@@ -105,7 +122,13 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
                 while (e < s.length() && (Character.isDigit(s.charAt(e)) || s.charAt(e) == '.')) {
                     e++;
                 }
-                return s.substring(5, e);
+                while (s.charAt(e - 1) == '.') {
+                    e--;
+                }
+                String version = s.substring(5, e);
+                if (isQemuVersion(version)) {
+                    return new PathQemuVersion(version, p);
+                }
             }
         }
         return null;

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Damaged copies of the real e1000 run (its first 60,000 trace lines: boot, PCI enumeration, driver probe):
  * garbage and binary junk lines, a truncated pcap, a bad phases line. Every damaged line is counted and listed
  * with its line number, the rest imports as from the clean copy, and --strict stops at the first with file:line.
- * A truncated or corrupt compressed trace is refused as a whole: nothing is imported.
+ * A truncated or corrupt compressed trace or pcap is refused as a whole: nothing is imported.
  */
 class DamagedInputTest {
     static final int LINES = 60_000;
@@ -196,6 +196,53 @@ class DamagedInputTest {
         assertEquals(cutPcap.toString(), r.malformed().get(0).file());
         assertTrue(r.malformed().get(0).reason().contains("truncated"), r.malformed().get(0).toString());
         assertTrue(r.frames() > 0, "frames before the cut are kept");
+    }
+
+    /**
+     * Unlike a plain pcap cut short (above: its frames are kept and the cut record listed), a compressed one whose
+     * stream breaks off or does not decode is refused as a compressed trace is.
+     */
+    @Test
+    void aTruncatedOrCorruptCompressedPcapIsRefusedNamingTheFileAndLeavesNoCapture() throws IOException {
+        Path run = SharedCapturesImportTest.sharedRuns().resolve("e1000");
+        byte[] pcap = Files.readAllBytes(run.resolve("packets.pcap"));
+        Path trace = write("t.log", clean.subList(0, 5000));
+        for (String name : List.of("packets.pcap.gz", "packets.pcap.xz")) {
+            ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+            try (OutputStream out = name.endsWith(".gz") ? new GZIPOutputStream(compressed)
+                    : new XZOutputStream(compressed, new LZMA2Options(1))) {
+                out.write(pcap);
+            }
+            byte[] bytes = compressed.toByteArray();
+            String kind = name.endsWith(".xz") ? "xz" : "gzip";
+            // cut past the middle; and only the last byte missing (the stream's check), --strict or not
+            for (int cutAt : new int[] {bytes.length * 6 / 10, bytes.length - 1}) {
+                boolean strict = cutAt == bytes.length - 1;
+                Path cut = tmp.resolve("cut-" + cutAt + "-" + name);
+                Files.write(cut, Arrays.copyOf(bytes, cutAt));
+                Path out = tmp.resolve("out-" + cutAt + "-" + name);
+                CaptureException e = assertThrows(CaptureException.class, () -> QemuTraceImporter.run(
+                        QemuImportOptions.of(trace, out).withPcap(cut).withStrict(strict)));
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                String prefix = cut + ": truncated " + kind + " data: the stream breaks off after record ";
+                assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+                assertTrue(e.getMessage().endsWith("; nothing imported"), e.getMessage());
+                long lastWhole = Long.parseLong(e.getMessage().substring(prefix.length(), e.getMessage().indexOf(';')));
+                assertTrue(lastWhole > 0, e.getMessage());
+                assertFalse(Files.exists(out), "no capture is left behind: " + out);
+            }
+            for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+                bytes[i] ^= 0x5a;
+            }
+            Path bad = tmp.resolve("bad-" + name);
+            Files.write(bad, bytes);
+            Path out = tmp.resolve("out-bad-" + name);
+            CaptureException e = assertThrows(CaptureException.class, () -> QemuTraceImporter.run(
+                    QemuImportOptions.of(trace, out).withPcap(bad)));
+            assertTrue(e.getMessage().startsWith(bad + ": corrupt " + kind + " data after record "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; nothing imported"), e.getMessage());
+            assertFalse(Files.exists(out), "no capture is left behind: " + out);
+        }
     }
 
     @Test

@@ -77,6 +77,54 @@ class PcapReaderTest {
         assertThrows(CaptureException.class, () -> new PcapReader(new ByteArrayInputStream(new byte[10]), "short"));
     }
 
+    private static byte[] gzip(byte[] b) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    private static PcapReader gzipReader(byte[] gz) throws java.io.IOException {
+        return new PcapReader(new DecompressingReader(new java.util.zip.GZIPInputStream(new ByteArrayInputStream(gz)),
+                "gzip", "t.pcap.gz"), "t.pcap.gz");
+    }
+
+    /**
+     * A damaged record in a whole gzip stream is listed like one in a plain pcap; when the stream itself is damaged (its
+     * check fails further on: the record was decoded from corrupt data) or breaks off, the pcap is refused.
+     */
+    @Test
+    void aDamagedCompressedStreamIsRefusedWhereADamagedRecordIsListed() throws Exception {
+        byte[] b = pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 1, new long[][] {{1, 0, 60}, {2, 0, 60}, {3, 0, 60}}, 0);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 76 + 4, 2_000_000); // record 2: bad fraction
+        byte[] gz = gzip(b);
+        try (PcapReader r = gzipReader(gz)) {
+            assertTrue(r.next());
+            assertFalse(r.next());
+            assertEquals("record 2: bad timestamp fraction 2000000", r.problem());
+        }
+
+        gz[gz.length - 8] ^= 1; // the CRC of the data: the trailer no longer matches
+        try (PcapReader r = gzipReader(gz)) {
+            assertTrue(r.next());
+            CaptureException e = assertThrows(CaptureException.class, r::next);
+            assertEquals("t.pcap.gz: corrupt gzip data after record 1 (Corrupt GZIP trailer); nothing imported",
+                    e.getMessage());
+        }
+
+        byte[] whole = gzip(pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 1, new long[][] {{1, 0, 60}}, 0));
+        CaptureException e = assertThrows(CaptureException.class, () -> gzipReader(java.util.Arrays.copyOf(whole, 12)));
+        assertEquals("t.pcap.gz: truncated gzip data: the stream breaks off before the first record; nothing imported",
+                e.getMessage());
+        try (PcapReader r = gzipReader(java.util.Arrays.copyOf(whole, whole.length - 4))) { // no length in the trailer
+            assertTrue(r.next());
+            CaptureException cut = assertThrows(CaptureException.class, r::next);
+            assertEquals("t.pcap.gz: truncated gzip data: the stream breaks off after record 1; nothing imported",
+                    cut.getMessage());
+        }
+    }
+
     @Test
     void synDetectionAndDirection() {
         byte[] syn = new byte[60];
