@@ -54,6 +54,7 @@ final class DiffCommand implements Callable<Integer> {
             } else {
                 printText(out, sa, sb, d);
             }
+            new UnreadableTailWarnings(spec).warn(d.unreadableTails());
             return same ? 0 : 1;
         }
     }

@@ -168,6 +168,18 @@ class IncompleteCaptureCommandsTest {
     }
 
     @Test
+    void diffComparesTheEventsBeforeTheUnreadableTailAndWarns() {
+        CliRun against = CliRun.of("diff", whole.toString(), cap.toString());
+        assertEquals(1, against.code(), against.out() + against.err());
+        assertTrue(against.out().contains("B ends; A goes on"), against.out());
+        assertWarnsOnce("diff", against);
+
+        CliRun itself = CliRun.of("diff", cap.toString(), cap.toString());
+        assertEquals(0, itself.code(), itself.out() + itself.err());
+        assertWarnsOnce("diff", itself); // one line for the capture, though both scans ended there
+    }
+
+    @Test
     void sqlAndAnalyzeWarnOncePerCapture() {
         CliRun r = CliRun.of("sql", cap.toString(), "--format", "csv", "-e",
                 "SELECT count(*) AS n FROM events; SELECT count(*) AS n FROM events");

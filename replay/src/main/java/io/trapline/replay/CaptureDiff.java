@@ -2,6 +2,7 @@ package io.trapline.replay;
 
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.UnreadableTail;
 import io.trapline.recorder.EventType;
 
 import java.util.ArrayList;
@@ -21,11 +22,13 @@ public final class CaptureDiff {
     }
 
     /**
-     * @param sameInputs    false when the input streams differ (see {@code inputsDifferAt})
-     * @param inputsDifferAt where they first differ, as "A seq X / B seq Y: ...", or null
+     * @param sameInputs      false when the input streams differ (see {@code inputsDifferAt})
+     * @param inputsDifferAt  where they first differ, as "A seq X / B seq Y: ...", or null
+     * @param unreadableTails for each of the two captures whose scan ended where its queue file becomes unreadable
+     *                        (an incomplete capture, EventCursor#unreadableTail), where that was
      */
     public record Result(long inputsCompared, boolean sameInputs, String inputsDifferAt, List<Difference> differences,
-                         boolean truncated) {
+                         boolean truncated, List<UnreadableTail> unreadableTails) {
     }
 
     private CaptureDiff() {
@@ -124,13 +127,13 @@ public final class CaptureDiff {
                 if (x == null || y == null) {
                     if (x != y) {
                         String where = x == null ? "A ends; B goes on at seq " + y.sequence : "B ends; A goes on at seq " + x.sequence;
-                        return new Result(compared, false, where, out, false);
+                        return new Result(compared, false, where, out, false, tails(ca, cb));
                     }
-                    return new Result(compared, true, null, out, false);
+                    return new Result(compared, true, null, out, false, tails(ca, cb));
                 }
                 if (!x.input.equals(y.input)) {
                     return new Result(compared, false, "A seq " + x.sequence + " / B seq " + y.sequence + ": " + x.input
-                            + " vs " + y.input, out, false);
+                            + " vs " + y.input, out, false, tails(ca, cb));
                 }
                 compared++;
                 if (x.read && x.readValue != y.readValue) {
@@ -149,9 +152,20 @@ public final class CaptureDiff {
                     }
                 }
                 if (out.size() >= maxDifferences) {
-                    return new Result(compared, true, null, out, true);
+                    return new Result(compared, true, null, out, true, tails(ca, cb));
                 }
             }
         }
+    }
+
+    /** The unreadable tails the two scans ended at so far (none for a capture read to its end). */
+    private static List<UnreadableTail> tails(EventCursor ca, EventCursor cb) {
+        List<UnreadableTail> tails = new ArrayList<>();
+        for (EventCursor c : new EventCursor[] {ca, cb}) {
+            if (c.unreadableTail() != null) {
+                tails.add(c.unreadableTail());
+            }
+        }
+        return tails;
     }
 }
