@@ -20,32 +20,52 @@ class RecordingTapTest {
     @TempDir
     Path tmp;
 
-    /**
-     * A tiny DMA device: writing a guest address to register 0 makes it read 8 bytes there, write them back
-     * incremented at +8, raise INTx and transmit them; reading register 4 clears INTx; a timer sends an MSI.
-     */
-    static final class Copier implements Device {
+    /** What the test devices share: a config space with a 256-byte memory BAR 0, and the context they were made with. */
+    abstract static class TestDevice implements Device {
         final PciConfigSpace config = new PciConfigSpace(256, 0x1234, 0x1, 0xFF0000, 0, 0, 0, 1);
         final DeviceContext ctx;
-        final Timer timer;
-        final byte[] buf = new byte[8];
-        final byte[] block = new byte[65_536];
+        private final String model;
 
-        Copier(DeviceContext ctx) {
+        TestDevice(String model, DeviceContext ctx) {
+            this.model = model;
             this.ctx = ctx;
             config.defineBar(0, 0x100, BarKind.MEMORY32, false);
-            config.defineBar(1, 0x10, BarKind.IO, false);
-            timer = ctx.newTimer(() -> ctx.sendMsi(0xFEE0_0000L, 0x41));
         }
 
         @Override
         public String model() {
-            return "copier";
+            return model;
         }
 
         @Override
         public PciConfigSpace pciConfig() {
             return config;
+        }
+
+        @Override
+        public long read(int bar, long offset, int size) {
+            return 0;
+        }
+
+        @Override
+        public boolean receive(byte[] frame, int offset, int length) {
+            return true;
+        }
+    }
+
+    /**
+     * A tiny DMA device: writing a guest address to register 0 makes it read 8 bytes there, write them back
+     * incremented at +8, raise INTx and transmit them; reading register 4 clears INTx; a timer sends an MSI.
+     */
+    static final class Copier extends TestDevice {
+        final Timer timer;
+        final byte[] buf = new byte[8];
+        final byte[] block = new byte[65_536];
+
+        Copier(DeviceContext ctx) {
+            super("copier", ctx);
+            config.defineBar(1, 0x10, BarKind.IO, false);
+            timer = ctx.newTimer(() -> ctx.sendMsi(0xFEE0_0000L, 0x41));
         }
 
         @Override
@@ -181,29 +201,11 @@ class RecordingTapTest {
     }
 
     /** A device one of whose calls makes a DMA read larger than an event may carry, among other outputs. */
-    static final class OversizedRead implements Device {
-        final PciConfigSpace config = new PciConfigSpace(256, 0x1234, 0x1, 0xFF0000, 0, 0, 0, 1);
-        final DeviceContext ctx;
+    static final class OversizedRead extends TestDevice {
         final byte[] big = new byte[EventLayout.MAX_PAYLOAD + 1];
 
         OversizedRead(DeviceContext ctx) {
-            this.ctx = ctx;
-            config.defineBar(0, 0x100, BarKind.MEMORY32, false);
-        }
-
-        @Override
-        public String model() {
-            return "oversized";
-        }
-
-        @Override
-        public PciConfigSpace pciConfig() {
-            return config;
-        }
-
-        @Override
-        public long read(int bar, long offset, int size) {
-            return 0;
+            super("oversized", ctx);
         }
 
         @Override
@@ -212,11 +214,6 @@ class RecordingTapTest {
             if (value == 1) {
                 ctx.read(0x1000, big, 0, big.length);
             }
-        }
-
-        @Override
-        public boolean receive(byte[] frame, int offset, int length) {
-            return true;
         }
     }
 
@@ -237,23 +234,9 @@ class RecordingTapTest {
     }
 
     /** A device whose register write raises an interrupt and then fails, as a model does on a state it cannot handle. */
-    static final class FailingWrite implements Device {
-        final PciConfigSpace config = new PciConfigSpace(256, 0x1234, 0x1, 0xFF0000, 0, 0, 0, 1);
-        final DeviceContext ctx;
-
+    static final class FailingWrite extends TestDevice {
         FailingWrite(DeviceContext ctx) {
-            this.ctx = ctx;
-            config.defineBar(0, 0x100, BarKind.MEMORY32, false);
-        }
-
-        @Override
-        public String model() {
-            return "failing";
-        }
-
-        @Override
-        public PciConfigSpace pciConfig() {
-            return config;
+            super("failing", ctx);
         }
 
         @Override
@@ -268,11 +251,6 @@ class RecordingTapTest {
                 ctx.transmit(new byte[60], 0, 60); // the backend answers at once: a nested input
             }
             throw new IllegalStateException("write of register " + offset + " failed");
-        }
-
-        @Override
-        public boolean receive(byte[] frame, int offset, int length) {
-            return true;
         }
     }
 
