@@ -223,9 +223,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /** Completes the held input: time, value and flags into its record, then publishes it and its outputs. */
     void endInput(long timeNs, long value, int flags) {
         checkHolding();
-        if (timeNs < lastTime) {
-            throw new IllegalArgumentException("event time " + timeNs + " ns is before the previous event's " + lastTime + " ns");
-        }
+        CaptureWriter.checkTime(lastTime, timeNs);
         EventRing r = ring;
         int e = holdAt + EventRing.EVENT;
         r.putLong(e + EventLayout.TIME_NS, timeNs);
@@ -312,7 +310,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      */
     private static String reason(Throwable f) {
         for (Throwable t = f; t != null; t = t.getCause()) {
-            if (t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access")) {
+            if (IoErrors.isMappedMemoryFault(t)) {
                 return "a page of the queue file could not be written (is the file system full?)";
             }
         }

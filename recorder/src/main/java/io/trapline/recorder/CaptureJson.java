@@ -16,6 +16,8 @@ final class CaptureJson {
     private final StringBuilder out = new StringBuilder(1024);
     /** Objects open around the current position: arrays do not indent, objects do by two spaces. */
     private int depth;
+    /** No field written yet in the innermost open object (its first one goes on a new line without a comma). */
+    private boolean firstInObject;
 
     private CaptureJson() {
     }
@@ -194,8 +196,6 @@ final class CaptureJson {
     }
 
     // --- the layout of Jackson's default pretty printer ---
-
-    private boolean firstInObject;
 
     private void begin() {
         out.append('{');

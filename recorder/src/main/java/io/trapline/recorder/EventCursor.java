@@ -325,11 +325,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
      */
     private CaptureException truncated(InternalError e) {
         UnreadableEventsException u = corrupt(expectedSequence, "unreadable: the queue file is damaged or truncated", e);
-        return isReadFault(e) ? u : new CaptureException(u.getMessage(), e);
-    }
-
-    private static boolean isReadFault(Throwable e) {
-        return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
+        return IoErrors.isMappedMemoryFault(e) ? u : new CaptureException(u.getMessage(), e);
     }
 
     /** The fast path: the next data document straight from the mapped queue file. */

@@ -11,6 +11,15 @@ public final class IoErrors {
     private IoErrors() {
     }
 
+    /**
+     * Whether {@code t} is a fault on mapped memory: a page of a mapped file that cannot be read or backed (the file
+     * is shorter than the mapping, or its file system is full) raises SIGBUS, which the JVM reports as an
+     * InternalError about an "unsafe memory access".
+     */
+    public static boolean isMappedMemoryFault(Throwable t) {
+        return t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access");
+    }
+
     public static String describe(IOException e) {
         if (e instanceof CharacterCodingException) {
             return "not UTF-8 text";
