@@ -11,25 +11,27 @@ final class InternetChecksum {
     private InternetChecksum() {
     }
 
-    static void complete(byte[] frame, int length, byte[] header) {
-        int start = LittleEndian.u16(header, VirtioNetHeader.CSUM_START);
-        int at = start + LittleEndian.u16(header, VirtioNetHeader.CSUM_OFFSET);
+    /** {@code packet} holds the virtio_net_hdr at 0 and the frame of {@code length} bytes at {@code frameAt}. */
+    static void complete(byte[] packet, int frameAt, int length) {
+        int start = LittleEndian.u16(packet, VirtioNetHeader.CSUM_START);
+        int at = start + LittleEndian.u16(packet, VirtioNetHeader.CSUM_OFFSET);
         if (start >= length || at + 2 > length) {
             return;
         }
         long sum = 0;
-        int i = start;
-        for (; i + 1 < length; i += 2) {
-            sum += (frame[i] & 0xFF) << 8 | (frame[i + 1] & 0xFF);
+        int i = frameAt + start;
+        int end = frameAt + length;
+        for (; i + 1 < end; i += 2) {
+            sum += (packet[i] & 0xFF) << 8 | (packet[i + 1] & 0xFF);
         }
-        if (i < length) {
-            sum += (frame[i] & 0xFF) << 8;
+        if (i < end) {
+            sum += (packet[i] & 0xFF) << 8;
         }
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
         int result = (int) ~sum & 0xFFFF;
-        frame[at] = (byte) (result >>> 8);
-        frame[at + 1] = (byte) result;
+        packet[frameAt + at] = (byte) (result >>> 8);
+        packet[frameAt + at + 1] = (byte) result;
     }
 }

@@ -24,8 +24,8 @@ final class TxQueue {
     private final int burst;
     private final long delayNs;
     private final Timer bottomHalf;
-    private final byte[] header = new byte[VirtioNetHeader.LENGTH_WITH_NUM_BUFFERS];
-    private final byte[] frame = new byte[MAX_FRAME];
+    /** The element's readable bytes: the virtio_net_hdr, then the frame from {@code headerLength} on. */
+    private final byte[] packet = new byte[VirtioNetHeader.LENGTH_WITH_NUM_BUFFERS + MAX_FRAME];
     private boolean waiting;
     private int headerLength = VirtioNetHeader.LENGTH;
     private boolean csum;
@@ -124,22 +124,21 @@ final class TxQueue {
                 return -1;
             }
             long length = total - headerLength;
-            if (!chain.read(0, header, 0, headerLength)) {
+            boolean sendable = length <= MAX_FRAME && linkUp;
+            // Header and frame in one read per buffer, as QEMU maps each buffer once and copies both out of
+            // the mapping (virtqueue_map_desc); a frame that will be dropped is not read past its header.
+            if (!chain.read(0, packet, 0, sendable ? (int) total : headerLength)) {
                 transport.deviceError("BUFFER_OUT_OF_RAM");
                 return -1;
             }
-            if (length > MAX_FRAME || header[VirtioNetHeader.GSO_TYPE] != VirtioNetHeader.GSO_NONE || !linkUp) {
+            if (!sendable || packet[VirtioNetHeader.GSO_TYPE] != VirtioNetHeader.GSO_NONE) {
                 counters.txDropped++;
             } else {
                 int n = (int) length;
-                if (!chain.read(headerLength, frame, 0, n)) {
-                    transport.deviceError("BUFFER_OUT_OF_RAM");
-                    return -1;
+                if (csum && (packet[VirtioNetHeader.FLAGS] & VirtioNetHeader.F_NEEDS_CSUM) != 0) {
+                    InternetChecksum.complete(packet, headerLength, n);
                 }
-                if (csum && (header[VirtioNetHeader.FLAGS] & VirtioNetHeader.F_NEEDS_CSUM) != 0) {
-                    InternetChecksum.complete(frame, n, header);
-                }
-                ctx.transmit(frame, 0, n);
+                ctx.transmit(packet, headerLength, n);
                 counters.txFrames++;
             }
             ring.pushUsed(chain.head(), 0);

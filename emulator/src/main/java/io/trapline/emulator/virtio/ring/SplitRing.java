@@ -32,6 +32,12 @@ public final class SplitRing {
     private boolean notification = true;
 
     private int lastAvailIdx;
+    /**
+     * The avail->idx last read (QEMU's shadow_avail_idx, hw/virtio/virtio.c): while it is ahead of
+     * lastAvailIdx the device knows there is work without reading the index again, so avail->idx is read
+     * only when everything known has been taken (or kicks are turned back on).
+     */
+    private int shadowAvailIdx;
     private int usedIdx;
     private int pendingUsed;
     private int signalledUsed;
@@ -80,6 +86,7 @@ public final class SplitRing {
         usedAddr = 0;
         ready = false;
         lastAvailIdx = 0;
+        shadowAvailIdx = 0;
         usedIdx = 0;
         pendingUsed = 0;
         signalledUsed = 0;
@@ -121,7 +128,7 @@ public final class SplitRing {
         if (!ready()) {
             return true;
         }
-        return readU16(availAddr + AvailRing.IDX) == lastAvailIdx;
+        return shadowAvailIdx == lastAvailIdx && readAvailIdx() == lastAvailIdx;
     }
 
     /**
@@ -133,12 +140,12 @@ public final class SplitRing {
         if (!ready()) {
             return false;
         }
-        int availIdx = readU16(availAddr + AvailRing.IDX);
-        int pending = (availIdx - lastAvailIdx) & 0xFFFF;
-        if (pending == 0) {
+        if (isEmpty()) {
             return false;
         }
-        if (pending > size) {
+        // Checked against the remembered index too: an index read by isEmpty() or setNotification() is
+        // used here without a second read.
+        if (((shadowAvailIdx - lastAvailIdx) & 0xFFFF) > size) {
             throw new RingFault(RingError.AVAIL_IDX_JUMP);
         }
         if (inUse >= size) {
@@ -312,7 +319,7 @@ public final class SplitRing {
         }
         if (eventIdx) {
             if (enable) {
-                writeU16(usedAddr + UsedRing.availEvent(size), readU16(availAddr + AvailRing.IDX));
+                writeU16(usedAddr + UsedRing.availEvent(size), readAvailIdx());
             }
         } else {
             writeU16(usedAddr + UsedRing.FLAGS, enable ? 0 : UsedRing.F_NO_NOTIFY);
@@ -325,6 +332,11 @@ public final class SplitRing {
      */
     public static boolean needEvent(int event, int newIdx, int oldIdx) {
         return ((newIdx - event - 1) & 0xFFFF) < ((newIdx - oldIdx) & 0xFFFF);
+    }
+
+    private int readAvailIdx() throws RingFault {
+        shadowAvailIdx = readU16(availAddr + AvailRing.IDX);
+        return shadowAvailIdx;
     }
 
     private int readU16(long addr) throws RingFault {

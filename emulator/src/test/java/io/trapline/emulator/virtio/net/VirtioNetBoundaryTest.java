@@ -25,6 +25,7 @@ class VirtioNetBoundaryTest {
         final List<String> log = new ArrayList<>();
         long dmaReads;
         long dmaWrites;
+        final List<long[]> reads = new ArrayList<>();
 
         LoggingContext(DeviceContext inner) {
             this.inner = inner;
@@ -43,6 +44,7 @@ class VirtioNetBoundaryTest {
         @Override
         public boolean read(long addr, byte[] dst, int off, int len) {
             dmaReads++;
+            reads.add(new long[] {addr, len});
             return inner.read(addr, dst, off, len);
         }
 
@@ -117,6 +119,24 @@ class VirtioNetBoundaryTest {
         assertTrue(log.stream().anyMatch(s -> s.startsWith("tx ")));
         assertTrue(log.stream().anyMatch(s -> s.startsWith("dmaw ")));
         assertTrue(log.stream().anyMatch(s -> s.startsWith("msi ")));
+    }
+
+    @Test
+    void aTransmittedBufferIsReadOnceHeaderAndFrameTogether() {
+        Tap tap = new Tap();
+        TestDriver d = new TestDriver(VirtioNetConfig.defaults(), tap);
+        d.bringUp(-1L);
+        TestDriver.Queue tx = d.queues[VirtioNet.TX_QUEUE];
+        long buffer = tx.buffer(tx.slot);
+        tap.context.reads.clear();
+        d.send(VirtioNetTest.frame(100, 3));
+        d.run();
+        assertEquals(1, d.transmitted.size());
+        List<long[]> ofTheBuffer = tap.context.reads.stream()
+                .filter(r -> r[0] >= buffer && r[0] < buffer + TestDriver.BUFFER_SIZE).toList();
+        assertEquals(1, ofTheBuffer.size(), "one DMA read for the element's one buffer");
+        assertEquals(buffer, ofTheBuffer.get(0)[0]);
+        assertEquals(d.headerLength() + 100, ofTheBuffer.get(0)[1], "the header and the frame together");
     }
 
     @Test

@@ -342,6 +342,45 @@ class SplitRingTest {
     }
 
     @Test
+    void availIdxIsReadOnlyOnceEverythingKnownIsTaken() throws RingFault {
+        CountingMemory counting = new CountingMemory(memory);
+        counting.watch = guest.avail + AvailRing.IDX;
+        SplitRing shadowed = new SplitRing(counting);
+        shadowed.configure(guest.size, guest.desc, guest.avail, guest.used);
+        shadowed.setFeatures(true, false, false);
+        shadowed.setReady(true);
+        guest.descriptor(0, 0x40000, 10, 0, 0);
+        for (int i = 0; i < 3; i++) {
+            guest.publish(0);
+        }
+        assertFalse(shadowed.isEmpty());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(shadowed.pop(chain));
+            assertFalse(i < 2 && shadowed.isEmpty());
+        }
+        assertEquals(1, counting.watchedReads, "three elements known from one read of avail->idx");
+        assertFalse(shadowed.pop(chain), "all taken: read again, nothing new");
+        assertEquals(2, counting.watchedReads);
+        guest.publish(0);
+        assertTrue(shadowed.pop(chain), "a buffer posted after the last read is found by the next one");
+        assertEquals(3, counting.watchedReads);
+        shadowed.setNotification(true);
+        assertEquals(4, counting.watchedReads, "turning kicks on publishes a freshly read index");
+        shadowed.reset();
+        shadowed.configure(guest.size, guest.desc, guest.avail, guest.used);
+        shadowed.setReady(true);
+        guest.setAvailIdx(0);
+        assertTrue(shadowed.isEmpty(), "reset forgets the remembered index");
+    }
+
+    @Test
+    void availIdxJumpIsCaughtWhenIsEmptyReadTheIndex() throws RingFault {
+        guest.setAvailIdx(9);
+        assertFalse(ring.isEmpty());
+        assertEquals(RingError.AVAIL_IDX_JUMP, popError(), "the remembered index is checked before it is used");
+    }
+
+    @Test
     void needEventFollowsTheSpecFormulaAcrossWrap() {
         assertTrue(SplitRing.needEvent(0, 1, 0));
         assertFalse(SplitRing.needEvent(1, 1, 0));
@@ -353,6 +392,8 @@ class SplitRingTest {
     static final class CountingMemory implements io.trapline.emulator.memory.DmaMemory {
         final GuestMemory inner;
         int reads;
+        long watch = -1;
+        int watchedReads;
 
         CountingMemory(GuestMemory inner) {
             this.inner = inner;
@@ -361,6 +402,9 @@ class SplitRingTest {
         @Override
         public boolean read(long addr, byte[] dst, int off, int len) {
             reads++;
+            if (addr == watch) {
+                watchedReads++;
+            }
             return inner.read(addr, dst, off, len);
         }
 
