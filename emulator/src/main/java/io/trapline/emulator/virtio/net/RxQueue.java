@@ -19,7 +19,11 @@ final class RxQueue {
     private final VirtioNetCounters counters;
     private final int queue;
     private final DmaMemory memory;
-    private final byte[] header = new byte[VirtioNetHeader.LENGTH_WITH_NUM_BUFFERS];
+    /**
+     * The first buffer's bytes: the header the device writes, then the frame's first bytes, so that they
+     * reach the buffer in one write, as QEMU fills one mapping of it (virtio_net_receive_rcu).
+     */
+    private final byte[] first = new byte[VirtioNetHeader.LENGTH_WITH_NUM_BUFFERS + TxQueue.MAX_FRAME];
     private final byte[] numBuffers = new byte[2];
     private final int[] heads;
     private final long[] lengths;
@@ -39,9 +43,9 @@ final class RxQueue {
         this.headerLength = headerLength;
         this.mergeable = mergeable;
         // The header the device writes: no offload flags, GSO_NONE, num_buffers 1 (patched when more).
-        java.util.Arrays.fill(header, (byte) 0);
+        java.util.Arrays.fill(first, 0, VirtioNetHeader.LENGTH_WITH_NUM_BUFFERS, (byte) 0);
         if (headerLength == VirtioNetHeader.LENGTH_WITH_NUM_BUFFERS) {
-            LittleEndian.put16(header, VirtioNetHeader.NUM_BUFFERS, 1);
+            LittleEndian.put16(first, VirtioNetHeader.NUM_BUFFERS, 1);
         }
     }
 
@@ -91,27 +95,28 @@ final class RxQueue {
                     transport.deviceError("RX_BUFFER_SMALLER_THAN_HEADER");
                     return true;
                 }
-                if (!chain.write(0, header, 0, headerLength)) {
+                int chunk = (int) Math.min(room - headerLength, len);
+                if (!writeFirst(chain, frame, off, chunk)) {
                     ring.unpop(1);
                     transport.deviceError("BUFFER_OUT_OF_RAM");
                     return true;
                 }
                 numBuffersAt = chain.writableAddress(VirtioNetHeader.NUM_BUFFERS);
                 numBuffersHighAt = chain.writableAddress(VirtioNetHeader.NUM_BUFFERS + 1);
-                inThis = headerLength;
+                inThis = headerLength + chunk;
             } else if (room == 0) {
                 ring.unpop(used + 1);
                 transport.deviceError("RX_BUFFER_NOT_WRITABLE");
                 return true;
+            } else {
+                int chunk = (int) Math.min(room, total - done);
+                if (!chain.write(0, frame, off + (int) (done - headerLength), chunk)) {
+                    ring.unpop(used + 1);
+                    transport.deviceError("BUFFER_OUT_OF_RAM");
+                    return true;
+                }
+                inThis = chunk;
             }
-            int chunk = (int) Math.min(room - inThis, total - done - inThis);
-            int from = (int) (done + inThis - headerLength);
-            if (chunk > 0 && !chain.write(inThis, frame, off + from, chunk)) {
-                ring.unpop(used + 1);
-                transport.deviceError("BUFFER_OUT_OF_RAM");
-                return true;
-            }
-            inThis += chunk;
             heads[used] = chain.head();
             lengths[used] = inThis;
             used++;
@@ -140,5 +145,14 @@ final class RxQueue {
         counters.rxBuffers += used;
         transport.queueInterrupt(queue);
         return true;
+    }
+
+    /** The header and the frame's first {@code chunk} bytes into the first buffer: one write when they fit. */
+    private boolean writeFirst(DescriptorChain chain, byte[] frame, int off, int chunk) {
+        if (headerLength + chunk <= first.length) {
+            System.arraycopy(frame, off, first, headerLength, chunk);
+            return chain.write(0, first, 0, headerLength + chunk);
+        }
+        return chain.write(0, first, 0, headerLength) && chain.write(headerLength, frame, off, chunk);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 import static io.trapline.emulator.virtio.pci.VirtioPciRegisters.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ class VirtioNetBoundaryTest {
         long dmaReads;
         long dmaWrites;
         final List<long[]> reads = new ArrayList<>();
+        final List<long[]> writes = new ArrayList<>();
 
         LoggingContext(DeviceContext inner) {
             this.inner = inner;
@@ -51,6 +53,7 @@ class VirtioNetBoundaryTest {
         @Override
         public boolean write(long addr, byte[] src, int off, int len) {
             dmaWrites++;
+            writes.add(new long[] {addr, len});
             log.add("dmaw " + addr + " " + java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(src, off, off + len)));
             return inner.write(addr, src, off, len);
         }
@@ -137,6 +140,27 @@ class VirtioNetBoundaryTest {
         assertEquals(1, ofTheBuffer.size(), "one DMA read for the element's one buffer");
         assertEquals(buffer, ofTheBuffer.get(0)[0]);
         assertEquals(d.headerLength() + 100, ofTheBuffer.get(0)[1], "the header and the frame together");
+    }
+
+    @Test
+    void aReceivedFrameReachesItsBufferInOneWriteBehindItsHeader() {
+        Tap tap = new Tap();
+        TestDriver d = new TestDriver(VirtioNetConfig.defaults(), tap);
+        d.bringUp(-1L);
+        TestDriver.Queue rx = d.queues[VirtioNet.RX_QUEUE];
+        long buffer = rx.buffer(rx.slot);
+        d.postRx(1, 2048);
+        tap.context.writes.clear();
+        byte[] frame = VirtioNetTest.frame(100, 5);
+        assertTrue(d.device.receive(frame, 0, frame.length));
+        List<long[]> ofTheBuffer = tap.context.writes.stream()
+                .filter(w -> w[0] >= buffer && w[0] < buffer + TestDriver.BUFFER_SIZE).toList();
+        assertEquals(1, ofTheBuffer.size(), "one DMA write for the element's one buffer");
+        assertEquals(buffer, ofTheBuffer.get(0)[0]);
+        assertEquals(d.headerLength() + 100, ofTheBuffer.get(0)[1], "the header and the frame together");
+        byte[] written = new byte[100];
+        d.memory.read(buffer + d.headerLength(), written, 0, 100);
+        assertArrayEquals(frame, written);
     }
 
     @Test
