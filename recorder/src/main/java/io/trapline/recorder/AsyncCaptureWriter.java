@@ -426,6 +426,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         long[] written = {-1, -1};
         try {
             if (failure == null) {
+                // The command ends the writer loop as well, and the loop's end is what this thread waits for: one
+                // wake-up instead of two (each one a wait for a core when the other is busy).
                 onWriter(w -> {
                     try {
                         if (update != null) {
@@ -433,15 +435,15 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                         } else {
                             w.closeIncomplete();
                         }
+                        written[0] = w.count();
+                        written[1] = w.eventBytes();
                     } catch (RuntimeException e) {
                         fail(e); // e.g. the metadata update or the queue's close: what was appended is still kept
-                        return w;
+                    } finally {
+                        stopped = true; // whatever happened: the waiting thread waits for the loop to end
                     }
-                    written[0] = w.count();
-                    written[1] = w.eventBytes();
-                    stopped = true;
                     return w;
-                });
+                }, true);
             }
         } finally {
             closed = true;
@@ -479,6 +481,14 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     /** Runs {@code action} on the writer thread once the ring is drained, and waits for it. */
     private void onWriter(UnaryOperator<CaptureWriter> action) {
+        onWriter(action, false);
+    }
+
+    /**
+     * Runs {@code action} on the writer thread once the ring is drained, and waits for it, or with {@code last} (an
+     * action that stops the loop) for the loop to end.
+     */
+    private void onWriter(UnaryOperator<CaptureWriter> action, boolean last) {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
@@ -492,7 +502,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         unparkWriter();
         boolean interrupted = false;
         synchronized (commandLock) {
-            while (!commandDone && writerRunning) {
+            while ((last || !commandDone) && writerRunning) {
                 try {
                     commandLock.wait(10);
                 } catch (InterruptedException e) {
@@ -705,7 +715,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 commandFailure = thrown;
                 commandDone = true;
                 stop = stopped;
-                commandLock.notifyAll();
+                if (!stop) {
+                    commandLock.notifyAll(); // a stopping loop wakes its waiters once, as it ends
+                }
             }
         }
         return stop;
