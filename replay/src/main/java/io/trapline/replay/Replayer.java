@@ -132,7 +132,7 @@ public final class Replayer {
                     long seq = c.sequence();
                     scheduler.runUntil(c.timeNs());
                     if (hasCurrent && c.sequence() == seq && !stopped) {
-                        diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), "expected " + describe(c),
+                        diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), describe(c),
                                 "nothing", -1);
                         advance();
                     }

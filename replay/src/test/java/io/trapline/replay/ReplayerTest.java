@@ -133,6 +133,31 @@ class ReplayerTest {
     }
 
     @Test
+    void anOutputTheDeviceNeverProducesIsMissingWithTheRecordedEvent() {
+        long read = nth(good, EventType.MMIO_READ, 5);
+        Path bad = CaptureRewriter.rewrite(good, tmp.resolve("extra-" + read), e -> {
+            if (e.sequence != read) {
+                return new CaptureRewriter.Event[] {e};
+            }
+            CaptureRewriter.Event kick = new CaptureRewriter.Event();
+            kick.time = e.time;
+            kick.type = EventType.KICK;
+            kick.device = e.device;
+            kick.queue = 3;
+            kick.value = 3;
+            kick.payload = new byte[0];
+            return new CaptureRewriter.Event[] {e, kick};
+        });
+        ReplayResult r = replay(bad, ReplayOptions.defaults());
+        assertEquals(1, r.divergences().size(), r.divergences().toString());
+        Divergence d = r.divergences().get(0);
+        assertEquals(DivergenceKind.MISSING_OUTPUT, d.kind());
+        assertEquals(read + 1, d.sequence());
+        assertTrue(d.expected().startsWith("kick"), "the recorded event, as recorded: " + d.expected());
+        assertEquals("nothing", d.actual());
+    }
+
+    @Test
     void replayingAgainstAnAlteredModelShowsTheDivergence() {
         ReplayResult r = replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigation", "off")));
         assertFalse(r.divergences().isEmpty(), "mitigation off changes when interrupts fire");
