@@ -135,11 +135,16 @@ class VirtioNetBoundaryTest {
         d.send(VirtioNetTest.frame(100, 3));
         d.run();
         assertEquals(1, d.transmitted.size());
-        List<long[]> ofTheBuffer = tap.context.reads.stream()
-                .filter(r -> r[0] >= buffer && r[0] < buffer + TestDriver.BUFFER_SIZE).toList();
-        assertEquals(1, ofTheBuffer.size(), "one DMA read for the element's one buffer");
+        assertOneTransfer(tap.context.reads, buffer, d.headerLength() + 100, "read");
+    }
+
+    /** Of {@code transfers} ({address, length}), exactly one touches the test driver's buffer at {@code buffer}: all of it. */
+    private static void assertOneTransfer(List<long[]> transfers, long buffer, int length, String kind) {
+        List<long[]> ofTheBuffer = transfers.stream()
+                .filter(t -> t[0] >= buffer && t[0] < buffer + TestDriver.BUFFER_SIZE).toList();
+        assertEquals(1, ofTheBuffer.size(), "one DMA " + kind + " for the element's one buffer");
         assertEquals(buffer, ofTheBuffer.get(0)[0]);
-        assertEquals(d.headerLength() + 100, ofTheBuffer.get(0)[1], "the header and the frame together");
+        assertEquals(length, ofTheBuffer.get(0)[1], "the header and the frame together");
     }
 
     @Test
@@ -153,11 +158,7 @@ class VirtioNetBoundaryTest {
         tap.context.writes.clear();
         byte[] frame = VirtioNetTest.frame(100, 5);
         assertTrue(d.device.receive(frame, 0, frame.length));
-        List<long[]> ofTheBuffer = tap.context.writes.stream()
-                .filter(w -> w[0] >= buffer && w[0] < buffer + TestDriver.BUFFER_SIZE).toList();
-        assertEquals(1, ofTheBuffer.size(), "one DMA write for the element's one buffer");
-        assertEquals(buffer, ofTheBuffer.get(0)[0]);
-        assertEquals(d.headerLength() + 100, ofTheBuffer.get(0)[1], "the header and the frame together");
+        assertOneTransfer(tap.context.writes, buffer, d.headerLength() + 100, "write");
         byte[] written = new byte[100];
         d.memory.read(buffer + d.headerLength(), written, 0, 100);
         assertArrayEquals(frame, written);
