@@ -127,8 +127,7 @@ class VirtioNetBoundaryTest {
     @Test
     void aTransmittedBufferIsReadOnceHeaderAndFrameTogether() {
         Tap tap = new Tap();
-        TestDriver d = new TestDriver(VirtioNetConfig.defaults(), tap);
-        d.bringUp(-1L);
+        TestDriver d = upWith(tap);
         TestDriver.Queue tx = d.queues[VirtioNet.TX_QUEUE];
         long buffer = tx.buffer(tx.slot);
         tap.context.reads.clear();
@@ -136,6 +135,12 @@ class VirtioNetBoundaryTest {
         d.run();
         assertEquals(1, d.transmitted.size());
         assertOneTransfer(tap.context.reads, buffer, d.headerLength() + 100, "read");
+    }
+
+    private static TestDriver upWith(Tap tap) {
+        TestDriver d = new TestDriver(VirtioNetConfig.defaults(), tap);
+        d.bringUp(-1L);
+        return d;
     }
 
     /** Of {@code transfers} ({address, length}), exactly one touches the test driver's buffer at {@code buffer}: all of it. */
@@ -150,8 +155,7 @@ class VirtioNetBoundaryTest {
     @Test
     void aReceivedFrameReachesItsBufferInOneWriteBehindItsHeader() {
         Tap tap = new Tap();
-        TestDriver d = new TestDriver(VirtioNetConfig.defaults(), tap);
-        d.bringUp(-1L);
+        TestDriver d = upWith(tap);
         TestDriver.Queue rx = d.queues[VirtioNet.RX_QUEUE];
         long buffer = rx.buffer(rx.slot);
         d.postRx(1, 2048);
