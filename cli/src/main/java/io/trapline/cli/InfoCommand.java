@@ -8,6 +8,7 @@ import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventLayout;
 import io.trapline.recorder.EventType;
+import io.trapline.recorder.UnreadableTail;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,7 +43,7 @@ final class InfoCommand implements Callable<Integer> {
             long first = -1;
             long last = 0;
             Storage storage = new Storage();
-            String unreadableEnd;
+            UnreadableTail unreadableTail;
             try (EventCursor c = reader.cursor()) {
                 while (c.next()) {
                     counts.merge(c.type(), 1L, Long::sum);
@@ -53,12 +54,12 @@ final class InfoCommand implements Callable<Integer> {
                     last = c.timeNs();
                     total++;
                 }
-                unreadableEnd = c.unreadableEnd();
+                unreadableTail = c.unreadableTail();
             }
             if (format == OutputFormat.json) {
-                printJson(out, meta, counts, total, first, last, storage, unreadableEnd);
+                printJson(out, meta, counts, total, first, last, storage, unreadableTail);
             } else {
-                printText(out, meta, counts, total, first, last, storage, unreadableEnd);
+                printText(out, meta, counts, total, first, last, storage, unreadableTail);
             }
         }
         return 0;
@@ -84,18 +85,18 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code unreadableEnd}: why the events of an incomplete capture end where they do, when its queue file becomes
+     * {@code unreadableTail}: where and why the events of an incomplete capture end, when its queue file becomes
      * unreadable there (a writer that failed, e.g. on a full file system); null when they end where the writer stopped.
      */
     private void printText(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first,
-                           long last, Storage storage, String unreadableEnd) {
+                           long last, Storage storage, UnreadableTail unreadableTail) {
         out.printf("capture   %s%n", capture);
         out.printf("format    %s %d.%d (written by %s %s)%n", meta.format().name(), meta.format().major(),
                 meta.format().minor(), meta.tool() == null ? "?" : meta.tool().name(), meta.tool() == null ? "?" : meta.tool().version());
         out.printf("status    %s%n", meta.complete() ? "complete"
-                : unreadableEnd == null ? "incomplete: the writer did not close (" + total + " complete events recovered)"
+                : unreadableTail == null ? "incomplete: the writer did not close (" + total + " complete events recovered)"
                 : "incomplete: the writer did not close; " + total + " events read before its end, where the queue file"
-                        + " becomes unreadable (" + unreadableEnd + ")");
+                        + " becomes unreadable (" + unreadableTail.reason() + ")");
         if (meta.source() != null) {
             out.printf("source    %s%s%n", meta.source().kind(),
                     meta.source().description() == null ? "" : ": " + meta.source().description());
@@ -153,14 +154,14 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private void printJson(PrintWriter out, CaptureMetadata meta, Map<EventType, Long> counts, long total, long first,
-                           long last, Storage storage, String unreadableEnd) throws Exception {
+                           long last, Storage storage, UnreadableTail unreadableTail) throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("capture", capture.toString());
         root.set("metadata", json.readTree(meta.toJson()));
         root.put("complete", meta.complete());
-        if (unreadableEnd != null) {
-            root.put("unreadable_end", unreadableEnd);
+        if (unreadableTail != null) {
+            root.put("unreadable_end", unreadableTail.reason());
         }
         ObjectNode ev = root.putObject("events");
         ev.put("count", total);

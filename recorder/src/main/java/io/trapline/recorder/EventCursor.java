@@ -185,7 +185,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
      * Moves to the next event; false at the end of the capture. Throws {@link CaptureException} on corruption. In an
      * incomplete capture, an event past the ones capture.json declares that cannot be read (a document that does not
      * verify or runs past the end of the file, mapped memory that faults) is the end: its writer failed or died
-     * there ({@link #unreadableEnd()}).
+     * there ({@link #unreadableTail()}).
      */
     public boolean next() {
         try {
@@ -248,16 +248,10 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
     }
 
     /**
-     * Why this scan of an incomplete capture ended where its queue file stops being readable, after the events
-     * capture.json declares (what is unreadable, and where in the file); null when it ended where the events end.
-     */
-    public String unreadableEnd() {
-        return unreadableEnd == null ? null : unreadableEnd.reason();
-    }
-
-    /**
-     * The same end with the capture and the number of events before it (the sequence of the first unreadable one),
-     * for a reader to warn that the capture ends early; null when the scan did not end at an unreadable tail.
+     * Where this scan of an incomplete capture ended, when its queue file stops being readable after the events
+     * capture.json declares: the capture, the number of events before that end (the sequence of the first unreadable
+     * one) and what is unreadable there, for a reader to warn that the capture ends early; null when the scan ended
+     * where the events end.
      */
     public UnreadableTail unreadableTail() {
         return unreadableEnd == null ? null : new UnreadableTail(reader.directory(), expectedSequence, unreadableEnd.reason());

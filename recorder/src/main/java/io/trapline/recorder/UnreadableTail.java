@@ -8,7 +8,7 @@ import java.nio.file.Path;
  *
  * @param capture the capture directory, as it was opened
  * @param events  the events before that end (sequence 0 to events - 1; the first unreadable one has sequence events)
- * @param reason  what is unreadable there, and where in the queue file ({@link EventCursor#unreadableEnd()})
+ * @param reason  what is unreadable there, and where in the queue file ({@link EventCursor#unreadableTail()})
  */
 public record UnreadableTail(Path capture, long events, String reason) {
 }

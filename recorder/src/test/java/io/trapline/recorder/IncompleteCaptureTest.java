@@ -82,7 +82,7 @@ class IncompleteCaptureTest {
             assertEquals(c.sequence(), c.value());
             n++;
         }
-        return new Scan(n, c.unreadableEnd());
+        return new Scan(n, c.unreadableTail() == null ? null : c.unreadableTail().reason());
     }
 
     /**
@@ -101,9 +101,10 @@ class IncompleteCaptureTest {
                 assertEquals(n, c.value());
                 n++;
             }
-            assertNotNull(c.unreadableEnd(), "the scan says why it ended");
-            assertTrue(c.unreadableEnd().contains("corrupt event at sequence " + n + " "), c.unreadableEnd());
-            assertTrue(c.unreadableEnd().contains("unreadable"), c.unreadableEnd());
+            assertNotNull(c.unreadableTail(), "the scan says why it ended");
+            String reason = c.unreadableTail().reason();
+            assertTrue(reason.contains("corrupt event at sequence " + n + " "), reason);
+            assertTrue(reason.contains("unreadable"), reason);
             assertFalse(c.next(), "and stays at its end");
             return n;
         }
