@@ -254,14 +254,18 @@ class RecordingTapTest {
         }
     }
 
-    @Test
-    void whenTheDeviceAndThenTheRecordingFailTheDevicesExceptionPropagatesWithTheRecordingsSuppressed() {
-        CaptureException full = new CaptureException("cap: cannot write the capture: No space left on device");
+    /** A {@link FailingWrite} device plugged into {@code m} behind a tap whose sink refuses every event with {@code full}. */
+    private static PciSlot failingWriteBehindAFullSink(Machine m, CaptureException full) {
         EventSink failingWriter = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
             throw full;
         };
-        Machine m = new Machine(1 << 20);
-        PciSlot slot = m.plug(FailingWrite::new, new RecordingTap(failingWriter));
+        return m.plug(FailingWrite::new, new RecordingTap(failingWriter));
+    }
+
+    @Test
+    void whenTheDeviceAndThenTheRecordingFailTheDevicesExceptionPropagatesWithTheRecordingsSuppressed() {
+        CaptureException full = new CaptureException("cap: cannot write the capture: No space left on device");
+        PciSlot slot = failingWriteBehindAFullSink(new Machine(1 << 20), full);
         IllegalStateException write = assertThrows(IllegalStateException.class, () -> slot.device().write(0, 0x10, 4, 0));
         assertEquals("write of register 16 failed", write.getMessage());
         assertArrayEquals(new Throwable[] {full}, write.getSuppressed());
@@ -275,11 +279,8 @@ class RecordingTapTest {
         // the nested input's recording fails inside the device's write; the sink reports that same failure again
         // when the write itself is recorded
         CaptureException full = new CaptureException("cap: cannot write the capture: No space left on device");
-        EventSink failingWriter = (t, type, d, q, r, s, a, v, f, p, o, l) -> {
-            throw full;
-        };
         Machine m = new Machine(1 << 20);
-        PciSlot slot = m.plug(FailingWrite::new, new RecordingTap(failingWriter));
+        PciSlot slot = failingWriteBehindAFullSink(m, full);
         m.setNetwork(new io.trapline.emulator.machine.NetworkBackend() {
             @Override
             public void transmit(int deviceIndex, byte[] frame, int offset, int length) {
