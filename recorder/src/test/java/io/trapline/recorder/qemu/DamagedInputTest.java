@@ -133,24 +133,41 @@ class DamagedInputTest {
         }
     }
 
+    /** A compressed file cut short, where the import's capture would go, and whether to import it with --strict. */
+    private record Cut(Path file, Path out, boolean strict) {
+    }
+
+    /**
+     * {@code bytes} of the compressed file {@code name} cut past the middle, and with only the last byte (the stream's
+     * check) missing, imported with --strict: both written next to the test's other files.
+     */
+    private List<Cut> cuts(byte[] bytes, String name) throws IOException {
+        List<Cut> cuts = new ArrayList<>();
+        for (int cutAt : new int[] {bytes.length * 6 / 10, bytes.length - 1}) {
+            Path file = tmp.resolve("cut-" + cutAt + "-" + name);
+            Files.write(file, Arrays.copyOf(bytes, cutAt));
+            cuts.add(new Cut(file, tmp.resolve("out-" + cutAt + "-" + name), cutAt == bytes.length - 1));
+        }
+        return cuts;
+    }
+
+    /** The compression a file name's extension stands for, as error messages name it. */
+    private static String kind(String name) {
+        return name.endsWith(".xz") ? "xz" : "gzip";
+    }
+
     @Test
     void aTruncatedXzOrGzipStreamIsRefusedNamingTheFileAndLeavesNoCapture() throws IOException {
         for (String name : List.of("full.log.xz", "full.log.gz")) {
             byte[] bytes = Files.readAllBytes(write(name, clean.subList(0, 20_000)));
-            String kind = name.endsWith(".xz") ? "xz" : "gzip";
-            // cut in the middle; and only the last byte missing (the stream's check), --strict or not
-            for (int cutAt : new int[] {bytes.length * 6 / 10, bytes.length - 1}) {
-                boolean strict = cutAt == bytes.length - 1;
-                Path cut = tmp.resolve("cut-" + cutAt + "-" + name);
-                Files.write(cut, Arrays.copyOf(bytes, cutAt));
-                Path out = tmp.resolve("out-" + cutAt + "-" + name);
+            for (Cut cut : cuts(bytes, name)) {
                 CaptureException e = assertThrows(CaptureException.class, () ->
-                        QemuTraceImporter.run(QemuImportOptions.of(cut, out).withStrict(strict)));
+                        QemuTraceImporter.run(QemuImportOptions.of(cut.file(), cut.out()).withStrict(cut.strict())));
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());
-                assertTrue(e.getMessage().startsWith(cut + ": truncated " + kind + " data: the stream breaks off after line "),
-                        e.getMessage());
+                assertTrue(e.getMessage().startsWith(cut.file() + ": truncated " + kind(name)
+                        + " data: the stream breaks off after line "), e.getMessage());
                 assertTrue(e.getMessage().endsWith("; nothing imported"), e.getMessage());
-                assertFalse(Files.exists(out), "no capture is left behind: " + out);
+                assertFalse(Files.exists(cut.out()), "no capture is left behind: " + cut.out());
             }
         }
     }
@@ -214,22 +231,16 @@ class DamagedInputTest {
                 out.write(pcap);
             }
             byte[] bytes = compressed.toByteArray();
-            String kind = name.endsWith(".xz") ? "xz" : "gzip";
-            // cut past the middle; and only the last byte missing (the stream's check), --strict or not
-            for (int cutAt : new int[] {bytes.length * 6 / 10, bytes.length - 1}) {
-                boolean strict = cutAt == bytes.length - 1;
-                Path cut = tmp.resolve("cut-" + cutAt + "-" + name);
-                Files.write(cut, Arrays.copyOf(bytes, cutAt));
-                Path out = tmp.resolve("out-" + cutAt + "-" + name);
+            for (Cut cut : cuts(bytes, name)) {
                 CaptureException e = assertThrows(CaptureException.class, () -> QemuTraceImporter.run(
-                        QemuImportOptions.of(trace, out).withPcap(cut).withStrict(strict)));
+                        QemuImportOptions.of(trace, cut.out()).withPcap(cut.file()).withStrict(cut.strict())));
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());
-                String prefix = cut + ": truncated " + kind + " data: the stream breaks off after record ";
+                String prefix = cut.file() + ": truncated " + kind(name) + " data: the stream breaks off after record ";
                 assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
                 assertTrue(e.getMessage().endsWith("; nothing imported"), e.getMessage());
                 long lastWhole = Long.parseLong(e.getMessage().substring(prefix.length(), e.getMessage().indexOf(';')));
                 assertTrue(lastWhole > 0, e.getMessage());
-                assertFalse(Files.exists(out), "no capture is left behind: " + out);
+                assertFalse(Files.exists(cut.out()), "no capture is left behind: " + cut.out());
             }
             for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
                 bytes[i] ^= 0x5a;
@@ -239,7 +250,7 @@ class DamagedInputTest {
             Path out = tmp.resolve("out-bad-" + name);
             CaptureException e = assertThrows(CaptureException.class, () -> QemuTraceImporter.run(
                     QemuImportOptions.of(trace, out).withPcap(bad)));
-            assertTrue(e.getMessage().startsWith(bad + ": corrupt " + kind + " data after record "), e.getMessage());
+            assertTrue(e.getMessage().startsWith(bad + ": corrupt " + kind(name) + " data after record "), e.getMessage());
             assertTrue(e.getMessage().endsWith("; nothing imported"), e.getMessage());
             assertFalse(Files.exists(out), "no capture is left behind: " + out);
         }
