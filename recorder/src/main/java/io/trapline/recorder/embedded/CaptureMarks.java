@@ -29,37 +29,39 @@ final class CaptureMarks implements MarkListener {
 
     @Override
     public void mark(long timeNs, String name) {
-        length = 0;
-        append(timeNs, MarkKind.INSTANT, text(name));
+        append(timeNs, MarkKind.INSTANT, newName().text(name));
     }
 
     @Override
     public void phaseStart(long timeNs, String phase) {
-        length = 0;
-        append(timeNs, MarkKind.PHASE_START, text(phase));
+        append(timeNs, MarkKind.PHASE_START, newName().text(phase));
     }
 
     @Override
     public void phaseEnd(long timeNs, String phase) {
-        length = 0;
-        append(timeNs, MarkKind.PHASE_END, text(phase));
+        append(timeNs, MarkKind.PHASE_END, newName().text(phase));
     }
 
     @Override
     public void requestStart(long timeNs, int index, String what) {
-        length = 0;
-        append(timeNs, MarkKind.REQUEST_START, text("request#").number(index).text(" ").text(what));
+        append(timeNs, MarkKind.REQUEST_START, newName().text("request#").number(index).text(" ").text(what));
     }
 
     @Override
     public void requestEnd(long timeNs, int index, int status, long bodyBytes) {
-        length = 0;
-        append(timeNs, MarkKind.REQUEST_END,
-                text("request#").number(index).text(" status=").number(status).text(" bytes=").number(bodyBytes));
+        append(timeNs, MarkKind.REQUEST_END, newName().text("request#").number(index)
+                .text(" status=").number(status).text(" bytes=").number(bodyBytes));
     }
 
-    private void append(long time, MarkKind kind, CaptureMarks encoded) {
-        writer.append(time, EventType.MARK, 0, 0, 0, 0, 0, kind.code(), 0, encoded.name, 0, encoded.length);
+    /** Starts a new name in the reused array. */
+    private CaptureMarks newName() {
+        length = 0;
+        return this;
+    }
+
+    /** Appends the MARK whose name was just encoded ({@code named}: this, returned by the encoding calls). */
+    private void append(long time, MarkKind kind, CaptureMarks named) {
+        writer.append(time, EventType.MARK, 0, 0, 0, 0, 0, kind.code(), 0, named.name, 0, named.length);
     }
 
     /** Appends {@code s} in UTF-8. */
