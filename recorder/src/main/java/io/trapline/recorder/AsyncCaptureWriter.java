@@ -28,8 +28,14 @@ import java.util.function.UnaryOperator;
  * One producer thread only, like {@link CaptureWriter}.
  */
 public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
-    /** Default ring size: about 30 ms of a fast recording; plenty to ride out the writer thread's pauses. */
-    public static final int DEFAULT_RING_BYTES = 16 << 20;
+    /**
+     * Default ring size: the least a ring may be (twice the largest event), about 7 ms of a fast recording, which
+     * rides out the writer thread's pauses. Smaller is cheaper for the recording thread as long as the writer keeps
+     * up: each record's lines are written where fewer of the simulation's own lines are pushed out of the caches
+     * (virtio-net recording 3 points cheaper than with 16 MiB; 1–2 MiB rings make the recording wait for the
+     * writer thread; docs/benchmarks.md, twelfth round).
+     */
+    public static final int DEFAULT_RING_BYTES = 4 << 20;
     /**
      * How long the idle writer thread sleeps before looking again: appends never wake it (a wake-up per event
      * would cost more than the append), so events wait at most this long in the ring.
