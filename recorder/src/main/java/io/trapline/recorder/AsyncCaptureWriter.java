@@ -38,9 +38,13 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     public static final int DEFAULT_RING_BYTES = 4 << 20;
     /**
      * How long the idle writer thread sleeps before looking again: appends never wake it (a wake-up per event
-     * would cost more than the append), so events wait at most this long in the ring.
+     * would cost more than the append), so events wait at most this long in the ring. Short, because what the
+     * ring holds when the guest is done is what closing waits for: with 100 µs instead of 1 ms, the writer thread
+     * has 0.1 ms instead of 0.2–0.3 ms left to write then, and the queue's close loses the 1–2 ms it took in a third
+     * of the captures (measured, cause not established; a virtual CPU that idles longer wakes up slower); closing an e1000 recording took 1.7–2.1
+     * ms instead of 2.5–3.1 ms, for 4–6 ms more of the writer thread's CPU per run (docs/benchmarks.md, twelfth round).
      */
-    private static final long IDLE_PARK_NS = 1_000_000;
+    private static final long IDLE_PARK_NS = 100_000;
     /**
      * While catching up, the writer thread stays at least this far behind the recording thread (and writes the rest
      * after its next sleep): reading the records just written, right next to the ones being written, would move
