@@ -29,20 +29,18 @@ import java.util.function.UnaryOperator;
  */
 public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /**
-     * Default ring size: the least a ring may be (twice the largest event), about 7 ms of a fast recording, which
-     * rides out the writer thread's pauses. Smaller is cheaper for the recording thread as long as the writer keeps
-     * up: each record's lines are written where fewer of the simulation's own lines are pushed out of the caches
-     * (virtio-net recording 3 points cheaper than with 16 MiB; 1–2 MiB rings make the recording wait for the
-     * writer thread; docs/benchmarks.md, twelfth round).
+     * Default ring size: the least a ring may be (twice the largest event), about 7 ms of a fast recording, enough
+     * to ride out the writer thread's pauses. Measured against 16 MiB: a virtio-net recording 3 points cheaper, e1000
+     * the same; 1–2 MiB rings make the recording wait for the writer thread (docs/benchmarks.md, twelfth round).
      */
     public static final int DEFAULT_RING_BYTES = 4 << 20;
     /**
      * How long the idle writer thread sleeps before looking again: appends never wake it (a wake-up per event
-     * would cost more than the append), so events wait at most this long in the ring. Short, because what the
-     * ring holds when the guest is done is what closing waits for: with 100 µs instead of 1 ms, the writer thread
-     * has 0.1 ms instead of 0.2–0.3 ms left to write then, and the queue's close loses the 1–2 ms it took in a third
-     * of the captures (measured, cause not established; a virtual CPU that idles longer wakes up slower); closing an e1000 recording took 1.7–2.1
-     * ms instead of 2.5–3.1 ms, for 4–6 ms more of the writer thread's CPU per run (docs/benchmarks.md, twelfth round).
+     * would cost more than the append), so events wait at most this long in the ring. Short, because what the ring
+     * holds when the guest is done is what closing waits for. Measured against 1 ms: 0.1 ms instead of 0.2–0.3 ms
+     * left to write at close, and no more 1–2 ms queue closes (a third of the captures had one; why is not
+     * established); closing an e1000 recording 1.7–2.1 ms instead of 2.5–3.1 ms, for 4–6 ms more of the writer
+     * thread's CPU per run (docs/benchmarks.md, twelfth round).
      */
     private static final long IDLE_PARK_NS = 100_000;
     /**

@@ -40,9 +40,10 @@ final class EventRing {
     private final Position consumed = new Position();
 
     /**
-     * The array of the last ring given back ({@link #recycle}), for the next ring of its size: zeroing a new
-     * array costs the recording thread time per capture (1–5 ms for a 16 MiB one, the more, the more the run has
-     * pushed the heap out of the caches), and nothing depends on its contents, since every record is written in full before it is published.
+     * The array of the last ring given back ({@link #recycle}), for the next ring of its size: zeroing a new array
+     * costs the recording thread time per capture (1–5 ms for a 16 MiB one, the more, the more the run has pushed
+     * the heap out of the caches), and nothing depends on its contents, since every record is written in full
+     * before it is published.
      * Held softly, so the collector can take it back when memory runs short.
      */
     private static final AtomicReference<SoftReference<byte[]>> SPARE = new AtomicReference<>();
