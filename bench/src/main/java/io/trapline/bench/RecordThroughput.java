@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -98,9 +99,11 @@ public final class RecordThroughput {
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 RunCost cost = runOnce(s.mode, options, dir);
-                long writerCpu = cost.writerCpuNs();
                 long wall = System.nanoTime() - t0;
                 long cpu = threads.getCurrentThreadCpuTime() - c0;
+                // after timing: the writer thread closes the queue once the capture is complete, and this waits
+                // for that, so that the next run does not share the CPUs with it
+                long writerCpu = cost.writerCpuNs().getAsLong();
                 Map<String, Long> split = ThreadCpu.snapshot().since(before);
                 deleteLastCapture(); // after the CPU snapshot too: removing a capture is not part of recording it
                 if (writerCpu >= 0) {
@@ -141,8 +144,8 @@ public final class RecordThroughput {
     }
 
     /** What a run cost beyond the recording thread: the writer thread's CPU time and the close (-1 without a capture). */
-    private record RunCost(long writerCpuNs, long closeNs) {
-        static final RunCost NONE = new RunCost(-1, -1);
+    private record RunCost(LongSupplier writerCpuNs, long closeNs) {
+        static final RunCost NONE = new RunCost(() -> -1, -1);
     }
 
     /** The capture the last "on" run made, to delete once its run has been timed. */

@@ -1,5 +1,7 @@
 package io.trapline.recorder;
 
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -90,8 +92,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private long closedEventBytes = -1;
     /** Events the capture holds after the writer thread failed and left it incomplete; -1 without a failure. */
     private volatile long keptAfterFailure = -1;
-    /** CPU time the writer loop used, known once it has ended (close waits for that); -1 before. */
+    /** CPU time the writer loop used, known once the writer thread is done with the capture; -1 before. */
     private volatile long writerCpuNs = -1;
+    /** True once the writer thread is done with the capture: the queue closed and unmapped, its CPU time known. */
+    private boolean writerDone;
 
     // writer thread state
     private CaptureWriter writer;
@@ -325,8 +329,27 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         return CaptureReader.rootMessage(f);
     }
 
-    /** CPU time the writer loop used in all, in ns, once {@link #close()} has returned; -1 before (benchmarks). */
+    /**
+     * CPU time the writer thread used for this capture in all, in ns, for benchmarks: after {@link #close()}, waits for
+     * the thread to be done with the capture (it closes the queue once close has returned); -1 before close.
+     */
     public long writerCpuNanos() {
+        if (!closed) {
+            return -1;
+        }
+        boolean interrupted = false;
+        synchronized (commandLock) {
+            while (!writerDone) {
+                try {
+                    commandLock.wait(10);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return writerCpuNs;
     }
 
@@ -396,7 +419,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         return out[0];
     }
 
-    /** Drains the ring, closes the queue and marks the capture complete; stops the writer thread. */
+    /**
+     * Drains the ring and marks the capture complete; ends the writer loop. The writer thread closes the queue once
+     * this has returned (that writes nothing more to the capture).
+     */
     @Override
     public void close() {
         close(UnaryOperator.identity());
@@ -439,7 +465,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 onWriter(w -> {
                     try {
                         if (update != null) {
-                            w.close(update);
+                            w.complete(update); // the queue is closed after this thread is let go
                         } else {
                             w.closeIncomplete();
                         }
@@ -553,8 +579,6 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         try {
             run(metadata);
         } finally {
-            writerCpuNs = threads.getCurrentThreadCpuTime() - cpuBefore;
-            self.setName(WriterThreads.IDLE_NAME);
             synchronized (commandLock) {
                 writerRunning = false;
                 commandLock.notifyAll();
@@ -563,6 +587,34 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             if (waiting != null) {
                 LockSupport.unpark(waiting); // a producer waiting for room learns that no room will come
             }
+            // Only now, with the recording thread gone on: closing the queue unmaps 80 MiB or more (2-2.5 ms of
+            // munmap on a background thread, which stalled whichever thread shared its CPU), and reading this
+            // thread's CPU time can wait that long too (docs/benchmarks.md, thirteenth round).
+            releaseQueue();
+            long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+            self.setName(WriterThreads.IDLE_NAME);
+            synchronized (commandLock) {
+                writerCpuNs = cpu;
+                writerDone = true;
+                commandLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Closes the queue of a capture that is complete (or that a failure already closed) and waits until its files are
+     * unmapped, so that the next capture does not share the CPUs with that.
+     */
+    private void releaseQueue() {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.releaseQueue();
+            BackgroundResourceReleaser.releasePendingResources();
+        } catch (Throwable t) {
+            // the capture is already whole on disk (or its failure reported): a mapping that cannot be released
+            // changes nothing in it
         }
     }
 

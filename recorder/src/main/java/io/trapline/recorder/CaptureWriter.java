@@ -472,11 +472,34 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         if (closed) {
             return;
         }
+        try {
+            complete(update);
+        } finally {
+            if (closed) { // not when the update threw: the writer is then still open
+                releaseQueue();
+            }
+        }
+    }
+
+    /**
+     * Writes the last batch and marks the capture complete (capture.json, with {@code update} applied first); the
+     * queue stays open until {@link #releaseQueue}. The capture is whole once this returns: closing the queue only
+     * unmaps its files and writes nothing to them (CaptureWriterTest checks that), so that can happen later and
+     * elsewhere.
+     */
+    void complete(UnaryOperator<CaptureMetadata> update) {
+        if (closed) {
+            throw new IllegalStateException("capture writer is closed");
+        }
         CaptureMetadata updated = update.apply(metadata).withRegions(regions);
         endBatch();
         closed = true;
-        queue.close();
         metadata = updated.withEvents(CaptureMetadata.STATUS_COMPLETE, summary());
         metadata.writeTo(dir);
+    }
+
+    /** Closes the queue (after {@link #complete}): its files are unmapped. */
+    void releaseQueue() {
+        queue.close();
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * {@code trapline record}: runs the embedded guest (driver model, TCP/IP, workload) against a device model with the
@@ -41,12 +42,13 @@ public final class EmbeddedRecorder {
     /**
      * The outcome: the run and the workload window's counts; the capture's size ({@code eventBytes}: headers and
      * payloads) and the frames of the whole run ({@code packets}); {@code hostNs}, the host time from the call to a
-     * complete capture. For benchmarks, {@code writerCpuNs} is the CPU time of the capture's writer thread and
-     * {@code closeNs} how long closing the capture took the recording thread once the guest was done (writing what
-     * the writer thread had not yet written, closing the queue, capture.json).
+     * complete capture. For benchmarks, {@code writerCpuNs} gives the CPU time of the capture's writer thread (it
+     * waits for that thread to close the queue, which it does once the capture is complete: ask after timing) and
+     * {@code closeNs} is how long closing the capture took the recording thread once the guest was done (writing what
+     * the writer thread had not yet written, capture.json).
      */
     public record Recording(Path capture, GuestRun.Result run, WindowSummary window, long events, long eventBytes,
-                            long packets, long hostNs, long writerCpuNs, long closeNs) {
+                            long packets, long hostNs, LongSupplier writerCpuNs, long closeNs) {
     }
 
     public static Recording record(GuestRun.Options options, Path output, GuestRun.Progress progress) {
@@ -111,7 +113,7 @@ public final class EmbeddedRecorder {
         long closed = System.nanoTime();
         WindowTally tally = window.get();
         return new Recording(output, result, tally.summary(meta), events, writer.eventBytes(), tally.packets(),
-                closed - started, writer.writerCpuNanos(), closed - closing);
+                closed - started, writer::writerCpuNanos, closed - closing);
     }
 
     private static void closeAfterWriterFailure(AsyncCaptureWriter writer, CaptureException e) {
