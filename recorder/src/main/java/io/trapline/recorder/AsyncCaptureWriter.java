@@ -31,11 +31,18 @@ import java.util.function.UnaryOperator;
  */
 public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     /**
-     * Default ring size: the least a ring may be (twice the largest event), about 7 ms of a fast recording, enough
-     * to ride out the writer thread's pauses. Measured against 16 MiB: a virtio-net recording 3 points cheaper, e1000
-     * the same; 1–2 MiB rings make the recording wait for the writer thread (docs/benchmarks.md, twelfth round).
+     * Default ring size, about 28 ms of a fast recording: room for the writer thread to fall behind (its page faults
+     * in a new queue file sometimes cost it twice as long as usual, and the queue takes 2–16 ms to create) without
+     * making the recording wait. While the writer keeps up, the recording stays in the first {@link #HOT_BYTES}
+     * (docs/benchmarks.md, thirteenth round).
      */
-    public static final int DEFAULT_RING_BYTES = 4 << 20;
+    public static final int DEFAULT_RING_BYTES = 16 << 20;
+    /**
+     * The ring's hot window ({@link EventRing}): the least a ring may be. Measured as a whole ring against 16 MiB: a
+     * virtio-net recording 3 points cheaper, e1000 the same (docs/benchmarks.md, twelfth round); 1–2 MiB windows
+     * were no cheaper (thirteenth round).
+     */
+    static final int HOT_BYTES = 4 << 20;
     /**
      * How long the idle writer thread sleeps before looking again: appends never wake it (a wake-up per event
      * would cost more than the append), so events wait at most this long in the ring. Short, because what the ring
@@ -120,15 +127,22 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     /**
      * As {@link #create(Path, CaptureMetadata)}, with an observer given every event on the writer thread right after
-     * it was appended, and a ring of {@code ringBytes} (a power of two, at least twice the largest event). The
+     * it was appended, and a ring of {@code ringBytes} (a power of two, at least twice the largest event; its hot
+     * window is {@link #HOT_BYTES}, or the whole ring if that is smaller). The
      * observer is made by {@code observer} (may be null) on the writer thread: what it writes for every event then
      * sits in that thread's memory, not on a cache line next to the recording thread's data (sharing one costs
      * the recording thread a cache miss per event).
      */
     public static AsyncCaptureWriter create(Path dir, CaptureMetadata metadata, Supplier<? extends EventSink> observer,
                                             int ringBytes) {
+        return create(dir, metadata, observer, ringBytes, Math.min(ringBytes, HOT_BYTES));
+    }
+
+    /** As {@link #create(Path, CaptureMetadata, Supplier, int)} with a hot window of {@code hotBytes} (tests). */
+    static AsyncCaptureWriter create(Path dir, CaptureMetadata metadata, Supplier<? extends EventSink> observer,
+                                     int ringBytes, int hotBytes) {
         CaptureWriter.checkRegions(metadata);
-        EventRing ring = new EventRing(ringBytes); // the large allocation first: if it fails, nothing is on disk yet
+        EventRing ring = new EventRing(ringBytes, hotBytes); // the large allocation first: if it fails, nothing is on disk yet
         CaptureWriter.prepareDirectory(dir);
         return new AsyncCaptureWriter(dir, metadata, observer, ring);
     }
@@ -148,7 +162,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         int recordSize = EventRing.recordSize(length);
         int at = ring.claim(recordSize);
         if (at < 0) {
-            at = waitForRoom(recordSize);
+            at = waitForRoom(recordSize, true);
         }
         EventRing r = ring;
         r.putInt(at + EventRing.MARKS, 0);
@@ -186,7 +200,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         int recordSize = EventRing.recordSize(length);
         int at = ring.claim(recordSize);
         if (at < 0) {
-            at = waitForRoom(recordSize);
+            at = waitForRoom(recordSize, true);
         }
         ring.putInt(at + EventRing.MARKS, 0);
         int e = at + EventRing.EVENT;
@@ -215,9 +229,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         checkHolding();
         CaptureWriter.checkEvent(lastTime, lastTime, device, queue, 0, 0, flags, length);
         int recordSize = EventRing.recordSize(length);
-        int at = ring.claim(recordSize);
+        int at = ring.claim(recordSize, false);
         if (at < 0) {
-            at = waitForRoom(recordSize);
+            at = waitForRoom(recordSize, false);
         }
         EventRing r = ring;
         r.putInt(at + EventRing.MARKS, EventRing.TAKES_INPUT_TIME);
@@ -277,11 +291,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         }
     }
 
-    private int waitForRoom(int recordSize) {
+    private int waitForRoom(int recordSize, boolean mayWrapEarly) {
         producer = Thread.currentThread();
         while (true) {
             producerWaiting = true;
-            int at = ring.claim(recordSize);
+            int at = ring.claim(recordSize, mayWrapEarly);
             if (at >= 0) {
                 producerWaiting = false;
                 return at;
@@ -680,6 +694,8 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         private boolean failed = failure != null;
         /** Time of the last event written without {@link EventRing#TAKES_INPUT_TIME}: the input held outputs follow. */
         private long inputTime;
+        /** The position at which a waiting producer was first seen; -1 when none is known to wait. */
+        private long waitSeenAt = -1;
 
         Drain(EventSink observer) {
             this.observer = observer;
@@ -703,16 +719,27 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 r.release(position);
                 // a waiting producer is looked for every 64 records, not on every one (see the class comment)
                 if ((++records & 63) == 0 || position >= limit) {
-                    wakeProducer(limit - position);
+                    wakeProducer(position, limit);
                 }
             }
             return position;
         }
 
-        private void wakeProducer(long unread) {
-            if (producerWaiting && unread <= r.capacity() - (r.capacity() >> 2)) {
-                producerWaiting = false;
-                LockSupport.unpark(producer);
+        /**
+         * Wakes a producer waiting for room once a quarter of the ring's hot window has been taken since it was seen
+         * waiting, or everything published (it may be waiting behind records it holds back): not for every record.
+         * Positions, not free bytes, count: the room a wait needs may lie past a lap cut short.
+         */
+        private void wakeProducer(long position, long limit) {
+            if (producerWaiting) {
+                if (waitSeenAt < 0) {
+                    waitSeenAt = position;
+                }
+                if (position >= limit || position - waitSeenAt >= r.hotBytes() >> 2) {
+                    waitSeenAt = -1;
+                    producerWaiting = false;
+                    LockSupport.unpark(producer);
+                }
             }
         }
 

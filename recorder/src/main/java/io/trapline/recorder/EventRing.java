@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A bounded single-producer/single-consumer ring of events in one preallocated byte array: the recording thread
  * copies each event in, the writer thread takes them out in the same order. A record never wraps around the end
  * of the array (a skip marker sends the reader back to the start instead), so its payload can be handed on in
- * place. Positions only grow; a record's offset in the array is its position modulo the capacity.
+ * place. Positions only grow; a record's offset in the array is its position modulo the capacity. While the
+ * consumer keeps up, a lap ends early, after the hot window (a skip marker there too): the bytes both threads touch
+ * then stay few enough for the caches, and the rest of the array is room for the consumer's slow moments.
  *
  * <p>Record layout (little-endian, 8-byte aligned): size (u32, whole record including padding; {@link #SKIP}
  * sends the reader to the start of the array), marks (u32, {@link #TAKES_INPUT_TIME}), then the event exactly as it will be stored
@@ -29,6 +31,14 @@ final class EventRing {
 
     final byte[] buffer;
     private final int mask;
+    /**
+     * The hot window: while the consumer keeps up, the producer goes back to the start of the array once a lap
+     * passes this many bytes, so the records it writes and the consumer reads stay in a part of the array that
+     * fits the caches; when the consumer falls behind, the lap goes on into the rest of the array instead of waiting.
+     */
+    private final int hot;
+    /** The consumer keeps up when it is at most this far behind the producer. */
+    private final long near;
 
     /**
      * Producer side: where the next record goes, and the consumer's position as last seen. Written for every event,
@@ -49,9 +59,19 @@ final class EventRing {
     private static final AtomicReference<SoftReference<byte[]>> SPARE = new AtomicReference<>();
 
     EventRing(int capacity) {
+        this(capacity, capacity);
+    }
+
+    /** A ring of {@code capacity} bytes whose laps end after {@code hotBytes} while the consumer keeps up. */
+    EventRing(int capacity, int hotBytes) {
         if (Integer.bitCount(capacity) != 1 || capacity < 2 * recordSize(EventLayout.MAX_PAYLOAD)) {
             throw new IllegalArgumentException("ring capacity " + capacity + " must be a power of two of at least twice the largest event");
         }
+        if (hotBytes <= 0 || hotBytes > capacity) {
+            throw new IllegalArgumentException("hot window " + hotBytes + " must be positive and at most the ring capacity " + capacity);
+        }
+        this.hot = hotBytes;
+        this.near = hotBytes >> 1;
         SoftReference<byte[]> spare = SPARE.getAndSet(null);
         byte[] reused = spare == null ? null : spare.get();
         this.buffer = reused != null && reused.length == capacity ? reused : new byte[capacity];
@@ -71,6 +91,10 @@ final class EventRing {
         return buffer.length;
     }
 
+    int hotBytes() {
+        return hot;
+    }
+
     // --- producer ---
 
     /**
@@ -79,10 +103,23 @@ final class EventRing {
      * before {@link #publish()}.
      */
     int claim(int size) {
+        return claim(size, true);
+    }
+
+    /**
+     * As {@link #claim(int)}; {@code mayWrapEarly} false keeps the record right behind the one before it unless the
+     * array ends (records held back together count their room in positions, see {@link #head()}).
+     */
+    int claim(int size, boolean mayWrapEarly) {
         Cursor c = cursor;
         long head = c.head;
         int offset = (int) (head & mask);
-        int skip = offset + size > buffer.length ? buffer.length - offset : 0;
+        int skip = 0;
+        if (offset + size > buffer.length) {
+            skip = buffer.length - offset;
+        } else if (offset + size > hot && mayWrapEarly && consumerNear(c, head) && head - offset + size <= c.tailSeen) {
+            skip = buffer.length - offset; // the consumer has left the lap's start: back to the hot window
+        }
         long needed = head + skip + size - buffer.length;
         if (needed > c.tailSeen) {
             c.tailSeen = consumed.getAcquire();
@@ -99,6 +136,25 @@ final class EventRing {
         c.head = head + size;
         return offset;
     }
+
+    /**
+     * Whether the consumer is within the hot window's half behind {@code head}. Past the hot window this is asked at
+     * every claim; the consumer's position is read again only every {@link #LOOK_EVERY} bytes, since reading it
+     * moves a cache line the consumer writes.
+     */
+    private boolean consumerNear(Cursor c, long head) {
+        if (head - c.tailSeen <= near) {
+            return true;
+        }
+        if (head < c.nextLook) {
+            return false;
+        }
+        c.nextLook = head + LOOK_EVERY;
+        c.tailSeen = consumed.getAcquire();
+        return head - c.tailSeen <= near;
+    }
+
+    private static final int LOOK_EVERY = 4 << 10;
 
     /** Where the next claim starts. */
     long head() {
@@ -187,6 +243,8 @@ final class EventRing {
         private long p1, p2, p3, p4, p5, p6, p7, p8;
         long head;
         long tailSeen;
+        /** Past the hot window: where the consumer's position is next read again. */
+        long nextLook;
         private long q1, q2, q3, q4, q5, q6, q7, q8;
     }
 

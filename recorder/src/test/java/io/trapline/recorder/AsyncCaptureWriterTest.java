@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -53,6 +54,30 @@ class AsyncCaptureWriterTest {
             }
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test
+    void aWriterThreadThatFallsBehindNowAndThenStillWritesTheSameEvents() throws Exception {
+        Path direct = tmp.resolve("direct");
+        Path async = tmp.resolve("async");
+        int events = 3000;
+        try (CaptureWriter w = CaptureWriter.create(direct, CaptureFixture.metadata())) {
+            writeStream(w, events);
+        }
+        // Every 400th event the writer thread naps: the recording runs on past the 1 MiB hot window into the rest of
+        // the 8 MiB array, and laps are cut short again once the writer has caught up.
+        EventSink napping = (t, type, d, q, r, size, a, v, f, p, o, l) -> {
+            if (v % 400 == 7) {
+                LockSupport.parkNanos(3_000_000);
+            }
+            return 0;
+        };
+        try (AsyncCaptureWriter w = AsyncCaptureWriter.create(async, CaptureFixture.metadata(), () -> napping,
+                8 << 20, 1 << 20)) {
+            writeStream(w, events);
+        }
+        assertEquals(CaptureMetadata.readFrom(direct).events(), CaptureMetadata.readFrom(async).events());
+        assertEquals(streamHash(direct), streamHash(async));
     }
 
     @Test
