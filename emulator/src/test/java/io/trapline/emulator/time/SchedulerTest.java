@@ -118,4 +118,79 @@ class SchedulerTest {
         }
         assertEquals(0, s.pending());
     }
+
+    /**
+     * Timers armed, re-armed and cancelled at random, some from inside callbacks, run exactly in the order a plain
+     * (time, arming order) model gives.
+     */
+    @Test
+    void reArmedAndCancelledTimersRunInTheModelsOrder() {
+        java.util.Random random = new java.util.Random(42);
+        Scheduler s = new Scheduler();
+        // the model: armed timers by (time, arming order)
+        java.util.TreeMap<long[], Integer> model = new java.util.TreeMap<>((a, b) ->
+                a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        long[][] armedKey = new long[50][];
+        long[] armings = {0};
+        List<Integer> ran = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        Timer[] timers = new Timer[50];
+        for (int t = 0; t < timers.length; t++) {
+            int id = t;
+            timers[t] = s.newTimer(() -> {
+                ran.add(id);
+                if (id % 7 == 0) { // some callbacks re-arm another timer
+                    int other = (id * 31 + ran.size()) % timers.length;
+                    long at = s.now() + 1 + ran.size() % 50;
+                    if (armedKey[other] != null) {
+                        model.remove(armedKey[other]);
+                    }
+                    armedKey[other] = new long[] {Math.max(at, s.now()), armings[0]++};
+                    model.put(armedKey[other], other);
+                    timers[other].arm(at);
+                }
+            });
+        }
+        for (int step = 0; step < 200_000; step++) {
+            int id = random.nextInt(timers.length);
+            int op = random.nextInt(10);
+            if (op < 6) {
+                long at = s.now() + random.nextInt(1000);
+                if (armedKey[id] != null) {
+                    model.remove(armedKey[id]);
+                }
+                armedKey[id] = new long[] {at, armings[0]++};
+                model.put(armedKey[id], id);
+                timers[id].arm(at);
+            } else if (op < 8) {
+                if (armedKey[id] != null) {
+                    model.remove(armedKey[id]);
+                    armedKey[id] = null;
+                }
+                timers[id].cancel();
+            } else if (!model.isEmpty()) {
+                var first = model.pollFirstEntry();
+                armedKey[first.getValue()] = null;
+                expected.add(first.getValue());
+                assertEquals(first.getKey()[0], s.nextEventTime());
+                assertTrue(s.runNext());
+                assertEquals(expected.size(), ran.size(), "one callback per run");
+            }
+            assertEquals(model.size(), s.pending());
+        }
+        assertEquals(expected, ran);
+    }
+
+    @Test
+    void drainingWithoutALimitStopsWhenNothingIsLeft() {
+        Scheduler s = new Scheduler();
+        Timer t = s.newTimer(() -> { });
+        t.arm(10);
+        t.arm(20);
+        s.at(5, () -> { });
+        assertEquals(2, s.drain(Long.MAX_VALUE));
+        assertEquals(0, s.drain(Long.MAX_VALUE));
+        s.runUntil(Long.MAX_VALUE);
+        assertEquals(Long.MAX_VALUE, s.nextEventTime());
+    }
 }
