@@ -3,6 +3,7 @@ package io.trapline.guest.kernel;
 import io.trapline.emulator.machine.InterruptSink;
 import io.trapline.guest.platform.Cpu;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,7 +17,14 @@ public final class InterruptController implements InterruptSink {
     private final long deliveryNs;
     private final long busyDeliveryNs;
     private final Map<Integer, Line> lines = new HashMap<>();
-    private final Map<Long, Runnable> vectors = new HashMap<>();
+    /**
+     * The MSI vectors drivers programmed, as (address, data) pairs and what delivering each runs; a handful at most,
+     * so a scan of two small arrays (no boxed key, no allocation per interrupt).
+     */
+    private long[] msiAddresses = new long[4];
+    private int[] msiData = new int[4];
+    private Runnable[] msiDeliveries = new Runnable[4];
+    private int msiVectors;
     private long delivered;
     private PlatformTap platform = PlatformTap.NONE;
 
@@ -65,11 +73,32 @@ public final class InterruptController implements InterruptSink {
 
     /** The handler for MSI messages with this address and data (a vector the driver programmed). */
     public void onMsi(long address, int data, Runnable handler) {
-        vectors.put(key(address, data), handler);
+        Runnable delivery = () -> {
+            eoi(); // edge flow of an MSI: the vector is acknowledged before its handler runs
+            handler.run();
+        };
+        int i = msiVector(address, data);
+        if (i < 0) {
+            i = msiVectors++;
+            if (i == msiAddresses.length) {
+                msiAddresses = Arrays.copyOf(msiAddresses, 2 * i);
+                msiData = Arrays.copyOf(msiData, 2 * i);
+                msiDeliveries = Arrays.copyOf(msiDeliveries, 2 * i);
+            }
+            msiAddresses[i] = address;
+            msiData[i] = data;
+        }
+        msiDeliveries[i] = delivery;
     }
 
-    private static long key(long address, int data) {
-        return address * 31 + (data & 0xFFFF_FFFFL);
+    /** The index of the vector with this address and data, or -1. */
+    private int msiVector(long address, int data) {
+        for (int i = 0; i < msiVectors; i++) {
+            if (msiAddresses[i] == address && msiData[i] == data) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -84,13 +113,10 @@ public final class InterruptController implements InterruptSink {
 
     @Override
     public void msi(int deviceIndex, long address, int data) {
-        Runnable handler = vectors.get(key(address, data));
-        if (handler != null) {
+        int i = msiVector(address, data);
+        if (i >= 0) {
             delivered++;
-            cpu.run(cost(), () -> {
-                eoi(); // edge flow of an MSI: the vector is acknowledged before its handler runs
-                handler.run();
-            });
+            cpu.run(cost(), msiDeliveries[i]);
         }
     }
 
