@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -351,19 +352,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (!closed) {
             return -1;
         }
-        boolean interrupted = false;
-        synchronized (commandLock) {
-            while (!writerDone) {
-                try {
-                    commandLock.wait(10);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitWriter(() -> writerDone);
         return writerCpuNs;
     }
 
@@ -512,9 +501,17 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         }
         commandPending = true;
         unparkWriter();
+        awaitWriter(() -> !writerRunning);
+    }
+
+    /**
+     * Waits until {@code done} holds, checked under the command lock whenever the writer thread signals it (and every
+     * 10 ms); an interrupt meanwhile is kept for the caller instead of cutting the wait short.
+     */
+    private void awaitWriter(BooleanSupplier done) {
         boolean interrupted = false;
         synchronized (commandLock) {
-            while (writerRunning) {
+            while (!done.getAsBoolean()) {
                 try {
                     commandLock.wait(10);
                 } catch (InterruptedException e) {
@@ -548,19 +545,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         }
         commandPending = true;
         unparkWriter();
-        boolean interrupted = false;
-        synchronized (commandLock) {
-            while ((last || !commandDone) && writerRunning) {
-                try {
-                    commandLock.wait(10);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitWriter(() -> !last && commandDone || !writerRunning);
         checkFailure();
         if (commandFailure != null) {
             throw commandFailure;
