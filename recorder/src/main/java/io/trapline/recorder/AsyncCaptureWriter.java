@@ -100,9 +100,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private long closedEventBytes = -1;
     /** Events the capture holds after the writer thread failed and left it incomplete; -1 without a failure. */
     private volatile long keptAfterFailure = -1;
-    /** CPU time the writer loop used, known once the writer thread is done with the capture; -1 before. */
-    private volatile long writerCpuNs = -1;
-    /** True once the writer thread is done with the capture: the queue closed and unmapped, its CPU time known. */
+    /** CPU time the writer loop used, known once the writer thread is done with the capture; -1 before (commandLock). */
+    private long writerCpuNs = -1;
+    /** True once the writer thread is done with the capture: the queue closed and unmapped, its CPU time known (commandLock). */
     private boolean writerDone;
 
     // writer thread state

@@ -484,7 +484,7 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     /**
      * Writes the last batch and marks the capture complete (capture.json, with {@code update} applied first); the
      * queue stays open until {@link #releaseQueue}. The capture is whole once this returns: closing the queue only
-     * unmaps its files and writes nothing to them (CaptureWriterTest checks that), so that can happen later and
+     * unmaps its files and writes nothing to them (CloseOrderTest checks that), so that can happen later and
      * elsewhere.
      */
     void complete(UnaryOperator<CaptureMetadata> update) {

@@ -37,8 +37,6 @@ final class EventRing {
      * fits the caches; when the consumer falls behind, the lap goes on into the rest of the array instead of waiting.
      */
     private final int hot;
-    /** The consumer keeps up when it is at most this far behind the producer. */
-    private final long near;
 
     /**
      * Producer side: where the next record goes, and the consumer's position as last seen. Written for every event,
@@ -71,7 +69,6 @@ final class EventRing {
             throw new IllegalArgumentException("hot window " + hotBytes + " must be positive and at most the ring capacity " + capacity);
         }
         this.hot = hotBytes;
-        this.near = hotBytes >> 1;
         SoftReference<byte[]> spare = SPARE.getAndSet(null);
         byte[] reused = spare == null ? null : spare.get();
         this.buffer = reused != null && reused.length == capacity ? reused : new byte[capacity];
@@ -143,7 +140,7 @@ final class EventRing {
      * moves a cache line the consumer writes.
      */
     private boolean consumerNear(Cursor c, long head) {
-        if (head - c.tailSeen <= near) {
+        if (head - c.tailSeen <= hot >> 1) {
             return true;
         }
         if (head < c.nextLook) {
@@ -151,7 +148,7 @@ final class EventRing {
         }
         c.nextLook = head + LOOK_EVERY;
         c.tailSeen = consumed.getAcquire();
-        return head - c.tailSeen <= near;
+        return head - c.tailSeen <= hot >> 1;
     }
 
     private static final int LOOK_EVERY = 4 << 10;
