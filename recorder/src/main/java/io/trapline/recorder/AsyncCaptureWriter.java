@@ -166,15 +166,13 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             at = waitForRoom(recordSize, true);
         }
         EventRing r = ring;
-        r.putInt(at + EventRing.MARKS, 0);
-        int e = at + EventRing.EVENT;
-        r.putLong(e + EventLayout.TIME_NS, timeNs);
-        r.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, queue, region, size, flags));
-        r.putLong(e + EventLayout.ADDRESS, address);
-        r.putLong(e + EventLayout.VALUE, value);
-        r.putInt(e + EventLayout.PAYLOAD_LENGTH, length);
+        r.putInt(at + EventRing.LENGTH, length);
+        r.putLong(at + EventRing.PACKED, EventChecksum.packed(type.code(), device, queue, region, size, flags));
+        r.putLong(at + EventRing.ADDRESS, address);
+        r.putLong(at + EventRing.VALUE, value);
+        r.putLong(at + EventRing.TIME, timeNs);
         if (length > 0) {
-            System.arraycopy(payload, offset, r.buffer, e + EventLayout.HEADER_SIZE, length);
+            System.arraycopy(payload, offset, r.buffer, at + EventRing.TIMED_PAYLOAD, length);
         }
         if (!holding) {
             r.publish();
@@ -203,13 +201,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         if (at < 0) {
             at = waitForRoom(recordSize, true);
         }
-        ring.putInt(at + EventRing.MARKS, 0);
-        int e = at + EventRing.EVENT;
-        ring.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, 0, region, size, 0));
-        ring.putLong(e + EventLayout.ADDRESS, address);
-        ring.putInt(e + EventLayout.PAYLOAD_LENGTH, length);
+        ring.putInt(at + EventRing.LENGTH, length);
+        ring.putLong(at + EventRing.PACKED, EventChecksum.packed(type.code(), device, 0, region, size, 0));
+        ring.putLong(at + EventRing.ADDRESS, address);
         if (length > 0) {
-            System.arraycopy(payload, offset, ring.buffer, e + EventLayout.HEADER_SIZE, length);
+            System.arraycopy(payload, offset, ring.buffer, at + EventRing.TIMED_PAYLOAD, length);
         }
         holdAt = at;
         holding = true;
@@ -218,7 +214,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     /** True while the outputs of a held input may still go into the ring behind it (a quarter of the ring at most). */
     boolean canHold(int payloadLength) {
-        return holding && ring.head() - holdFrom + EventRing.recordSize(payloadLength) <= ring.capacity() >> 2;
+        return holding && ring.head() - holdFrom + EventRing.outputRecordSize(payloadLength) <= ring.capacity() >> 2;
     }
 
     /**
@@ -229,20 +225,18 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                       byte[] payload, int offset, int length) {
         checkHolding();
         CaptureWriter.checkEvent(lastTime, lastTime, device, queue, 0, 0, flags, length);
-        int recordSize = EventRing.recordSize(length);
+        int recordSize = EventRing.outputRecordSize(length);
         int at = ring.claim(recordSize, false);
         if (at < 0) {
             at = waitForRoom(recordSize, false);
         }
         EventRing r = ring;
-        r.putInt(at + EventRing.MARKS, EventRing.TAKES_INPUT_TIME);
-        int e = at + EventRing.EVENT;
-        r.putLong(e + EventLayout.TYPE, EventChecksum.packed(type.code(), device, queue, 0, 0, flags));
-        r.putLong(e + EventLayout.ADDRESS, address);
-        r.putLong(e + EventLayout.VALUE, value);
-        r.putInt(e + EventLayout.PAYLOAD_LENGTH, length);
+        r.putInt(at + EventRing.LENGTH, length | EventRing.TAKES_INPUT_TIME);
+        r.putLong(at + EventRing.PACKED, EventChecksum.packed(type.code(), device, queue, 0, 0, flags));
+        r.putLong(at + EventRing.ADDRESS, address);
+        r.putLong(at + EventRing.VALUE, value);
         if (length > 0) {
-            System.arraycopy(payload, offset, r.buffer, e + EventLayout.HEADER_SIZE, length);
+            System.arraycopy(payload, offset, r.buffer, at + EventRing.UNTIMED_PAYLOAD, length);
         }
         nextSequence++;
     }
@@ -252,10 +246,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         checkHolding();
         CaptureWriter.checkTime(lastTime, timeNs);
         EventRing r = ring;
-        int e = holdAt + EventRing.EVENT;
-        r.putLong(e + EventLayout.TIME_NS, timeNs);
-        r.putLong(e + EventLayout.TYPE, r.getLong(e + EventLayout.TYPE) | (flags & 0xFFL) << 56);
-        r.putLong(e + EventLayout.VALUE, value);
+        int at = holdAt;
+        r.putLong(at + EventRing.TIME, timeNs);
+        r.putLong(at + EventRing.PACKED, r.getLong(at + EventRing.PACKED) | (flags & 0xFFL) << 56);
+        r.putLong(at + EventRing.VALUE, value);
         holding = false;
         lastTime = timeNs;
         r.publish();
@@ -730,15 +724,15 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
         private void writeRecord(int at) {
             EventRing r = this.r;
-            int e = at + EventRing.EVENT;
             long time;
-            if ((r.getInt(at + EventRing.MARKS) & EventRing.TAKES_INPUT_TIME) != 0) {
+            if ((r.getInt(at + EventRing.LENGTH) & EventRing.TAKES_INPUT_TIME) != 0) {
                 time = inputTime;
             } else {
-                time = r.getLong(e + EventLayout.TIME_NS);
+                time = r.getLong(at + EventRing.TIME);
                 inputTime = time;
             }
-            w.appendEncoded(r.buffer, e, time);
+            w.appendFields(time, r.getLong(at + EventRing.PACKED), r.getLong(at + EventRing.ADDRESS),
+                    r.getLong(at + EventRing.VALUE), r.buffer, r.payloadAt(at), r.payloadLength(at));
             if (observer != null) {
                 r.appendTo(observer, at, time);
             }

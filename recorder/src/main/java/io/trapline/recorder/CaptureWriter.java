@@ -246,25 +246,39 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
      * the same events give the same queue bytes.
      */
     long appendEncoded(byte[] buf, int at, long timeNs) {
+        return appendFields(timeNs, EventBytes.getLong(buf, at + EventLayout.TYPE),
+                EventBytes.getLong(buf, at + EventLayout.ADDRESS), EventBytes.getLong(buf, at + EventLayout.VALUE),
+                buf, at + EventLayout.HEADER_SIZE, EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH));
+    }
+
+    /**
+     * As {@link #appendEncoded}, from the header's fields ({@code packed}: type, device, queue, region, size and
+     * flags as at {@link EventLayout#TYPE}) and the payload at {@code buf[payloadAt..]}: the asynchronous writer's
+     * ring carries only these.
+     */
+    long appendFields(long timeNs, long packed, long address, long value, byte[] buf, int payloadAt, int length) {
         if (closed) {
             throw new IllegalStateException("capture writer is closed");
         }
         checkTime(lastTime, timeNs); // before it touches the batch: a refused read must not become a recipe source
-        int type = buf[at + EventLayout.TYPE] & 0xFF;
-        int length = EventBytes.getInt(buf, at + EventLayout.PAYLOAD_LENGTH);
+        int type = (int) packed & 0xFF;
         int e = startInBatch(type);
-        int r = recipeFor(type, buf, at + EventLayout.HEADER_SIZE, length, e);
+        int r = recipeFor(type, buf, payloadAt, length, e);
+        byte[] d;
         if (r >= 0) {
-            byte[] d = batchRoom(EventLayout.HEADER_SIZE + r);
-            System.arraycopy(buf, at, d, e, EventLayout.HEADER_SIZE);
-            d[e + EventLayout.FLAGS] |= (byte) EventFlags.PAYLOAD_RECIPE;
-            EventBytes.putInt(d, e + EventLayout.PAYLOAD_LENGTH, r);
+            d = batchRoom(EventLayout.HEADER_SIZE + r);
             System.arraycopy(recipe.bytes(), 0, d, e + EventLayout.HEADER_SIZE, r);
+            packed |= (long) EventFlags.PAYLOAD_RECIPE << 56;
+            length = r;
         } else {
-            byte[] d = batchRoom(EventLayout.HEADER_SIZE + length);
-            System.arraycopy(buf, at, d, e, EventLayout.HEADER_SIZE + length);
+            d = batchRoom(EventLayout.HEADER_SIZE + length);
+            System.arraycopy(buf, payloadAt, d, e + EventLayout.HEADER_SIZE, length);
             noteRead(type, e, length);
         }
+        EventBytes.putLong(d, e + EventLayout.TYPE, packed);
+        EventBytes.putLong(d, e + EventLayout.ADDRESS, address);
+        EventBytes.putLong(d, e + EventLayout.VALUE, value);
+        EventBytes.putInt(d, e + EventLayout.PAYLOAD_LENGTH, length);
         return sealInBatch(e, timeNs);
     }
 

@@ -14,19 +14,32 @@ import java.util.concurrent.atomic.AtomicReference;
  * then stay few enough for the caches, and the rest of the array is room for the consumer's slow moments.
  *
  * <p>Record layout (little-endian, 8-byte aligned): size (u32, whole record including padding; {@link #SKIP}
- * sends the reader to the start of the array), marks (u32, {@link #TAKES_INPUT_TIME}), then the event exactly as it will be stored
- * ({@link EventLayout}: header, payload), so that the writer thread appends it with one copy. The recording
- * thread fills in every header field but the sequence number and checksum (and the time of a
- * {@link #TAKES_INPUT_TIME} record), which the writer thread adds in the capture: it only reads the ring, so no
- * cache line of it is written by both threads.
+ * sends the reader to the start of the array), the payload's length (u32, with {@link #TAKES_INPUT_TIME} in bit
+ * 31), the header fields the recording thread knows (type, device, queue, region, size and flags packed as in
+ * {@link EventLayout}, address, value), the time unless {@link #TAKES_INPUT_TIME}, then the payload. The writer
+ * thread lays the stored header out from these and adds the sequence number and checksum. No slot is carried for
+ * what the recording thread does not write: a record of a 2-byte DMA read takes 40 bytes instead of 64, so fewer
+ * cache lines pass from one core to the other (docs/benchmarks.md, fourteenth round). The writer thread only
+ * reads the ring, so no cache line of it is written by both threads.
  */
 final class EventRing {
     static final int SIZE = 0;
-    static final int MARKS = 4;
-    /** Mark of an output held behind its input: its time is the input's, which the writer thread puts in the capture. */
-    static final int TAKES_INPUT_TIME = 1;
-    /** Where the event starts in a record. */
-    static final int EVENT = 8;
+    /** u32: the payload's length, and {@link #TAKES_INPUT_TIME}. */
+    static final int LENGTH = 4;
+    /**
+     * Bit of {@link #LENGTH}: an output held behind its input, which takes the input's time (the writer thread puts
+     * it in the capture); its record has no time slot.
+     */
+    static final int TAKES_INPUT_TIME = 1 << 31;
+    /** u64: type, device, queue, region, size and flags, as at {@link EventLayout#TYPE}. */
+    static final int PACKED = 8;
+    static final int ADDRESS = 16;
+    static final int VALUE = 24;
+    /** u64: the time, in a record without {@link #TAKES_INPUT_TIME}; its payload follows. */
+    static final int TIME = 32;
+    /** Where the payload starts in a record with a time, and in one without. */
+    static final int TIMED_PAYLOAD = 40;
+    static final int UNTIMED_PAYLOAD = 32;
     static final int SKIP = -1;
 
     final byte[] buffer;
@@ -80,8 +93,24 @@ final class EventRing {
         SPARE.set(new SoftReference<>(buffer));
     }
 
+    /** Bytes of a record with a time and {@code payloadLength} payload bytes. */
     static int recordSize(int payloadLength) {
-        return (EVENT + EventLayout.HEADER_SIZE + payloadLength + 7) & ~7;
+        return (TIMED_PAYLOAD + payloadLength + 7) & ~7;
+    }
+
+    /** Bytes of a record that takes its input's time ({@link #TAKES_INPUT_TIME}). */
+    static int outputRecordSize(int payloadLength) {
+        return (UNTIMED_PAYLOAD + payloadLength + 7) & ~7;
+    }
+
+    /** The payload's length of the record at {@code offset}. */
+    int payloadLength(int offset) {
+        return getInt(offset + LENGTH) & ~TAKES_INPUT_TIME;
+    }
+
+    /** Where the payload of the record at {@code offset} starts. */
+    int payloadAt(int offset) {
+        return offset + ((getInt(offset + LENGTH) & TAKES_INPUT_TIME) != 0 ? UNTIMED_PAYLOAD : TIMED_PAYLOAD);
     }
 
     int capacity() {
@@ -208,12 +237,11 @@ final class EventRing {
 
     /** Hands the record at {@code offset} to {@code sink} as an event at {@code timeNs} (its payload in place). */
     long appendTo(EventSink sink, int offset, long timeNs) {
-        int e = offset + EVENT;
-        long packed = getLong(e + EventLayout.TYPE);
+        long packed = getLong(offset + PACKED);
         return sink.append(timeNs, EventType.ofCode((int) packed & 0xFF), (int) (packed >>> 8) & 0xFF,
                 (int) (packed >>> 16) & 0xFFFF, (int) (packed >>> 32) & 0xFFFF, (int) (packed >>> 48) & 0xFF,
-                getLong(e + EventLayout.ADDRESS), getLong(e + EventLayout.VALUE), (int) (packed >>> 56) & 0xFF,
-                buffer, e + EventLayout.HEADER_SIZE, getInt(e + EventLayout.PAYLOAD_LENGTH));
+                getLong(offset + ADDRESS), getLong(offset + VALUE), (int) (packed >>> 56) & 0xFF,
+                buffer, payloadAt(offset), payloadLength(offset));
     }
 
     // --- fields ---

@@ -17,8 +17,8 @@ class EventRingTest {
     private static int put(EventRing ring, long value, boolean mayWrapEarly) {
         int at = ring.claim(RECORD, mayWrapEarly);
         assertTrue(at >= 0, "room for the record");
-        ring.putInt(at + EventRing.MARKS, 0);
-        ring.putLong(at + EventRing.EVENT + EventLayout.VALUE, value);
+        ring.putInt(at + EventRing.LENGTH, 0);
+        ring.putLong(at + EventRing.VALUE, value);
         ring.publish();
         return at;
     }
@@ -30,7 +30,7 @@ class EventRingTest {
         while (position[0] < limit) {
             position[0] = ring.recordStart(position[0]);
             int at = ring.offsetOf(position[0]);
-            values.add(ring.getLong(at + EventRing.EVENT + EventLayout.VALUE));
+            values.add(ring.getLong(at + EventRing.VALUE));
             position[0] += ring.getInt(at + EventRing.SIZE);
             ring.release(position[0]);
         }
