@@ -272,7 +272,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 r.appendTo(outputs, at, lastTime);
             }
             first = false;
-            position += r.getInt(at + EventRing.SIZE);
+            position += r.sizeAt(at);
         }
         r.rewind(holdFrom);
         nextSequence = holdSequence;
@@ -687,6 +687,14 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             while (position < limit) {
                 position = r.recordStart(position);
                 int at = r.offsetOf(position);
+                int size;
+                try {
+                    size = r.sizeAt(at);
+                } catch (IllegalStateException broken) {
+                    fail(broken); // nothing after it can be found: the rest is discarded
+                    r.release(limit);
+                    return limit;
+                }
                 if (!failed) {
                     try {
                         writeRecord(at);
@@ -694,7 +702,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                         fail(t);
                     }
                 }
-                position += r.getInt(at + EventRing.SIZE);
+                position += size;
                 r.release(position);
                 // a waiting producer is looked for every 64 records, not on every one (see the class comment)
                 if ((++records & 63) == 0 || position >= limit) {

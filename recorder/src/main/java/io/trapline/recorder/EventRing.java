@@ -103,6 +103,19 @@ final class EventRing {
         return (UNTIMED_PAYLOAD + payloadLength + 7) & ~7;
     }
 
+    /**
+     * The size of the record at {@code offset}. Throws if it is not one a claim can have made (the ring written out of
+     * turn), so that no reader stays on one record for ever.
+     */
+    int sizeAt(int offset) {
+        int size = getInt(offset + SIZE);
+        if (size < UNTIMED_PAYLOAD || (size & 7) != 0 || size > buffer.length - offset) {
+            throw new IllegalStateException("event ring: the record at offset " + offset + " has a size of " + size
+                    + " bytes, which no claim makes");
+        }
+        return size;
+    }
+
     /** The payload's length of the record at {@code offset}. */
     int payloadLength(int offset) {
         return getInt(offset + LENGTH) & ~TAKES_INPUT_TIME;

@@ -106,4 +106,16 @@ class EventRingTest {
         assertThrows(IllegalArgumentException.class, () -> new EventRing(CAPACITY, 2 * CAPACITY));
         assertThrows(IllegalArgumentException.class, () -> new EventRing(CAPACITY, 0));
     }
+
+    @Test
+    void aRecordSizeNoClaimMakesIsReportedInsteadOfWalkedOn() {
+        EventRing ring = new EventRing(CAPACITY, HOT);
+        int at = put(ring, 7, true);
+        assertEquals(RECORD, ring.sizeAt(at));
+        ring.putInt(at + EventRing.SIZE, 0); // a reader adding 0 would stay on this record for ever
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.sizeAt(at));
+        assertTrue(e.getMessage().contains("size of 0 bytes"), e.getMessage());
+        ring.putInt(at + EventRing.SIZE, CAPACITY - at + 8); // past the array's end
+        assertThrows(IllegalStateException.class, () -> ring.sizeAt(at));
+    }
 }
