@@ -355,6 +355,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         return nextSequence;
     }
 
+    /** The ring the recording thread copies events into (tests). */
+    EventRing ring() {
+        return ring;
+    }
+
     /** The thread running the writer loop, once it has started (tests). */
     Thread writerThread() {
         return writerThread;

@@ -216,6 +216,43 @@ class AsyncCaptureWriterTest {
         assertEquals(101, n, "every event up to the failing one was appended, nothing after it");
     }
 
+    /**
+     * A record whose size the writer thread cannot have been given (here zeroed out of turn) fails the capture with one
+     * line: the writer thread neither stays on it, appending the same event until the disk is full, nor loses the
+     * events written before it.
+     */
+    @Test
+    @Timeout(30)
+    void aRingRecordOfASizeNoClaimMakesFailsTheCaptureInsteadOfBeingWrittenForEver() {
+        Path dir = tmp.resolve("cap");
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), null, SMALL_RING);
+        for (long i = 0; i < 100; i++) {
+            w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+        }
+        w.flush();
+        EventRing ring = w.ring();
+        int at = ring.offsetOf(ring.head());
+        w.beginInput(EventType.MMIO_READ, 0, 0, 4, 0x8, null, 0, 0);
+        ring.putInt(at + EventRing.SIZE, 0);
+        w.endInput(100, 0, 0);
+        CaptureException e = assertThrows(CaptureException.class, () -> {
+            for (long i = 101; i < 10_000_000; i++) {
+                w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+            }
+        });
+        assertTrue(e.getMessage().startsWith(dir + ": cannot write the capture: event ring: the record at offset " + at
+                + " has a size of 0 bytes"), e.getMessage());
+        assertEquals(100, w.closeIncomplete(), "what the capture keeps");
+        assertFalse(CaptureMetadata.readFrom(dir).complete());
+        long n = 0;
+        try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor()) {
+            while (c.next()) {
+                assertEquals(n++, c.value());
+            }
+        }
+        assertEquals(100, n, "the events before the broken record, and nothing else");
+    }
+
     @Test
     void metadataUpdatesAndFlushesRunAfterTheEventsAppendedBeforeThem() {
         Path dir = tmp.resolve("cap");
