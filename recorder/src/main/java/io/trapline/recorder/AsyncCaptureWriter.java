@@ -695,6 +695,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 int size;
                 try {
                     size = r.sizeAt(at);
+                    if (position + size > limit) {
+                        throw new IllegalStateException("event ring: the record at offset " + at + " ("
+                                + size + " bytes) runs past what the recording thread has published");
+                    }
                 } catch (IllegalStateException broken) {
                     fail(broken); // nothing after it can be found: the rest is discarded
                     r.release(limit);

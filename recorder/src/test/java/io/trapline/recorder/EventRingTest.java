@@ -31,7 +31,7 @@ class EventRingTest {
             position[0] = ring.recordStart(position[0]);
             int at = ring.offsetOf(position[0]);
             values.add(ring.getLong(at + EventRing.VALUE));
-            position[0] += ring.getInt(at + EventRing.SIZE);
+            position[0] += ring.sizeAt(at);
             ring.release(position[0]);
         }
         return values;
@@ -71,6 +71,33 @@ class EventRingTest {
             drain(ring, position);
         }
         assertTrue(at < HOT, "back in the hot window: " + at);
+    }
+
+    @Test
+    void recordsEndingExactlyAtTheArraysEndAreReadAndTheNextLapStartsAtItsStart() {
+        int record = 64 << 10;
+        int payload = record - EventRing.TIMED_PAYLOAD;
+        assertEquals(record, EventRing.recordSize(payload));
+        EventRing ring = new EventRing(CAPACITY, CAPACITY); // no lap cut short
+        long[] position = {0};
+        List<Long> read = new ArrayList<>();
+        long value = 0;
+        for (int lap = 0; lap < 3; lap++) {
+            for (int i = 0; i < CAPACITY / record; i++) {
+                int at = ring.claim(record, true);
+                assertEquals(i * record, at, "back to back, the last one ending at the array's end, no skip marker");
+                ring.putInt(at + EventRing.LENGTH, payload);
+                ring.putLong(at + EventRing.VALUE, value++);
+                ring.publish();
+                if (i % 16 == 15) {
+                    read.addAll(drain(ring, position));
+                }
+            }
+        }
+        assertEquals(value, read.size());
+        for (int i = 0; i < read.size(); i++) {
+            assertEquals(i, read.get(i));
+        }
     }
 
     @Test
