@@ -3,6 +3,7 @@ package io.trapline.guest.http;
 import io.trapline.emulator.time.Scheduler;
 import io.trapline.guest.net.Addresses;
 import io.trapline.guest.platform.PlatformProfile;
+import io.trapline.guest.tcp.BufferPool;
 import io.trapline.guest.tcp.NetStack;
 import io.trapline.guest.tcp.TcpConnection;
 import io.trapline.guest.tcp.TcpHandler;
@@ -32,7 +33,9 @@ public final class HttpClient implements TcpHandler {
     private final Listener listener;
     private final String host;
     private final TcpConnection connection;
-    private final byte[] buffer = new byte[16 * 1024];
+    /** Where each read's bytes go, borrowed from the stack's pool for the read only (thousands of clients per run). */
+    private final BufferPool buffers;
+    private static final int READ_BYTES = 16 * 1024;
     private byte[] head = new byte[1024];
 
     private byte[] request;
@@ -52,6 +55,7 @@ public final class HttpClient implements TcpHandler {
         this.profile = profile;
         this.listener = listener;
         this.host = Addresses.ipv4(serverIp);
+        this.buffers = stack.buffers();
         this.connection = stack.connect(serverIp, port, this);
     }
 
@@ -105,25 +109,30 @@ public final class HttpClient implements TcpHandler {
 
     @Override
     public void readable(TcpConnection c) {
-        while (true) {
-            int n = c.read(buffer, 0, buffer.length);
-            if (n <= 0) {
-                if (n < 0 && awaiting) {
-                    fail(); // the server closed before the response was complete
+        byte[] buffer = buffers.take(READ_BYTES);
+        try {
+            while (true) {
+                int n = c.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    if (n < 0 && awaiting) {
+                        fail(); // the server closed before the response was complete
+                    }
+                    if (n < 0 && !awaiting && !finished) {
+                        close();
+                    }
+                    return;
                 }
-                if (n < 0 && !awaiting && !finished) {
-                    close();
+                if (!awaiting) {
+                    continue; // bytes nobody asked for: drop them
                 }
-                return;
+                consume(buffer, n);
             }
-            if (!awaiting) {
-                continue; // bytes nobody asked for: drop them
-            }
-            consume(n);
+        } finally {
+            buffers.give(buffer);
         }
     }
 
-    private void consume(int n) {
+    private void consume(byte[] buffer, int n) {
         int at = 0;
         if (!inBody) {
             if (head.length - headLength < n && head.length < Http.MAX_HEAD) {

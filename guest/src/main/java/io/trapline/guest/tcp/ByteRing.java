@@ -2,19 +2,22 @@ package io.trapline.guest.tcp;
 
 /**
  * A FIFO of bytes with a fixed limit: a socket's send or receive buffer. Storage starts small and doubles
- * up to the limit as data needs it, so thousands of short connections do not each hold the full buffers.
+ * up to the limit as data needs it, so thousands of short connections do not each hold the full buffers;
+ * it comes from and goes back to the stack's {@link BufferPool}.
  */
 final class ByteRing {
     private static final int INITIAL = 2048;
     private static final byte[] NONE = new byte[0];
     private final int limit;
+    private final BufferPool pool;
     private byte[] data;
     private int head;
     private int size;
 
-    ByteRing(int limit) {
+    ByteRing(int limit, BufferPool pool) {
         this.limit = limit;
-        this.data = new byte[Math.min(INITIAL, limit)];
+        this.pool = pool;
+        this.data = pool.take(Math.min(INITIAL, limit));
     }
 
     int size() {
@@ -34,9 +37,10 @@ final class ByteRing {
         return data.length;
     }
 
-    /** Lets go of the storage if nothing is buffered; a later write allocates again. */
+    /** Gives the storage back to the pool if nothing is buffered; a later write takes storage again. */
     void release() {
         if (size == 0) {
+            pool.give(data);
             data = NONE;
             head = 0;
         }
@@ -64,8 +68,9 @@ final class ByteRing {
         while (cap < needed) {
             cap = (int) Math.min((long) cap * 2, limit);
         }
-        byte[] bigger = new byte[cap];
+        byte[] bigger = pool.take(cap);
         peek(0, bigger, 0, size);
+        pool.give(data);
         data = bigger;
         head = 0;
     }

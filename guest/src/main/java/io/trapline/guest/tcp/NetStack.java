@@ -35,6 +35,8 @@ public final class NetStack {
     /** ARP: resend an unanswered request every second, three times (Linux mcast_solicit 3, retrans_time 1 s). */
     private static final long ARP_RETRY_NS = 1_000_000_000L;
     private static final int ARP_TRIES = 3;
+    /** What the buffer pool keeps at most: a few connections' worth of grown buffers. */
+    private static final long POOLED_BYTES = 4 << 20;
 
     private final String name;
     private final Scheduler scheduler;
@@ -45,6 +47,8 @@ public final class NetStack {
     private final long mac;
     private final int ip;
     private final Random random;
+    /** Storage for the sockets' buffers and the applications' reads, reused from connection to connection. */
+    private final BufferPool buffers = new BufferPool(POOLED_BYTES);
 
     private GuestNic nic;
     private final Map<Integer, Long> arpCache = new HashMap<>();
@@ -228,6 +232,11 @@ public final class NetStack {
 
     Random random() {
         return random;
+    }
+
+    /** The pool this stack's sockets take buffer storage from; applications may borrow read buffers from it too. */
+    public BufferPool buffers() {
+        return buffers;
     }
 
     int tsoMaxBytes() {

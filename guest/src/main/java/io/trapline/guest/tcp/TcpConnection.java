@@ -87,8 +87,8 @@ public final class TcpConnection {
         this.sndNxt = iss;
         this.sndMax = iss;
         this.bufSeq = iss + 1;
-        this.sendBuf = new ByteRing(cfg.sendBuffer());
-        this.recvBuf = new ByteRing(cfg.receiveBuffer());
+        this.sendBuf = new ByteRing(cfg.sendBuffer(), stack.buffers());
+        this.recvBuf = new ByteRing(cfg.receiveBuffer(), stack.buffers());
         this.rto = cfg.initialRtoNs();
         this.rtoTimer = stack.scheduler().newTimer(() -> stack.inside(this::onRetransmitTimeout));
         this.delackTimer = stack.scheduler().newTimer(() -> stack.inside(this::onDelayedAck));

@@ -9,7 +9,7 @@ class ByteRingTest {
 
     @Test
     void releaseKeepsBufferedBytesAndDropsTheStorageOfAnEmptyRing() {
-        ByteRing ring = new ByteRing(65536);
+        ByteRing ring = new ByteRing(65536, new BufferPool(1 << 20));
         byte[] data = new byte[10_000];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) i;
@@ -26,7 +26,7 @@ class ByteRingTest {
 
     @Test
     void aReleasedRingWorksAgain() {
-        ByteRing ring = new ByteRing(65536);
+        ByteRing ring = new ByteRing(65536, new BufferPool(1 << 20));
         ring.release();
         byte[] none = new byte[8];
         assertEquals(0, ring.read(none, 0, none.length));
