@@ -45,14 +45,16 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      */
     static final int HOT_BYTES = 4 << 20;
     /**
-     * How long the idle writer thread sleeps before looking again: appends never wake it (a wake-up per event
-     * would cost more than the append), so events wait at most this long in the ring. Short, because what the ring
-     * holds when the guest is done is what closing waits for. Measured against 1 ms: 0.1 ms instead of 0.2–0.3 ms
-     * left to write at close, and no more 1–2 ms queue closes (a third of the captures had one; why is not
-     * established); closing an e1000 recording 1.7–2.1 ms instead of 2.5–3.1 ms, for 4–6 ms more of the writer
-     * thread's CPU per run (docs/benchmarks.md, twelfth round).
+     * How long the writer thread sleeps when it has caught up, while the recording thread keeps it busy: appends
+     * never wake it (a wake-up per event would cost more than the append), so events wait about this long in the
+     * ring. Short, because what the ring holds when the guest is done is what closing waits for, and because the
+     * recording thread ran faster beside a writer that sleeps 30 µs than beside one that sleeps 100 µs: virtio-net
+     * +18.4% against +20.4% over eleven alternated pairs (a sleep of 1 ms was worse again; docs/benchmarks.md, twelfth
+     * and fifteenth rounds).
      */
-    private static final long IDLE_PARK_NS = 100_000;
+    static final long MIN_NAP_NS = 30_000;
+    /** The longest sleep, reached when the ring stays empty (a guest that is quiet in host time): little CPU then. */
+    static final long MAX_NAP_NS = 1_000_000;
     /**
      * While catching up, the writer thread stays at least this far behind the recording thread (and writes the rest
      * after its next sleep): reading the records just written, right next to the ones being written, would move
@@ -61,6 +63,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     private static final long CHASE_GAP = 8 << 10;
     /** A producer waiting for room sleeps at most this long; the writer wakes it once a quarter of the ring is free. */
     private static final long FULL_PARK_NS = 1_000_000;
+
+    /** The writer thread's next sleep: the shortest after finding records, twice the last after finding none. */
+    static long nextNap(long nap, boolean foundRecords) {
+        return foundRecords ? MIN_NAP_NS : Math.min(nap * 2, MAX_NAP_NS);
+    }
 
     private final Path dir;
     private final EventRing ring;
@@ -627,12 +634,14 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         drain = new Drain(sink);
         long position = ring.consumedPosition();
         boolean parked = false;
+        long nap = MIN_NAP_NS;
         while (true) {
             long limit = ring.readLimit();
             registerNewRegions();
             if (limit - position >= CHASE_GAP || (parked && position < limit)) {
                 position = drain.writeUpTo(position, limit);
                 parked = false;
+                nap = nextNap(nap, true);
                 continue;
             }
             if (commandPending) {
@@ -644,7 +653,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                 }
                 continue;
             }
-            LockSupport.parkNanos(this, IDLE_PARK_NS);
+            if (parked) {
+                nap = nextNap(nap, false); // woke to nothing new
+            }
+            LockSupport.parkNanos(this, nap);
             parked = true;
         }
     }

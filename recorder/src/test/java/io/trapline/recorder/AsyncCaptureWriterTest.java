@@ -57,6 +57,23 @@ class AsyncCaptureWriterTest {
     }
 
     @Test
+    void theWriterThreadSleepsShortlyWhileBusyAndBacksOffWhenTheRingStaysEmpty() {
+        long nap = AsyncCaptureWriter.MIN_NAP_NS;
+        assertEquals(AsyncCaptureWriter.MIN_NAP_NS, AsyncCaptureWriter.nextNap(nap, true));
+        int empty = 0;
+        while (nap < AsyncCaptureWriter.MAX_NAP_NS) {
+            long next = AsyncCaptureWriter.nextNap(nap, false);
+            assertTrue(next > nap, "an empty look lengthens the sleep");
+            nap = next;
+            empty++;
+        }
+        assertEquals(AsyncCaptureWriter.MAX_NAP_NS, nap, "the sleep stops at its longest");
+        assertTrue(empty <= 6, "a quiet ring reaches the longest sleep within a few looks, not " + empty);
+        assertEquals(AsyncCaptureWriter.MAX_NAP_NS, AsyncCaptureWriter.nextNap(nap, false));
+        assertEquals(AsyncCaptureWriter.MIN_NAP_NS, AsyncCaptureWriter.nextNap(nap, true), "records found: short sleeps again");
+    }
+
+    @Test
     void aWriterThreadThatFallsBehindNowAndThenStillWritesTheSameEvents() throws Exception {
         Path direct = tmp.resolve("direct");
         Path async = tmp.resolve("async");
