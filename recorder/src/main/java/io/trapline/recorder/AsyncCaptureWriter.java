@@ -49,7 +49,7 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      * never wake it (a wake-up per event would cost more than the append), so events wait about this long in the
      * ring. Short, because what the ring holds when the guest is done is what closing waits for, and because the
      * recording thread ran faster beside a writer that sleeps 30 µs than beside one that sleeps 100 µs: virtio-net
-     * +18.4% against +20.4% over eleven alternated pairs (a sleep of 1 ms was worse again; docs/benchmarks.md, twelfth
+     * +18.4% against +20.5% over eleven alternated pairs (a sleep of 1 ms was worse again; docs/benchmarks.md, twelfth
      * and fifteenth rounds).
      */
     static final long MIN_NAP_NS = 30_000;
