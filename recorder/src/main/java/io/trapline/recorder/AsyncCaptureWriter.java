@@ -39,11 +39,12 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
      */
     public static final int DEFAULT_RING_BYTES = 16 << 20;
     /**
-     * The ring's hot window ({@link EventRing}): the least a ring may be. Measured as a whole ring against 16 MiB: a
-     * virtio-net recording 3 points cheaper, e1000 the same (docs/benchmarks.md, twelfth round); 1–2 MiB windows
-     * were no cheaper (thirteenth round).
+     * The ring's hot window ({@link EventRing}). The fewer bytes the recording thread's stores stream through its
+     * core's 2 MiB L2, the less of the simulation's data they push out: 1 MiB measured about a point cheaper than
+     * 4 MiB for both NICs once the writer thread slept 30 µs and so kept within half a window (docs/benchmarks.md,
+     * sixteenth round; the thirteenth, with 100 µs sleeps, found 1–2 MiB no cheaper). 512 KiB was no cheaper again.
      */
-    static final int HOT_BYTES = 4 << 20;
+    static final int HOT_BYTES = 1 << 20;
     /**
      * How long the writer thread sleeps when it has caught up, while the recording thread keeps it busy: appends
      * never wake it (a wake-up per event would cost more than the append), so events wait about this long in the
