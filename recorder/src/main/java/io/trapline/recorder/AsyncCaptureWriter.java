@@ -40,9 +40,10 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
     public static final int DEFAULT_RING_BYTES = 16 << 20;
     /**
      * The ring's hot window ({@link EventRing}). The fewer bytes the recording thread's stores stream through its
-     * core's L2 (2 MiB on the benchmark machine), the less of the simulation's data they push out: 1 MiB measured about a point cheaper than
-     * 4 MiB for both NICs once the writer thread slept 30 µs and so kept within half a window (docs/benchmarks.md,
-     * sixteenth round; the thirteenth, with 100 µs sleeps, found 1–2 MiB no cheaper). 512 KiB was no cheaper again.
+     * core's L2 (2 MiB on the benchmark machine), the less of the simulation's data they push out: 1 MiB measured
+     * about a point cheaper than 4 MiB for both NICs once the writer thread slept 30 µs and so kept within half a
+     * window (docs/benchmarks.md, sixteenth round; the thirteenth, with 100 µs sleeps, found 1–2 MiB no cheaper).
+     * 512 KiB was no cheaper again.
      */
     static final int HOT_BYTES = 1 << 20;
     /**
