@@ -125,6 +125,32 @@ class SchedulerTest {
      */
     @Test
     void reArmedAndCancelledTimersRunInTheModelsOrder() {
+        runAgainstTheModel(1000);
+    }
+
+    /**
+     * The same with deadlines on both sides of {@link Scheduler#NEAR_NS}: timers move between the near and the far
+     * heap as they are re-armed, and ties at one time across the two still run in arming order.
+     */
+    @Test
+    void timersNearAndFarRunInTheModelsOrder() {
+        runAgainstTheModel(3 * Scheduler.NEAR_NS);
+    }
+
+    @Test
+    void aFarEventRunsBeforeANearOneArmedLaterForTheSameTime() {
+        Scheduler s = new Scheduler();
+        List<String> order = new ArrayList<>();
+        long due = 2 * Scheduler.NEAR_NS;
+        s.at(due, () -> order.add("far"));
+        s.runUntil(due - 10);
+        s.at(due, () -> order.add("near"));
+        s.at(due - 5, () -> order.add("nearer"));
+        s.runUntil(due);
+        assertEquals(List.of("nearer", "far", "near"), order);
+    }
+
+    private static void runAgainstTheModel(long maxDelay) {
         java.util.Random random = new java.util.Random(42);
         Scheduler s = new Scheduler();
         // the model: armed timers by (time, arming order)
@@ -141,7 +167,7 @@ class SchedulerTest {
                 ran.add(id);
                 if (id % 7 == 0) { // some callbacks re-arm another timer
                     int other = (id * 31 + ran.size()) % timers.length;
-                    long at = s.now() + 1 + ran.size() % 50;
+                    long at = s.now() + 1 + ran.size() % 50 * (maxDelay / 1000);
                     if (armedKey[other] != null) {
                         model.remove(armedKey[other]);
                     }
@@ -155,7 +181,7 @@ class SchedulerTest {
             int id = random.nextInt(timers.length);
             int op = random.nextInt(10);
             if (op < 6) {
-                long at = s.now() + random.nextInt(1000);
+                long at = s.now() + (long) (random.nextDouble() * maxDelay);
                 if (armedKey[id] != null) {
                     model.remove(armedKey[id]);
                 }
