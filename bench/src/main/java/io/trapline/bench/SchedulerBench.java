@@ -38,7 +38,7 @@ public class SchedulerBench {
         scheduler = new Scheduler();
         spacers = new byte[far][];
         for (int i = 0; i < far; i++) {
-            spacers[i] = new byte[1024];
+            spacers[i] = new byte[4096];
             scheduler.newTimer(() -> fired++).arm(Long.MAX_VALUE / 2 + i);
         }
         timers = new Timer[64];
