@@ -36,6 +36,7 @@ final class MedianRatio {
         return of(ratios, seed);
     }
 
+    /** The median of any per-round figures (ratios or differences) with its bootstrap interval. */
     static MedianRatio of(double[] ratios, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] medians = new double[RESAMPLES];

@@ -136,11 +136,26 @@ public final class RecordThroughput {
                     s.mode, packets * 1e9 / Collections.min(s.wall), Collections.min(s.wall) / 1e6,
                     MedianRatio.of(s.wall, off.wall, 1), MedianRatio.of(s.threadCpu, off.threadCpu, 2),
                     meanMs(s.cpuByThread, rounds));
+            if (s != off) {
+                // in time rather than as a ratio: a ratio moves with the bare run's speed, this with the recorder's
+                MedianRatio added = MedianRatio.of(perPacketDifference(s.wall, off.wall, packets), 3);
+                System.out.printf(Locale.ROOT, "        adds a median %.0f ns of wall clock per packet (95%%: %.0f to %.0f)%n",
+                        added.median, added.low, added.high);
+            }
             if (s.close.get(0) >= 0) {
                 System.out.printf(Locale.ROOT, "        closing the capture (the recording thread waits for the writer thread): median %.1f ms%n",
                         median(s.close) / 1e6);
             }
         }
+    }
+
+    /** Per round, {@code a}'s time minus {@code b}'s, in nanoseconds per packet. */
+    static double[] perPacketDifference(List<Long> a, List<Long> b, long packets) {
+        double[] d = new double[a.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (double) (a.get(i) - b.get(i)) / packets;
+        }
+        return d;
     }
 
     /** What a run cost beyond the recording thread: the writer thread's CPU time and the close (-1 without a capture). */

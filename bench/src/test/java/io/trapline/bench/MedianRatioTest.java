@@ -19,6 +19,14 @@ class MedianRatioTest {
     }
 
     @Test
+    void theAddedTimeIsTheMedianOfThePerRoundDifferencesPerPacket() {
+        // rounds 1000-800, 1300-1000, 1100-1000 ns over 10 packets: 20, 30, 10 ns per packet
+        double[] d = RecordThroughput.perPacketDifference(List.of(1000L, 1300L, 1100L), List.of(800L, 1000L, 1000L), 10);
+        assertArrayEquals(new double[] {20, 30, 10}, d, 1e-12);
+        assertEquals(20, MedianRatio.of(d, 1).median, 1e-12);
+    }
+
+    @Test
     void identicalRoundsHaveNoSpread() {
         MedianRatio m = MedianRatio.of(List.of(120L, 120L, 120L, 120L), List.of(100L, 100L, 100L, 100L), 7);
         assertEquals(1.2, m.median, 1e-12);
