@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * recording off (no tap) and on ({@link EmbeddedRecorder#record}, the whole of {@code trapline record} but the
  * summary printing). Each round runs every mode once, in order; after the warm-up rounds it reports, per mode, the
  * best round and the median over rounds of the ratio to the bare run of the same round (pairs taken minutes apart
- * would mostly compare the other tenants of the machine), with a 95% bootstrap interval ({@link MedianRatio}). CPU
+ * would mostly compare the other tenants of the machine), with a 95% bootstrap interval ({@link MedianRatio}), and
+ * the median wall clock the mode adds per packet, which unlike the ratio stays put when the simulation gets faster. CPU
  * time is split by thread: the recording (simulation) thread, the capture writer thread, GC and VM threads, the JIT
  * compilers.
  *
