@@ -14,9 +14,6 @@ import java.util.Arrays;
  * events that make up its traffic are due microseconds ahead: kept apart, those sift through a few levels of a small
  * heap instead of about ten levels of a large one (docs/benchmarks.md, seventeenth round). Any split gives the
  * same order; the split only decides what each operation costs.
- *
- * <p>A heap is arrays only: a slot holds its event's time, sequence and a small id, and the id leads to the timer
- * and to its slot, so a sift reads and writes nothing else (the timers lie spread over the Java heap).
  */
 public final class Scheduler {
     /** Events due at least this far ahead when armed go to the far heap. */
@@ -26,13 +23,6 @@ public final class Scheduler {
     private long nextSequence;
     private final Heap near = new Heap();
     private final Heap far = new Heap();
-    /** By id, for armed timers only: an id is handed out when a timer is armed and taken back when it is not. */
-    private int[] slots = new int[64];
-    private Entry[] timers = new Entry[64];
-    /** Ids taken back, reused last-in first-out so that the arrays by id stay as small as the heaps. */
-    private int[] freeIds = new int[64];
-    private int freeCount;
-    private int idsHandedOut;
 
     /** Current virtual time in nanoseconds. */
     public long now() {
@@ -61,7 +51,7 @@ public final class Scheduler {
     /** Time of the earliest pending event, or {@code Long.MAX_VALUE} when nothing is pending. */
     public long nextEventTime() {
         Heap h = first();
-        return h == null ? Long.MAX_VALUE : h.times[0];
+        return h == null ? Long.MAX_VALUE : h.entries[0].time;
     }
 
     /** The heap holding the earliest pending event, or null when nothing is pending. */
@@ -72,7 +62,7 @@ public final class Scheduler {
         if (near.count == 0) {
             return far;
         }
-        return near.before(0, far.times[0], far.sequences[0]) ? near : far;
+        return Heap.before(near.entries[0], far.entries[0]) ? near : far;
     }
 
     /** Runs the earliest pending event, advancing time to it; false when nothing is pending. */
@@ -86,8 +76,8 @@ public final class Scheduler {
     }
 
     private void run(Heap h) {
-        Entry e = timers[h.ids[0]];
-        long time = h.times[0];
+        Entry e = h.entries[0];
+        long time = e.time;
         remove(e);
         if (time > now) {
             now = time;
@@ -112,7 +102,7 @@ public final class Scheduler {
      */
     public void runBefore(long timeNs) {
         Heap h;
-        while ((h = first()) != null && h.times[0] < timeNs) {
+        while ((h = first()) != null && h.entries[0].time < timeNs) {
             run(h);
         }
         if (timeNs > now) {
@@ -124,7 +114,7 @@ public final class Scheduler {
     public long drain(long limitNs) {
         long n = 0;
         Heap h;
-        while ((h = first()) != null && h.times[0] <= limitNs) {
+        while ((h = first()) != null && h.entries[0].time <= limitNs) {
             run(h);
             n++;
         }
@@ -135,9 +125,9 @@ public final class Scheduler {
         final Runnable callback;
         long time = Long.MIN_VALUE;
         long sequence;
-        /** The id and the heap while armed; -1 and null otherwise. */
-        int id = -1;
+        /** The heap and the slot in it while armed; null and -1 otherwise. */
         Heap heap;
+        int index = -1;
 
         Entry(Runnable callback) {
             this.callback = callback;
@@ -145,7 +135,7 @@ public final class Scheduler {
 
         @Override
         public void arm(long deadlineNs) {
-            if (id >= 0) {
+            if (index >= 0) {
                 remove(this);
             }
             time = Math.max(deadlineNs, now);
@@ -155,126 +145,100 @@ public final class Scheduler {
 
         @Override
         public void cancel() {
-            if (id >= 0) {
+            if (index >= 0) {
                 remove(this);
             }
         }
 
         @Override
         public boolean armed() {
-            return id >= 0;
+            return index >= 0;
         }
 
         @Override
         public long deadline() {
-            return id >= 0 ? time : Long.MIN_VALUE;
+            return index >= 0 ? time : Long.MIN_VALUE;
         }
     }
 
     private void insert(Entry e) {
-        if (idsHandedOut == slots.length && freeCount == 0) {
-            int n = slots.length * 2;
-            slots = Arrays.copyOf(slots, n);
-            timers = Arrays.copyOf(timers, n);
-            freeIds = Arrays.copyOf(freeIds, n);
-        }
-        int id = freeCount > 0 ? freeIds[--freeCount] : idsHandedOut++;
-        timers[id] = e;
-        e.id = id;
         e.heap = e.time - now < NEAR_NS ? near : far;
-        e.heap.add(id, e.time, e.sequence);
+        e.heap.add(e);
     }
 
     private void remove(Entry e) {
-        int id = e.id;
-        e.heap.removeAt(slots[id]);
-        timers[id] = null;
-        freeIds[freeCount++] = id;
-        e.id = -1;
+        e.heap.remove(e);
         e.heap = null;
     }
 
-    /** A binary heap of (time, sequence, id), slot 0 the earliest; {@link #slots} says where each id is. */
-    private final class Heap {
-        long[] times = new long[64];
-        long[] sequences = new long[64];
-        int[] ids = new int[64];
+    /** An indexed binary heap of timers, slot 0 the earliest. */
+    private static final class Heap {
+        Entry[] entries = new Entry[64];
         int count;
 
-        void add(int id, long time, long sequence) {
-            if (count == times.length) {
-                int n = count * 2;
-                times = Arrays.copyOf(times, n);
-                sequences = Arrays.copyOf(sequences, n);
-                ids = Arrays.copyOf(ids, n);
+        static boolean before(Entry a, Entry b) {
+            return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
+        }
+
+        void add(Entry e) {
+            if (count == entries.length) {
+                entries = Arrays.copyOf(entries, count * 2);
             }
+            entries[count] = e;
+            e.index = count;
             count++;
-            siftUp(count - 1, id, time, sequence);
+            siftUp(e.index);
         }
 
-        void removeAt(int i) {
+        void remove(Entry e) {
+            int i = e.index;
             count--;
+            Entry last = entries[count];
+            entries[count] = null;
+            e.index = -1;
             if (i != count) {
-                int last = ids[count];
-                long time = times[count];
-                long sequence = sequences[count];
-                siftDown(i, last, time, sequence);
-                if (slots[last] == i) {
-                    siftUp(i, last, time, sequence);
-                }
+                entries[i] = last;
+                last.index = i;
+                siftDown(i);
+                siftUp(last.index);
             }
         }
 
-        /** Places the event (id, time, sequence) at slot i or above it, moving the slots it goes before down. */
-        private void siftUp(int i, int id, long time, long sequence) {
+        private void siftUp(int i) {
+            Entry e = entries[i];
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
-                if (!(time < times[parent] || (time == times[parent] && sequence < sequences[parent]))) {
+                Entry p = entries[parent];
+                if (!before(e, p)) {
                     break;
                 }
-                move(parent, i);
+                entries[i] = p;
+                p.index = i;
                 i = parent;
             }
-            put(i, id, time, sequence);
+            entries[i] = e;
+            e.index = i;
         }
 
-        /** Places the event (id, time, sequence) at slot i or below it, moving the slots that go before it up. */
-        private void siftDown(int i, int id, long time, long sequence) {
+        private void siftDown(int i) {
+            Entry e = entries[i];
             while (true) {
                 int child = 2 * i + 1;
                 if (child >= count) {
                     break;
                 }
-                if (child + 1 < count && before(child + 1, times[child], sequences[child])) {
+                if (child + 1 < count && before(entries[child + 1], entries[child])) {
                     child++;
                 }
-                if (!before(child, time, sequence)) {
+                if (!before(entries[child], e)) {
                     break;
                 }
-                move(child, i);
+                entries[i] = entries[child];
+                entries[i].index = i;
                 i = child;
             }
-            put(i, id, time, sequence);
-        }
-
-        /** Whether slot i's event runs before an event at (time, sequence). */
-        boolean before(int i, long time, long sequence) {
-            return times[i] < time || (times[i] == time && sequences[i] < sequence);
-        }
-
-        private void move(int from, int to) {
-            times[to] = times[from];
-            sequences[to] = sequences[from];
-            int id = ids[from];
-            ids[to] = id;
-            slots[id] = to;
-        }
-
-        private void put(int i, int id, long time, long sequence) {
-            times[i] = time;
-            sequences[i] = sequence;
-            ids[i] = id;
-            slots[id] = i;
+            entries[i] = e;
+            e.index = i;
         }
     }
 }
