@@ -19,6 +19,8 @@ import io.trapline.replay.Replayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,7 @@ import java.util.stream.Stream;
 /**
  * Scripted benchmark for replay: events per second for a register-only capture (the e1000 interrupt path and
  * link polling, 2 million accesses, no DMA) and for a full embedded web capture (DMA, frames, interrupts).
- * Best of five after warm-up. Run: {@code java $FLAGS -cp bench/target/benchmarks.jar io.trapline.bench.ReplayThroughput
+ * Best and median of ten after five seconds of warm-up. Run: {@code java $FLAGS -cp bench/target/benchmarks.jar io.trapline.bench.ReplayThroughput
  * [CAPTURE...]}; with captures given, replays those instead (e.g. the same run recorded in two format versions).
  */
 public final class ReplayThroughput {
@@ -57,23 +59,34 @@ public final class ReplayThroughput {
         }
     }
 
+    /**
+     * Replays until {@link #WARMUP_NS} of replaying have passed (a web capture replays in about 25 ms, so a fixed few
+     * rounds left some JVMs still compiling: the best of five moved between 2.4 and 3.8 M events/s from one launch to
+     * the next), then {@link #MEASURED} more; prints the best and the median of those.
+     */
     private static void report(String what, Path capture) {
-        double best = 0;
         long events = 0;
-        for (int round = 0; round < 8; round++) {
+        List<Double> rates = new ArrayList<>();
+        long warmStart = System.nanoTime();
+        for (int round = 0; rates.size() < MEASURED; round++) {
             try (CaptureReader r = CaptureReader.open(capture)) {
                 ReplayResult result = Replayer.replay(r, ReplayOptions.defaults());
                 if (!result.identical()) {
                     throw new IllegalStateException("divergent: " + result.divergences().get(0));
                 }
                 events = result.events();
-                if (round >= 3) {
-                    best = Math.max(best, result.eventsPerSecond());
+                if (round >= 3 && System.nanoTime() - warmStart >= WARMUP_NS) {
+                    rates.add(result.eventsPerSecond());
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%s: %,d events, %,.0f events/s%n", what, events, best);
+        Collections.sort(rates);
+        System.out.printf(Locale.ROOT, "%s: %,d events, best %,.0f events/s, median %,.0f%n", what, events,
+                rates.get(rates.size() - 1), (rates.get(MEASURED / 2 - 1) + rates.get(MEASURED / 2)) / 2);
     }
+
+    private static final long WARMUP_NS = 5_000_000_000L;
+    private static final int MEASURED = 10;
 
     /** The five accesses of Linux's e1000 interrupt handler, over and over, recorded through the tap. */
     static Path registerOnly(Path dir, int accesses) {
