@@ -19,8 +19,7 @@ import io.trapline.replay.Replayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +29,13 @@ import java.util.stream.Stream;
 /**
  * Scripted benchmark for replay: events per second for a register-only capture (the e1000 interrupt path and
  * link polling, 2 million accesses, no DMA) and for a full embedded web capture (DMA, frames, interrupts).
- * Best and median of ten after five seconds of warm-up. Run: {@code java $FLAGS -cp bench/target/benchmarks.jar io.trapline.bench.ReplayThroughput
- * [CAPTURE...]}; with captures given, replays those instead (e.g. the same run recorded in two format versions).
+ * Best and median of ten after five seconds of warm-up. Run:
+ * {@code java $FLAGS -cp bench/target/benchmarks.jar io.trapline.bench.ReplayThroughput [CAPTURE...]}; with captures given, replays those instead (e.g. the same run recorded in two format versions).
  */
 public final class ReplayThroughput {
+    private static final long WARMUP_NS = 5_000_000_000L;
+    private static final int MEASURED = 10;
+
     private ReplayThroughput() {
     }
 
@@ -66,9 +68,10 @@ public final class ReplayThroughput {
      */
     private static void report(String what, Path capture) {
         long events = 0;
-        List<Double> rates = new ArrayList<>();
+        double[] rates = new double[MEASURED];
+        int measured = 0;
         long warmStart = System.nanoTime();
-        for (int round = 0; rates.size() < MEASURED; round++) {
+        for (int round = 0; measured < MEASURED; round++) {
             try (CaptureReader r = CaptureReader.open(capture)) {
                 ReplayResult result = Replayer.replay(r, ReplayOptions.defaults());
                 if (!result.identical()) {
@@ -76,17 +79,13 @@ public final class ReplayThroughput {
                 }
                 events = result.events();
                 if (round >= 3 && System.nanoTime() - warmStart >= WARMUP_NS) {
-                    rates.add(result.eventsPerSecond());
+                    rates[measured++] = result.eventsPerSecond();
                 }
             }
         }
-        Collections.sort(rates);
         System.out.printf(Locale.ROOT, "%s: %,d events, best %,.0f events/s, median %,.0f%n", what, events,
-                rates.get(rates.size() - 1), (rates.get(MEASURED / 2 - 1) + rates.get(MEASURED / 2)) / 2);
+                Arrays.stream(rates).max().orElseThrow(), MedianRatio.median(rates));
     }
-
-    private static final long WARMUP_NS = 5_000_000_000L;
-    private static final int MEASURED = 10;
 
     /** The five accesses of Linux's e1000 interrupt handler, over and over, recorded through the tap. */
     static Path registerOnly(Path dir, int accesses) {
