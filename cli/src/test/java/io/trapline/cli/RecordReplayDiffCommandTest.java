@@ -64,6 +64,19 @@ class RecordReplayDiffCommandTest {
     }
 
     @Test
+    void badWorkloadCountsAndSizesNameTheirFlag() {
+        CliRun count = CliRun.of("record", "--nic", "e1000", "--workload", "bulk", "--count", "0", "-o", tmp.resolve("c").toString());
+        assertEquals(2, count.code());
+        assertEquals("trapline record: --count: expected a whole number from 1 to 2147483647, got '0'", count.err().strip());
+        CliRun size = CliRun.of("record", "--nic", "e1000", "--workload", "rr", "--size", "-5", "-o", tmp.resolve("s").toString());
+        assertEquals(2, size.code());
+        assertTrue(size.err().strip().startsWith("trapline record: --size: expected 0 to "), size.err());
+        assertTrue(size.err().strip().endsWith(", got '-5'"), size.err());
+        assertFalse(Files.exists(tmp.resolve("c")));
+        assertFalse(Files.exists(tmp.resolve("s")));
+    }
+
+    @Test
     void replayAgainstAnotherModelOptionThatDoesNotExistIsAnError() {
         Path cap = tmp.resolve("e");
         assertEquals(0, CliRun.of("record", "--nic", "e1000", "--requests", "1x1024", "-o", cap.toString()).code());

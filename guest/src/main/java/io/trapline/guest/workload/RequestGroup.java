@@ -48,6 +48,10 @@ public record RequestGroup(int count, long size) {
         }
     }
 
+    /** The sizes {@link #parseSize} takes, in words for error messages. */
+    static final String SIZES = "0 to " + HttpServer.MAX_BODY
+            + " bytes (1 TiB, the HTTP server's limit), written as bytes or with k or m (KiB, MiB)";
+
     /**
      * Bytes from {@code 1024}, {@code 64k} or {@code 16m}, at most {@link HttpServer#MAX_BODY} (the guest's HTTP
      * server answers larger requests with 404, so such a workload could only fail).
@@ -68,8 +72,7 @@ public record RequestGroup(int count, long size) {
             bytes = -1;
         }
         if (bytes < 0 || bytes > HttpServer.MAX_BODY) {
-            throw new IllegalArgumentException("size '" + text + "': expected 0 to " + HttpServer.MAX_BODY
-                    + " bytes (1 TiB, the HTTP server's limit), written as bytes or with k or m (KiB, MiB)");
+            throw new IllegalArgumentException("size '" + text + "': expected " + SIZES);
         }
         return bytes;
     }

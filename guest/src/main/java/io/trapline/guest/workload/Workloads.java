@@ -83,12 +83,21 @@ public final class Workloads {
             n = 0;
         }
         if (n <= 0) {
-            throw new IllegalArgumentException("count '" + v + "': expected a whole number from 1 to " + Integer.MAX_VALUE);
+            throw new IllegalArgumentException("--count: expected a whole number from 1 to " + Integer.MAX_VALUE
+                    + ", got '" + v + "'"); // named as the option it came from, like --requests
         }
         return n;
     }
 
     private static long size(Map<String, String> options, long dflt) {
-        return options.containsKey("size") ? RequestGroup.parseSize(options.get("size")) : dflt;
+        String v = options.get("size");
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return RequestGroup.parseSize(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--size: expected " + RequestGroup.SIZES + ", got '" + v + "'", e);
+        }
     }
 }

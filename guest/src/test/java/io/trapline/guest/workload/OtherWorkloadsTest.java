@@ -89,10 +89,11 @@ class OtherWorkloadsTest {
         BackToBack net = net(8);
         var count = assertThrows(IllegalArgumentException.class,
                 () -> Workloads.parse("rr", Map.of("count", "abc")));
-        assertEquals("count 'abc': expected a whole number from 1 to 2147483647", count.getMessage());
+        assertEquals("--count: expected a whole number from 1 to 2147483647, got 'abc'", count.getMessage());
         var size = assertThrows(IllegalArgumentException.class,
                 () -> Workloads.parse("bulk", Map.of("size", "99999999999999m")));
-        assertTrue(size.getMessage().startsWith("size '99999999999999m': expected 0 to 1099511627776 bytes"), size.getMessage());
+        assertTrue(size.getMessage().startsWith("--size: expected 0 to 1099511627776 bytes"), size.getMessage());
+        assertTrue(size.getMessage().endsWith(", got '99999999999999m'"), size.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Workloads.parse("rr", Map.of("size", "1e9")));
         assertEquals("rr", Workloads.parse("rr", Map.of("count", "2", "size", "64k")).create(net.env(0)).name());
     }
