@@ -81,21 +81,28 @@ public final class Http {
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A response head like busybox httpd's for a static file. */
-    public static byte[] responseHead(int status, long contentLength, boolean keepAlive, long virtualTimeNs) {
+    /** Every file's Last-Modified: the epoch, formatted once. */
+    private static final String EPOCH_DATE = DATE.format(Instant.EPOCH);
+
+    /** The HTTP date (IMF-fixdate, RFC 9110 5.6.7) of second {@code epochSecond}; the Date header has no finer grain. */
+    public static String date(long epochSecond) {
+        return DATE.format(Instant.ofEpochSecond(epochSecond));
+    }
+
+    /** A response head like busybox httpd's for a static file, sent at {@code date} ({@link #date}). */
+    public static byte[] responseHead(int status, long contentLength, boolean keepAlive, String date) {
         String reason = switch (status) {
             case 200 -> "OK";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             default -> "Error";
         };
-        String date = DATE.format(Instant.ofEpochSecond(virtualTimeNs / 1_000_000_000L));
         String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
                 + "Content-type: application/octet-stream\r\n"
                 + "Date: " + date + "\r\n"
                 + "Connection: " + (keepAlive ? "keep-alive" : "close") + "\r\n"
                 + "Accept-Ranges: bytes\r\n"
-                + "Last-Modified: " + DATE.format(Instant.EPOCH) + "\r\n"
+                + "Last-Modified: " + EPOCH_DATE + "\r\n"
                 + "Content-Length: " + contentLength + "\r\n\r\n";
         return head.getBytes(StandardCharsets.US_ASCII);
     }

@@ -17,11 +17,15 @@ class HttpServerTest {
 
     /** Sends raw bytes to the guest's server and collects the reply until the server closes. */
     private static String exchange(String request) {
-        BackToBack net = new BackToBack(PlatformProfile.kvm(), 1);
+        return exchange(new BackToBack(PlatformProfile.kvm(), 1), 0, request);
+    }
+
+    /** The same on {@code net}, connecting at virtual time {@code atNs}. */
+    private static String exchange(BackToBack net, long atNs, String request) {
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         boolean[] closed = {false};
         byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
-        net.peer.stack().connect(UserNetwork.GUEST_IP, UserNetwork.HTTP_PORT, new TcpHandler() {
+        net.scheduler.at(atNs, () -> net.peer.stack().connect(UserNetwork.GUEST_IP, UserNetwork.HTTP_PORT, new TcpHandler() {
             @Override
             public void connected(TcpConnection c) {
                 c.write(bytes, 0, bytes.length);
@@ -43,7 +47,7 @@ class HttpServerTest {
             public void closed(TcpConnection c, boolean reset) {
                 closed[0] = true;
             }
-        });
+        }));
         long events = 0;
         while (!closed[0] && net.scheduler.runNext() && ++events < 1_000_000) {
             // run
@@ -59,6 +63,18 @@ class HttpServerTest {
         assertTrue(reply.contains("Content-Length: 30\r\n"));
         assertTrue(reply.contains("Connection: close\r\n"));
         assertTrue(reply.endsWith("\r\n\r\nabcdefghijklmnopqrstuvwxyzabcd"), reply);
+    }
+
+    @Test
+    void theDateHeaderIsTheVirtualSecondOfTheResponse() {
+        BackToBack net = new BackToBack(PlatformProfile.kvm(), 1);
+        String early = exchange(net, 200_000_000L, "GET /file-1 HTTP/1.0\r\n\r\n");
+        String same = exchange(net, 700_000_000L, "GET /file-1 HTTP/1.0\r\n\r\n");
+        String later = exchange(net, 61_500_000_000L, "GET /file-1 HTTP/1.0\r\n\r\n");
+        assertTrue(early.contains("\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n"), early);
+        assertTrue(same.contains("\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n"), same);
+        assertTrue(later.contains("\r\nDate: Thu, 01 Jan 1970 00:01:01 GMT\r\n"), later);
+        assertTrue(later.contains("\r\nLast-Modified: Thu, 01 Jan 1970 00:00:00 GMT\r\n"), later);
     }
 
     @Test
