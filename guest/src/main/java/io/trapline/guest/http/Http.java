@@ -117,13 +117,23 @@ public final class Http {
         return -1;
     }
 
-    /** The value of header {@code name} (case-insensitive) in a head, or null. */
+    /**
+     * The value of header {@code name} in a head (text decoded as US-ASCII), or null: the first line that starts with
+     * the name in any case and a colon. Walks the lines in place: splitting the head (a regular expression for
+     * "\r\n") and lower-casing every line cost about 6% of a web run.
+     */
     public static String header(String head, String name) {
-        String prefix = name.toLowerCase(Locale.ROOT) + ":";
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                return line.substring(prefix.length()).trim();
+        int n = name.length();
+        int at = 0;
+        while (at < head.length()) {
+            int end = head.indexOf("\r\n", at);
+            if (end < 0) {
+                end = head.length();
             }
+            if (end - at > n && head.charAt(at + n) == ':' && head.regionMatches(true, at, name, 0, n)) {
+                return head.substring(at + n + 1, end).trim();
+            }
+            at = end + 2;
         }
         return null;
     }

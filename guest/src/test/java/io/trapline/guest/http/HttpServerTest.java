@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HttpServerTest {
@@ -88,6 +89,21 @@ class HttpServerTest {
     @Test
     void anOversizedHeadIsDroppedWithoutAnswer() {
         assertEquals("", exchange("GET /file-1 HTTP/1.0\r\nX: " + "y".repeat(Http.MAX_HEAD) + "\r\n\r\n"));
+    }
+
+    @Test
+    void headersAreFoundByNameInAnyCaseUpToTheirColon() {
+        String head = "HTTP/1.1 200 OK\r\ncontent-length:  42 \r\nContent-Length-X: 7\r\nX : 1\r\n"
+                + "CONNECTION: close\r\nConnection: keep-alive\r\nEmpty:\r\n\r\n";
+        assertEquals("42", Http.header(head, "Content-Length"), "any case, value trimmed");
+        assertEquals("close", Http.header(head, "Connection"), "the first of two");
+        assertEquals("", Http.header(head, "Empty"));
+        assertNull(Http.header(head, "X"), "a space before the colon is not the header X");
+        assertNull(Http.header(head, "Content"), "a name must end at the colon");
+        assertNull(Http.header(head, "Host"));
+        assertNull(Http.header("", "Host"));
+        assertEquals("v", Http.header("Host: v", "host"), "the last line needs no CRLF");
+        assertNull(Http.header("Host\r\n: v\r\n", "Host"), "a header does not continue past its line");
     }
 
     @Test
