@@ -2,6 +2,7 @@ package io.trapline.emulator.e1000;
 
 import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.memory.LittleEndian;
+import io.trapline.emulator.net.OnesComplement;
 
 import static io.trapline.emulator.e1000.E1000Registers.*;
 
@@ -331,18 +332,7 @@ final class TxPath {
 
     /** RFC 1071 sum of big-endian 16-bit words, folded to 16 bits. */
     static int onesComplementSum(byte[] b, int off, int len) {
-        long sum = 0;
-        int i = 0;
-        for (; i + 1 < len; i += 2) {
-            sum += (b[off + i] & 0xFF) << 8 | (b[off + i + 1] & 0xFF);
-        }
-        if (i < len) {
-            sum += (b[off + i] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) sum;
+        return OnesComplement.fold(OnesComplement.add(0, b, off, len));
     }
 
     private static int getBe16(byte[] b, int off) {

@@ -1,6 +1,7 @@
 package io.trapline.emulator.virtio.net;
 
 import io.trapline.emulator.memory.LittleEndian;
+import io.trapline.emulator.net.OnesComplement;
 
 /**
  * Completes a partial checksum the way a NIC does for VIRTIO_NET_HDR_F_NEEDS_CSUM (virtio 1.2, 5.1.6.2):
@@ -18,19 +19,7 @@ final class InternetChecksum {
         if (start >= length || at + 2 > length) {
             return;
         }
-        long sum = 0;
-        int i = frameAt + start;
-        int end = frameAt + length;
-        for (; i + 1 < end; i += 2) {
-            sum += (packet[i] & 0xFF) << 8 | (packet[i + 1] & 0xFF);
-        }
-        if (i < end) {
-            sum += (packet[i] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        int result = (int) ~sum & 0xFFFF;
+        int result = OnesComplement.checksum(OnesComplement.add(0, packet, frameAt + start, length - start));
         packet[frameAt + at] = (byte) (result >>> 8);
         packet[frameAt + at + 1] = (byte) result;
     }
