@@ -367,6 +367,14 @@ public final class VirtioNetDriver implements NicDriver {
             stack.receive(frame, 0, frameLength);
             received++;
         }
+        // Linux passes each frame up the stack inside the poll (TCP input, the ACK's transmissions) and only then
+        // refills and completes: the completion waits for the stack work queued here.
+        int done = received;
+        kernel.cpu().runAfterKernelWork(() -> completeRx(done));
+    }
+
+    private void completeRx(int received) {
+        Virtqueue rx = queues[RX];
         if (rx.numFree() > Math.min(NAPI_BUDGET, rx.size) / 2) {
             fillRx();
         }

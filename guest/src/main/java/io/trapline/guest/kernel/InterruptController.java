@@ -24,6 +24,9 @@ public final class InterruptController implements InterruptSink {
     private long[] msiAddresses = new long[4];
     private int[] msiData = new int[4];
     private Runnable[] msiDeliveries = new Runnable[4];
+    /** Per vector: what taking it runs, and whether a request for it is waiting (the APIC's IRR bit). */
+    private Runnable[] msiTaken = new Runnable[4];
+    private boolean[] msiPending = new boolean[4];
     private int msiVectors;
     private long delivered;
     private PlatformTap platform = PlatformTap.NONE;
@@ -53,7 +56,7 @@ public final class InterruptController implements InterruptSink {
             }
             inService = true;
             delivered++;
-            cpu.run(cost(), () -> {
+            cpu.interrupt(cost(), () -> {
                 handler.run();
                 eoi(); // fasteoi flow of a level-triggered IO-APIC line: EOI once the handler is done
                 inService = false;
@@ -84,11 +87,18 @@ public final class InterruptController implements InterruptSink {
                 msiAddresses = Arrays.copyOf(msiAddresses, 2 * i);
                 msiData = Arrays.copyOf(msiData, 2 * i);
                 msiDeliveries = Arrays.copyOf(msiDeliveries, 2 * i);
+                msiTaken = Arrays.copyOf(msiTaken, 2 * i);
+                msiPending = Arrays.copyOf(msiPending, 2 * i);
             }
             msiAddresses[i] = address;
             msiData[i] = data;
         }
         msiDeliveries[i] = delivery;
+        int vector = i;
+        msiTaken[i] = () -> {
+            msiPending[vector] = false; // taken: IRR to ISR, and the edge flow acknowledges it at once
+            msiDeliveries[vector].run();
+        };
     }
 
     /** The index of the vector with this address and data, or -1. */
@@ -114,10 +124,14 @@ public final class InterruptController implements InterruptSink {
     @Override
     public void msi(int deviceIndex, long address, int data) {
         int i = msiVector(address, data);
-        if (i >= 0) {
-            delivered++;
-            cpu.run(cost(), msiDeliveries[i]);
+        if (i < 0 || msiPending[i]) {
+            // The local APIC keeps one pending request per vector (its IRR bit): a message for a vector that
+            // is already waiting to be taken merges with it (Intel SDM vol. 3, 10.8.4).
+            return;
         }
+        msiPending[i] = true;
+        delivered++;
+        cpu.interrupt(cost(), msiTaken[i]);
     }
 
     /** Where the local APIC's EOI writes are reported. */

@@ -21,6 +21,8 @@ public final class Cpu {
     private Job currentTask;
     private long taskDone;
     private long kernelBusyUntil;
+    /** When the last hard interrupt handler queued has run: handlers run one after another. */
+    private long irqBusyUntil;
     private long busyNs;
 
     private record Job(long cost, Runnable work) {
@@ -38,6 +40,55 @@ public final class Cpu {
         kernelBusyUntil = start + costNs;
         busyNs += costNs;
         scheduler.at(kernelBusyUntil, work);
+        if (currentTask != null) {
+            taskDone += costNs; // preempted
+            taskTimer.arm(taskDone);
+        }
+    }
+
+    /**
+     * Kernel work that runs once the kernel level has nothing else queued: after the work queued so far and what
+     * that work queues in turn (up to {@link #MAX_DEFERRALS} rounds, so that a stream of new work cannot hold it off
+     * for ever). A NAPI poll completes this way: Linux runs the stack on what the poll received inside the poll, so
+     * the queue's interrupts stay off until that processing is done.
+     */
+    public void runAfterKernelWork(Runnable work) {
+        run(0, new AfterKernelWork(work));
+    }
+
+    static final int MAX_DEFERRALS = 8;
+
+    private final class AfterKernelWork implements Runnable {
+        private final Runnable work;
+        private int deferrals;
+
+        AfterKernelWork(Runnable work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            if (kernelBusyUntil > scheduler.now() && deferrals < MAX_DEFERRALS) {
+                deferrals++;
+                Cpu.this.run(0, this); // work was queued behind this: go behind it
+            } else {
+                work.run();
+            }
+        }
+    }
+
+    /**
+     * A hard interrupt: its handler runs {@code costNs} from now (after handlers already taken), not after the
+     * queued kernel work: an IRQ preempts softirq processing, it does not wait for it. Its cost is charged as
+     * {@link #charge} does: kernel work queued from now on, and a running task, finish that much later.
+     */
+    public void interrupt(long costNs, Runnable handler) {
+        check(costNs);
+        long at = Math.max(scheduler.now(), irqBusyUntil) + costNs;
+        irqBusyUntil = at;
+        kernelBusyUntil = Math.max(scheduler.now(), kernelBusyUntil) + costNs;
+        busyNs += costNs;
+        scheduler.at(at, handler);
         if (currentTask != null) {
             taskDone += costNs; // preempted
             taskTimer.arm(taskDone);

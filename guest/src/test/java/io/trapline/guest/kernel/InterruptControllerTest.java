@@ -57,4 +57,17 @@ class InterruptControllerTest {
         assertEquals(List.of("eoi@1000", "handler@1000"), log);
         assertEquals(1, irq.delivered());
     }
+
+    @Test
+    void messagesForAVectorNotYetTakenMergeIntoOneInterrupt() {
+        irq.onMsi(0xFEE0_0000L, 0x41, () -> log.add("handler@" + scheduler.now()));
+        irq.onMsi(0xFEE0_0000L, 0x42, () -> log.add("other@" + scheduler.now()));
+        irq.msi(0, 0xFEE0_0000L, 0x41);
+        scheduler.at(300, () -> irq.msi(0, 0xFEE0_0000L, 0x41)); // still pending: merges
+        scheduler.at(400, () -> irq.msi(0, 0xFEE0_0000L, 0x42)); // another vector: its own interrupt
+        scheduler.at(1_500, () -> irq.msi(0, 0xFEE0_0000L, 0x41)); // taken at 1000: a new interrupt
+        scheduler.runUntil(10_000);
+        assertEquals(List.of("eoi@1000", "handler@1000", "eoi@1500", "other@1500", "eoi@2500", "handler@2500"), log);
+        assertEquals(3, irq.delivered());
+    }
 }

@@ -37,6 +37,53 @@ class CpuTest {
     }
 
     @Test
+    void anInterruptHandlerDoesNotWaitForQueuedKernelWork() {
+        Scheduler s = new Scheduler();
+        Cpu cpu = new Cpu(s);
+        List<String> log = new ArrayList<>();
+        cpu.run(1_000, () -> log.add("softirq@" + s.now()));
+        s.at(100, () -> {
+            cpu.interrupt(200, () -> log.add("irq1@" + s.now()));
+            cpu.interrupt(200, () -> log.add("irq2@" + s.now())); // handlers run one after another
+            cpu.run(10, () -> log.add("later@" + s.now())); // queued after the interrupts: behind their cost
+        });
+        s.runUntil(10_000);
+        assertEquals(List.of("irq1@300", "irq2@500", "softirq@1000", "later@1410"), log);
+        assertEquals(1_410, cpu.busyNs());
+    }
+
+    @Test
+    void workAfterKernelWorkWaitsForWorkThatQueuedWorkQueues() {
+        Scheduler s = new Scheduler();
+        Cpu cpu = new Cpu(s);
+        List<String> log = new ArrayList<>();
+        cpu.run(100, () -> {
+            log.add("poll@" + s.now());
+            cpu.run(50, () -> log.add("stack@" + s.now())); // queued while the first runs
+        });
+        cpu.runAfterKernelWork(() -> log.add("complete@" + s.now()));
+        s.runUntil(10_000);
+        assertEquals(List.of("poll@100", "stack@150", "complete@150"), log);
+    }
+
+    @Test
+    void workAfterKernelWorkIsNotHeldOffForEverByNewWork() {
+        Scheduler s = new Scheduler();
+        Cpu cpu = new Cpu(s);
+        List<String> log = new ArrayList<>();
+        Runnable[] busy = new Runnable[1];
+        busy[0] = () -> {
+            if (s.now() < 1_000_000) {
+                cpu.run(10, busy[0]); // a stream of new kernel work
+            }
+        };
+        cpu.run(10, busy[0]);
+        cpu.runAfterKernelWork(() -> log.add("complete@" + s.now()));
+        s.runUntil(10_000_000);
+        assertEquals(List.of("complete@" + 10 * (Cpu.MAX_DEFERRALS + 1)), log);
+    }
+
+    @Test
     void tasksRunOneAfterAnother() {
         Scheduler s = new Scheduler();
         Cpu cpu = new Cpu(s);
@@ -55,5 +102,6 @@ class CpuTest {
         Cpu cpu = new Cpu(new Scheduler());
         assertThrows(IllegalArgumentException.class, () -> cpu.run(-1, () -> { }));
         assertThrows(IllegalArgumentException.class, () -> cpu.runTask(-1, () -> { }));
+        assertThrows(IllegalArgumentException.class, () -> cpu.interrupt(-1, () -> { }));
     }
 }
