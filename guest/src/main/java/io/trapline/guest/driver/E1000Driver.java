@@ -284,6 +284,12 @@ public final class E1000Driver implements NicDriver {
             kernel.cpu().run(0, this::poll); // more work: stay in polling mode
             return;
         }
+        // As virtio-net's: Linux runs the stack on the received frames inside the poll, so the interrupts
+        // come back on only after that work.
+        kernel.cpu().runAfterKernelWork(this::completePoll);
+    }
+
+    private void completePoll() {
         napiScheduled = false;
         setItr();
         txPackets = txBytes = rxPackets = rxBytes = 0;
