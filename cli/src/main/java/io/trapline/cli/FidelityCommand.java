@@ -6,29 +6,46 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code trapline fidelity}: the embedded guest side by side with the real QEMU captures of the same workload. */
 @Command(name = "fidelity", mixinStandardHelpOptions = true,
-        description = "Compare the embedded guest (web workload, tcg profile) with the real QEMU 7.2 captures, per request size.")
+        description = {"Compare the embedded guest (web workload, tcg profile) with the real QEMU 7.2 captures, per request size.",
+                "Each real run is recorded again on the embedded guest with the device options of its QEMU command line."})
 final class FidelityCommand implements Callable<Integer> {
     @Option(names = "--captures", paramLabel = "DIR", defaultValue = "../shared/captures/qemu-7.2-tcg",
-            description = "Folder with the real runs (e1000/, virtio/ with trace.log.xz, phases.txt, packets.pcap); default ${DEFAULT-VALUE}.")
+            description = "Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap; default ${DEFAULT-VALUE}.")
     Path captures;
+
+    @Option(names = "--runs", paramLabel = "RUN[,RUN...]", split = ",",
+            description = "Compare only these runs (subfolder names, e.g. virtio,virtio_intx); default every run found.")
+    List<String> runs;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        for (String run : new String[] {"e1000", "virtio"}) {
-            if (!Files.isRegularFile(captures.resolve(run).resolve("trace.log.xz"))) {
-                throw new UserError("--captures: " + captures.resolve(run).resolve("trace.log.xz") + " not found");
+        if (!Files.isDirectory(captures)) {
+            throw new UserError("--captures: " + captures + " is not a directory");
+        }
+        List<String> found = FidelityReport.runFolders(captures);
+        List<String> chosen = runs == null ? found : new ArrayList<>(runs);
+        for (String run : chosen) {
+            if (!found.contains(run)) {
+                throw new UserError("--runs: no run '" + run + "' under " + captures + " (runs there: "
+                        + (found.isEmpty() ? "none" : String.join(", ", found)) + ")");
             }
+        }
+        if (chosen.isEmpty()) {
+            throw new UserError("--captures: no runs under " + captures
+                    + " (a run is a subfolder with trace.log.xz, phases.txt and packets.pcap)");
         }
         Path work = Files.createTempDirectory("trapline-fidelity");
         try {
-            spec.commandLine().getOut().print(FidelityReport.markdown(FidelityReport.build(captures, work)));
+            spec.commandLine().getOut().print(FidelityReport.markdown(FidelityReport.build(captures, chosen, work)));
         } finally {
             FidelityReport.clean(work);
         }

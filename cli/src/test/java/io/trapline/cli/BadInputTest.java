@@ -27,6 +27,18 @@ class BadInputTest {
     }
 
     @Test
+    void fidelityWithoutRealRunsOrWithAnUnknownRun() throws Exception {
+        assertOneErrorLine(CliRun.of("fidelity", "--captures", tmp.resolve("missing").toString()), "--captures", "missing");
+        assertOneErrorLine(CliRun.of("fidelity", "--captures", tmp.toString()), "--captures", "no runs");
+        Path run = Files.createDirectories(tmp.resolve("virtio"));
+        for (String f : new String[] {"trace.log.xz", "phases.txt", "packets.pcap"}) {
+            Files.writeString(run.resolve(f), "");
+        }
+        assertOneErrorLine(CliRun.of("fidelity", "--captures", tmp.toString(), "--runs", "virtio,e1000"), "--runs", "'e1000'",
+                "runs there: virtio");
+    }
+
+    @Test
     void missingPath() {
         assertOneErrorLine(CliRun.of("info", tmp.resolve("missing").toString()), "missing", "does not exist");
         assertOneErrorLine(CliRun.of("inspect", tmp.resolve("missing").toString()), "missing");

@@ -1,7 +1,9 @@
 package io.trapline.recorder.embedded;
 
+import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
+import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
@@ -12,93 +14,209 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * How close the embedded guest is to the real one: records the shared captures' {@code web} workload with the
- * {@code tcg} profile on each NIC, imports the real QEMU 7.2 runs of the same workload, and compares per request
- * size (1 KiB and 64 KiB phases): packets per request, NIC accesses per request and interrupts per packet.
+ * How close the embedded guest is to the real one. For each real QEMU 7.2 run of the shared captures' {@code web}
+ * workload (one folder each: {@code e1000}, {@code virtio}, and the virtio-net variants without MSI-X, without
+ * EVENT_IDX, modern or legacy only...), imports it, records the same workload with the {@code tcg} profile on the
+ * same NIC <em>with the device options of that run's QEMU command line</em>, and compares per request size (1 KiB
+ * and 64 KiB phases): packets per request, NIC accesses per request and interrupts per packet.
+ *
+ * <p>The model and profile are fitted to the {@code e1000} and {@code virtio} runs only; the variants check that the
+ * driver model's behaviour, not its counts, carries over to options it was not fitted on.
  */
 public final class FidelityReport {
     /** The shared captures' request groups and their phase names in the imported and in the embedded captures. */
     static final String[][] PHASES = {{"small", "200x1024", "200"}, {"large", "20x65536", "20"}};
     /** The bound the model is held to (issue: within +-15%). */
     public static final double BOUND = 0.15;
+    /** The files a run folder needs. */
+    static final String[] RUN_FILES = {"trace.log.xz", "phases.txt", "packets.pcap"};
+    /** The two runs the model is fitted to, listed first. */
+    static final List<String> FITTED = List.of("e1000", "virtio");
 
-    public record Row(String nic, String size, String metric, double real, double model) {
+    /**
+     * A row of a run the model was not fitted to that lies outside {@link #BOUND}: held to {@code bound} instead, so
+     * that it cannot drift further unnoticed, with what causes it (docs/fidelity.md, "Known gaps").
+     */
+    public record KnownGap(String run, String size, String metric, double bound, String cause) {
+    }
+
+    static final List<KnownGap> KNOWN_GAPS = List.of(
+            new KnownGap("virtio_noeventidx", "64 KiB", "interrupts per packet", 0.40,
+                    "without EVENT_IDX every used buffer raises an MSI until the guest's handler sets NO_INTERRUPT; "
+                            + "QEMU's TX bottom half sends frame by frame while the vCPU runs, so in the real run the "
+                            + "ACKs that arrive during the guest's RX poll find interrupts off (0.54 RX interrupts per "
+                            + "RX frame against 1.0 in the model, whose bottom half sends its burst at one instant)"),
+            new KnownGap("virtio_intx", "64 KiB", "interrupts per packet", 0.35,
+                    "not established: both assert the line about once per TX burst, but the model's bursts differ "
+                            + "(6 to 16 segments in a response looked at, against 10 or 11 in the real run)"));
+
+    /** The known gap of this row, or null. */
+    static KnownGap knownGap(String run, String size, String metric) {
+        for (KnownGap g : KNOWN_GAPS) {
+            if (g.run().equals(run) && g.size().equals(size) && g.metric().equals(metric)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** One comparison: {@code run} is the real run's folder, {@code options} the device options both sides used. */
+    public record Row(String run, String nic, String options, String size, String metric, double real, double model) {
         public double deviation() {
             return real == 0 ? (model == 0 ? 0 : 1) : (model - real) / real;
         }
+
+        /** The bound this row is held to: {@link #BOUND}, or a known gap's. */
+        public double bound() {
+            KnownGap gap = knownGap();
+            return gap == null ? BOUND : gap.bound();
+        }
+
+        public KnownGap knownGap() {
+            return FidelityReport.knownGap(run, size, metric);
+        }
+
+        public boolean fitted() {
+            return FITTED.contains(run);
+        }
     }
 
-    public record Report(List<Row> rows, Map<String, Long> realE1000Registers, Map<String, Long> modelE1000Registers,
-                         WindowSummary realVirtioWindow, WindowSummary modelVirtioWindow) {
+    /** Both sides of one run over the whole workload window: registers, kicks, interrupts. */
+    public record RunWindows(String run, String nic, Map<String, Object> deviceConfig, WindowSummary real,
+                             WindowSummary model) {
+    }
+
+    public record Report(List<Row> rows, List<RunWindows> runs) {
+        /** The run of folder {@code folder}; throws when it was not compared. */
+        public RunWindows run(String folder) {
+            return runs.stream().filter(r -> r.run().equals(folder)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no run '" + folder + "' in the report"));
+        }
     }
 
     private FidelityReport() {
     }
 
-    /** Builds the report; {@code sharedCaptures} is the qemu-7.2-tcg folder, {@code work} a scratch directory. */
+    /**
+     * The run folders under {@code sharedCaptures} that hold a trace, phases and a pcap: the fitted runs first, then
+     * the others by name.
+     */
+    public static List<String> runFolders(Path sharedCaptures) {
+        try (Stream<Path> s = Files.list(sharedCaptures)) {
+            return s.filter(p -> Stream.of(RUN_FILES).allMatch(f -> Files.isRegularFile(p.resolve(f))))
+                    .map(p -> p.getFileName().toString())
+                    .sorted(Comparator.comparing((String f) -> FITTED.contains(f) ? FITTED.indexOf(f) : FITTED.size())
+                            .thenComparing(Comparator.naturalOrder()))
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Builds the report over every run folder; {@code sharedCaptures} is the qemu-7.2-tcg folder, {@code work} scratch. */
     public static Report build(Path sharedCaptures, Path work) {
+        return build(sharedCaptures, runFolders(sharedCaptures), work);
+    }
+
+    /** Builds the report over the given run folders. */
+    public static Report build(Path sharedCaptures, List<String> folders, Path work) {
         List<Row> rows = new ArrayList<>();
-        Map<String, Long> realRegs = null;
-        Map<String, Long> modelRegs = null;
-        WindowSummary realVirtio = null;
-        WindowSummary modelVirtio = null;
-        for (String[] nic : new String[][] {{"e1000", "e1000"}, {"virtio-net", "virtio"}}) {
-            Path real = work.resolve("real-" + nic[1]);
-            Path dir = sharedCaptures.resolve(nic[1]);
+        List<RunWindows> runs = new ArrayList<>();
+        for (String folder : folders) {
+            Path real = work.resolve("real-" + folder);
+            Path dir = sharedCaptures.resolve(folder);
             QemuTraceImporter.run(QemuImportOptions.of(dir.resolve("trace.log.xz"), real)
                     .withPhases(dir.resolve("phases.txt")).withPcap(dir.resolve("packets.pcap")));
-            Path model = work.resolve("model-" + nic[1]);
-            EmbeddedRecorder.record(new GuestRun.Options(nic[0], Map.of(), "web", Map.of(), PlatformProfile.tcg(), 1),
-                    model, null);
+            String nic;
+            Map<String, Object> config;
+            try (CaptureReader r = CaptureReader.open(real)) {
+                CaptureMetadata.DeviceInfo device = r.metadata().devices().get(0);
+                nic = device.model();
+                config = deviceOptions(device);
+            }
+            Path model = work.resolve("model-" + folder);
+            EmbeddedRecorder.record(new GuestRun.Options(nic, config, "web", Map.of(), PlatformProfile.tcg(), 1), model, null);
+            String options = config.isEmpty() ? "defaults" : config.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             try (CaptureReader r = CaptureReader.open(real); CaptureReader m = CaptureReader.open(model)) {
                 for (String[] phase : PHASES) {
                     WindowSummary a = WindowSummary.ofPhase(r, phase[0]);
                     WindowSummary b = WindowSummary.ofPhase(m, phase[1]);
                     double requests = Double.parseDouble(phase[2]);
                     String size = phase[1].substring(phase[1].indexOf('x') + 1).equals("1024") ? "1 KiB" : "64 KiB";
-                    rows.add(new Row(nic[0], size, "packets per request", a.packets() / requests, b.packets() / requests));
-                    rows.add(new Row(nic[0], size, "NIC accesses per request", a.accesses() / requests, b.accesses() / requests));
-                    rows.add(new Row(nic[0], size, "interrupts per packet", (double) a.interrupts() / a.packets(),
-                            (double) b.interrupts() / b.packets()));
+                    rows.add(new Row(folder, nic, options, size, "packets per request", a.packets() / requests,
+                            b.packets() / requests));
+                    rows.add(new Row(folder, nic, options, size, "NIC accesses per request", a.accesses() / requests,
+                            b.accesses() / requests));
+                    rows.add(new Row(folder, nic, options, size, "interrupts per packet",
+                            (double) a.interrupts() / a.packets(), (double) b.interrupts() / b.packets()));
                 }
-                WindowSummary ra = WindowSummary.of(r, GuestRun.TAIL_NS);
-                WindowSummary mb = WindowSummary.of(m, GuestRun.TAIL_NS);
-                if (nic[0].equals("e1000")) {
-                    realRegs = ra.byRegister();
-                    modelRegs = mb.byRegister();
-                } else {
-                    realVirtio = ra;
-                    modelVirtio = mb;
+                runs.add(new RunWindows(folder, nic, config, WindowSummary.of(r, GuestRun.TAIL_NS),
+                        WindowSummary.of(m, GuestRun.TAIL_NS)));
+            }
+        }
+        return new Report(rows, runs);
+    }
+
+    /**
+     * The device options of a real run that change device or driver behaviour (MSI-X vectors, EVENT_IDX, transport...),
+     * from its QEMU {@code -device} argument; the MAC is left at the embedded default, which the shared runs also use.
+     */
+    static Map<String, Object> deviceOptions(CaptureMetadata.DeviceInfo device) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        Object qemu = device.config() == null ? null : device.config().get("qemuOptions");
+        if (qemu != null) {
+            config.putAll(DeviceCatalog.fromQemuDevice(String.valueOf(qemu)));
+        }
+        config.remove("mac");
+        return config;
+    }
+
+    /** The side-by-side tables in Markdown. */
+    public static String markdown(Report report) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| run | NIC (options) | request size | metric | real (QEMU 7.2, Linux 6.1) | model | deviation | bound |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
+        for (Row r : report.rows()) {
+            sb.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %.2f | %.2f | %+.1f%% | %s%.0f%% |%n", r.run(),
+                    r.fitted() ? " (fitted)" : "",
+                    r.options().equals("defaults") ? r.nic() : r.nic() + " (" + r.options() + ")", r.size(), r.metric(),
+                    r.real(), r.model(), 100 * r.deviation(), r.knownGap() != null ? "known gap, " : "", 100 * r.bound()));
+        }
+        for (RunWindows w : report.runs()) {
+            if (w.nic().equals(DeviceCatalog.E1000)) {
+                sb.append(String.format(Locale.ROOT, "%ne1000 registers in the workload window of run %s (real / model):%n%n",
+                        w.run()));
+                sb.append("| access | real | model |\n|---|---|---|\n");
+                for (String reg : new String[] {"R STATUS", "R ICR", "W IMC", "W IMS", "W RDT", "W TDT", "W ITR"}) {
+                    sb.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", reg, w.real().byRegister().getOrDefault(reg, 0L),
+                            w.model().byRegister().getOrDefault(reg, 0L)));
                 }
             }
         }
-        return new Report(rows, realRegs, modelRegs, realVirtio, modelVirtio);
+        sb.append(String.format(Locale.ROOT, "%nvirtio-net in the workload window (real / model):%n%n"));
+        sb.append("| run | kicks | register reads | interrupts | reads per interrupt |\n|---|---|---|---|---|\n");
+        for (RunWindows w : report.runs()) {
+            if (w.nic().equals(DeviceCatalog.VIRTIO_NET)) {
+                sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %d / %d | %d / %d | %.2f / %.2f |%n", w.run(),
+                        w.real().kicks(), w.model().kicks(), w.real().reads(), w.model().reads(), w.real().interrupts(),
+                        w.model().interrupts(), perInterrupt(w.real().reads(), w.real().interrupts()),
+                        perInterrupt(w.model().reads(), w.model().interrupts())));
+            }
+        }
+        return sb.toString();
     }
 
-    /** The side-by-side table in Markdown. */
-    public static String markdown(Report report) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("| NIC | request size | metric | real (QEMU 7.2, Linux 6.1) | model | deviation |\n");
-        sb.append("|---|---|---|---|---|---|\n");
-        for (Row r : report.rows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %+.1f%% |%n", r.nic(), r.size(), r.metric(),
-                    r.real(), r.model(), 100 * r.deviation()));
-        }
-        sb.append("\ne1000 registers in the workload window (real / model):\n\n| access | real | model |\n|---|---|---|\n");
-        for (String reg : new String[] {"R STATUS", "R ICR", "W IMC", "W IMS", "W RDT", "W TDT", "W ITR"}) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d |%n", reg, report.realE1000Registers().getOrDefault(reg, 0L),
-                    report.modelE1000Registers().getOrDefault(reg, 0L)));
-        }
-        sb.append(String.format(Locale.ROOT, "%nvirtio-net in the workload window: kicks real %d / model %d, register reads "
-                        + "real %d / model %d (no ISR reads under MSI-X)%n", report.realVirtioWindow().kicks(),
-                report.modelVirtioWindow().kicks(), report.realVirtioWindow().reads(), report.modelVirtioWindow().reads()));
-        return sb.toString();
+    private static double perInterrupt(long reads, long interrupts) {
+        return interrupts == 0 ? 0 : (double) reads / interrupts;
     }
 
     /** Deletes the scratch captures. */
