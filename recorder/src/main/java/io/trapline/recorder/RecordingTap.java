@@ -275,6 +275,12 @@ public final class RecordingTap implements BoundaryTap {
         }
 
         @Override
+        public void sendMsi(int vector, long address, int data) {
+            context.sendMsi(vector, address, data);
+            output(EventType.MSI, index, vector, address, data & 0xFFFF_FFFFL, 0, null, 0, 0); // queue = vector
+        }
+
+        @Override
         public void transmit(byte[] frame, int offset, int length) {
             // Record first: the backend may answer synchronously with frames of its own.
             output(EventType.FRAME_TX, index, 0, 0, length, 0, frame, offset, length);

@@ -31,6 +31,14 @@ public interface DeviceContext extends DmaMemory {
     /** Sends an MSI/MSI-X message: a 32-bit write of {@code data} to {@code address}. */
     void sendMsi(long address, int data);
 
+    /**
+     * Sends the message of MSI-X table entry {@code vector}. Delivered as {@link #sendMsi(long, int)}; a recording
+     * keeps the vector, so that interrupts can be told apart by queue as in an imported capture.
+     */
+    default void sendMsi(int vector, long address, int data) {
+        sendMsi(address, data);
+    }
+
     /** Hands a frame to the network backend. */
     void transmit(byte[] frame, int offset, int length);
 

@@ -121,7 +121,7 @@ public final class MsixTable {
     private void send(int vector) {
         int at = vector * ENTRY_SIZE;
         long address = LittleEndian.u32(table, at + ENTRY_ADDR_LO) | LittleEndian.u32(table, at + ENTRY_ADDR_HI) << 32;
-        sink.sendMsi(address, LittleEndian.s32(table, at + ENTRY_DATA));
+        sink.sendMsi(vector, address, LittleEndian.s32(table, at + ENTRY_DATA));
     }
 
     /** Call after any guest write to configuration space: an unmask or enable may release pending messages. */

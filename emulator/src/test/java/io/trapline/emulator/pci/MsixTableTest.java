@@ -19,7 +19,7 @@ class MsixTableTest {
     void setUp() {
         config = new PciConfigSpace(256, 0x1AF4, 0x1000, 0x020000, 0, 0x1AF4, 1, 1);
         config.defineBar(1, 0x1000, BarKind.MEMORY32, false);
-        msix = new MsixTable(config, (a, d) -> sent.add(new long[] {a, d}), 4, 1, 0, 1, 0x800);
+        msix = new MsixTable(config, (v, a, d) -> sent.add(new long[] {a, d, v}), 4, 1, 0, 1, 0x800);
     }
 
     private void control(int value) {
@@ -66,6 +66,7 @@ class MsixTableTest {
         assertEquals(1, sent.size());
         assertEquals(0xFEE01004L, sent.get(0)[0]);
         assertEquals(0x28, sent.get(0)[1]);
+        assertEquals(2, sent.get(0)[2], "the table entry it came from");
     }
 
     @Test

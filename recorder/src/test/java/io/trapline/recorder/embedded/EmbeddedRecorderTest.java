@@ -168,5 +168,19 @@ class EmbeddedRecorderTest {
         EmbeddedRecorder.Recording r = EmbeddedRecorder.record(web("virtio-net", 1), tmp.resolve("v"), null);
         assertEquals(0, r.window().reads());
         assertTrue(r.window().kicks() > 0 && r.window().interrupts() > 0);
+        // Each MSI carries its MSI-X vector (as an imported capture does): the data the guest wrote into that entry.
+        Map<Integer, Long> entryData = new java.util.HashMap<>();
+        Map<Integer, Long> perVector = new java.util.TreeMap<>();
+        try (CaptureReader reader = CaptureReader.open(r.capture()); EventCursor c = reader.cursor()) {
+            while (c.next()) {
+                if (c.type() == EventType.MMIO_WRITE && c.region() == 1 && c.address() < 0x800 && (c.address() & 0xF) == 8) {
+                    entryData.put((int) (c.address() >>> 4), c.value()); // msix.table[N].data
+                } else if (c.type() == EventType.MSI) {
+                    assertEquals(entryData.get(c.queue()), c.value(), "MSI data of vector " + c.queue());
+                    perVector.merge(c.queue(), 1L, Long::sum);
+                }
+            }
+        }
+        assertEquals(java.util.Set.of(1, 2), perVector.keySet(), "RX (vector 1) and TX (vector 2) interrupts: " + perVector);
     }
 }
