@@ -6,7 +6,8 @@
 #   OUT   new directory: trace.log.xz, packets.pcap, phases.txt, qemu-cmdline.txt, console.txt,
 #         workload-results.txt, and capture/ (the imported trapline capture)
 #   EXTRA e.g. ",ioeventfd=off" or ",disable-legacy=on" appended to the -device option string
-# Environment: SMALL (default 200) and LARGE (default 20): GETs of a 1 KiB page and a 64 KiB file;
+# Environment: SMALL (default 200) and LARGE (default 20): GETs of a 1 KiB page and of a LARGE_KIB (default 64) KiB
+#   file, one connection each (SMALL=0 LARGE=8 LARGE_KIB=1024 is the embedded guest's `bulk --count 8 --size 1m`);
 #   IDLE (default 3) seconds of idle before the workload; ACCEL (kvm|tcg, default: kvm if /dev/kvm works);
 #   SYSCTL: guest sysctls set before httpd starts, e.g. SYSCTL="net.ipv4.tcp_autocorking=0 net.ipv4.tcp_min_tso_segs=8".
 #
@@ -30,6 +31,8 @@ out=${2:?usage: capture.sh e1000|virtio OUT [EXTRA_DEVICE_OPTIONS]}
 extra=${3:-}
 small=${SMALL:-200}
 large=${LARGE:-20}
+large_kib=${LARGE_KIB:-64}
+case "$large_kib" in ''|*[!0-9]*) echo "capture.sh: LARGE_KIB must be a whole number of KiB, got '$large_kib'" >&2; exit 2 ;; esac
 idle=${IDLE:-3}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 port=18080
@@ -102,13 +105,13 @@ done
       *) echo "capture.sh: SYSCTL items are name=value, got '$kv'" >&2; exit 2 ;;
     esac
   done
+  echo "mkdir -p /www; dd if=/dev/zero bs=1024 count=$large_kib 2>/dev/null | tr '\\0' 'b' > /www/big"
   cat <<'INIT'
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 dd if=/dev/zero bs=1024 count=1 2>/dev/null | tr '\0' 'a' > /www/index.html
-dd if=/dev/zero bs=1024 count=64 2>/dev/null | tr '\0' 'b' > /www/big
 mkdir -p /www/cgi-bin
 printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\ncat /proc/net/netstat /proc/net/snmp\n' > /www/cgi-bin/tcp
 chmod +x /www/cgi-bin/tcp

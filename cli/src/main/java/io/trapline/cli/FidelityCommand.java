@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
                 "Each real run is recorded again on the embedded guest with the device options of its QEMU command line."})
 final class FidelityCommand implements Callable<Integer> {
     @Option(names = "--captures", paramLabel = "DIR", defaultValue = "../shared/captures/qemu-7.2-tcg",
-            description = "Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap; default ${DEFAULT-VALUE}.")
+            description = {"Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap, as "
+                    + "samples/qemu/capture.sh writes them; default ${DEFAULT-VALUE}.",
+                    "A run's workload-results.txt gives its request groups (default: 200 x 1 KiB, 20 x 64 KiB)."})
     Path captures;
 
     @Option(names = "--runs", paramLabel = "RUN[,RUN...]", split = ",",
@@ -46,6 +48,8 @@ final class FidelityCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("trapline-fidelity");
         try {
             spec.commandLine().getOut().print(FidelityReport.markdown(FidelityReport.build(captures, chosen, work)));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage()); // a run folder's workload-results.txt that does not describe its run
         } finally {
             FidelityReport.clean(work);
         }

@@ -32,8 +32,25 @@ import java.util.stream.Stream;
  * driver model's behaviour, not its counts, carries over to options it was not fitted on.
  */
 public final class FidelityReport {
-    /** The shared captures' request groups and their phase names in the imported and in the embedded captures. */
-    static final String[][] PHASES = {{"small", "200x1024", "200"}, {"large", "20x65536", "20"}};
+    /**
+     * A request group of a real run: {@code count} GETs of {@code size} bytes, one connection each, spanned by phase
+     * {@code realPhase} of the imported run (the capture script's {@code small} and {@code large}) and by the group's
+     * own phase in the embedded recording.
+     */
+    record Group(int count, long size, String realPhase) {
+        String modelPhase() {
+            return count + "x" + size;
+        }
+
+        String sizeLabel() {
+            return size % (1 << 20) == 0 ? size / (1 << 20) + " MiB" : size % 1024 == 0 ? size / 1024 + " KiB" : size + " B";
+        }
+    }
+
+    /** The shared captures' workload, for a run folder without workload-results.txt. */
+    static final List<Group> SHARED_WORKLOAD = List.of(new Group(200, 1024, "small"), new Group(20, 65536, "large"));
+    /** The capture script's small page: every request before {@code small_end} fetches it. */
+    static final long SMALL_PAGE = 1024;
     /** The bound the model is held to (issue: within +-15%). */
     public static final double BOUND = 0.15;
     /** The files a run folder needs. */
@@ -142,16 +159,19 @@ public final class FidelityReport {
                 nic = device.model();
                 config = deviceOptions(device);
             }
+            List<Group> groups = groups(dir);
+            String requestGroups = groups.stream().map(Group::modelPhase).collect(Collectors.joining(","));
             Path model = work.resolve("model-" + folder);
-            EmbeddedRecorder.record(new GuestRun.Options(nic, config, "web", Map.of(), PlatformProfile.tcg(), 1), model, null);
+            EmbeddedRecorder.record(new GuestRun.Options(nic, config, "web", Map.of("requests", requestGroups),
+                    PlatformProfile.tcg(), 1), model, null);
             String options = config.isEmpty() ? "defaults" : config.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             try (CaptureReader r = CaptureReader.open(real); CaptureReader m = CaptureReader.open(model)) {
-                for (String[] phase : PHASES) {
-                    WindowSummary a = WindowSummary.ofPhase(r, phase[0]);
-                    WindowSummary b = WindowSummary.ofPhase(m, phase[1]);
-                    double requests = Double.parseDouble(phase[2]);
-                    String size = phase[1].substring(phase[1].indexOf('x') + 1).equals("1024") ? "1 KiB" : "64 KiB";
+                for (Group g : groups) {
+                    WindowSummary a = WindowSummary.ofPhase(r, g.realPhase());
+                    WindowSummary b = WindowSummary.ofPhase(m, g.modelPhase());
+                    double requests = g.count();
+                    String size = g.sizeLabel();
                     rows.add(new Row(folder, nic, options, size, "packets per request", a.packets() / requests,
                             b.packets() / requests));
                     rows.add(new Row(folder, nic, options, size, "NIC accesses per request", a.accesses() / requests,
@@ -164,6 +184,63 @@ public final class FidelityReport {
             }
         }
         return new Report(rows, runs);
+    }
+
+    /**
+     * The request groups of a real run made by the capture script (samples/qemu/capture.sh): its
+     * {@code workload-results.txt} holds one "status size" line per request, first the small page ({@code small}
+     * phase), then the large file ({@code large} phase). Without the file: the shared captures' workload.
+     */
+    static List<Group> groups(Path runDir) {
+        Path results = runDir.resolve("workload-results.txt");
+        if (!Files.isRegularFile(results)) {
+            return SHARED_WORKLOAD;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(results);
+        } catch (IOException e) {
+            throw new UncheckedIOException(results + ": " + e.getMessage(), e);
+        }
+        int small = 0;
+        int large = 0;
+        long largeSize = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).strip().split("\\s+");
+            if (f.length == 1 && f[0].isEmpty()) {
+                continue;
+            }
+            long size;
+            try {
+                if (f.length != 2 || !f[0].equals("200")) {
+                    throw new NumberFormatException();
+                }
+                size = Long.parseLong(f[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(results + " line " + (i + 1) + ": expected '200 SIZE' (a request that "
+                        + "succeeded), got '" + lines.get(i).strip() + "'");
+            }
+            if (large == 0 && size == SMALL_PAGE) {
+                small++;
+            } else if (large == 0 || size == largeSize) {
+                large++;
+                largeSize = size;
+            } else {
+                throw new IllegalArgumentException(results + " line " + (i + 1) + ": a " + size + "-byte response after "
+                        + large + " of " + largeSize + " bytes; the capture script fetches one large size");
+            }
+        }
+        List<Group> groups = new ArrayList<>();
+        if (small > 0) {
+            groups.add(new Group(small, SMALL_PAGE, "small"));
+        }
+        if (large > 0) {
+            groups.add(new Group(large, largeSize, "large"));
+        }
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException(results + ": no requests");
+        }
+        return groups;
     }
 
     /**
