@@ -46,6 +46,10 @@ class FidelityTest {
         assertEquals(Map.of("transport", "legacy"), report.run("virtio_legacy").deviceConfig());
         assertEquals(Map.of("transport", "modern"), report.run("virtio_modern").deviceConfig());
         assertEquals(42, report.rows().size(), "7 runs x 2 request sizes x 3 metrics");
+        assertEquals(14, report.timings().size(), "virtual time per request, per run and size");
+        for (FidelityReport.Timing t : report.timings()) {
+            assertTrue(t.realMs() > 1 && t.modelMs() > 1, "a request takes milliseconds: " + t);
+        }
     }
 
     @Test
