@@ -70,6 +70,9 @@ class FidelityTest {
     @Test
     void eachKnownGapIsStillOneSoTheListStaysTrue() {
         for (FidelityReport.KnownGap gap : FidelityReport.KNOWN_GAPS) {
+            if (report.runs().stream().noneMatch(w -> w.run().equals(gap.run()))) {
+                continue; // a gap of another folder's runs (LargerResponsesFidelityTest)
+            }
             FidelityReport.Row row = report.rows().stream()
                     .filter(r -> r.run().equals(gap.run()) && r.size().equals(gap.size()) && r.metric().equals(gap.metric()))
                     .findFirst().orElseThrow(() -> new AssertionError("no row for known gap " + gap));
