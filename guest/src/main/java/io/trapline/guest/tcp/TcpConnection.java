@@ -7,6 +7,8 @@ import io.trapline.guest.net.Ethernet;
 import io.trapline.guest.net.Ipv4;
 import io.trapline.guest.net.Packet;
 
+import java.util.ArrayDeque;
+
 /**
  * One TCP connection (RFC 793 state machine) with the parts of Linux's behaviour that decide how many
  * packets go on the wire and when: MSS segmentation, Nagle (Minshall), slow start from IW10, receive
@@ -48,6 +50,11 @@ public final class TcpConnection {
     private long ssthresh = Long.MAX_VALUE;
     private final ByteRing sendBuf;
     private int bufSeq;
+    /**
+     * Where the application's pushes end, as sequence numbers, oldest first: a segment never runs past one and the one
+     * that reaches it carries PSH (Linux marks the skb at a forced push, tcp_mark_push, and starts a new one).
+     */
+    private final ArrayDeque<Integer> pushMarks = new ArrayDeque<>();
     private boolean finQueued;
     private int sndSml;
     private int ipId;
@@ -136,13 +143,19 @@ public final class TcpConnection {
         return finReceived && recvBuf.size() == 0;
     }
 
-    /** Queues bytes for sending; returns how many fit in the send buffer, or -1 after close or reset. */
+    /**
+     * Queues bytes for sending; returns how many fit in the send buffer, or -1 after close or reset. Each call is a
+     * push: the segments that carry it end at its last byte, which gets PSH.
+     */
     public int write(byte[] b, int off, int len) {
         if (finQueued || !(state == State.ESTABLISHED || state == State.CLOSE_WAIT
                 || state == State.SYN_SENT || state == State.SYN_RECEIVED)) {
             return -1;
         }
         int n = sendBuf.write(b, off, len);
+        if (n > 0) {
+            pushMarks.addLast(bufSeq + sendBuf.size());
+        }
         if (!appSending) {
             appSending = true;
             appStep();
@@ -489,7 +502,12 @@ public final class TcpConnection {
         int maxBurst = tsoBurstBytes();
         while (true) {
             int dataEnd = bufSeq + sendBuf.size();
+            while (!pushMarks.isEmpty() && pushMarks.peekFirst() - sndNxt <= 0 && pushMarks.peekFirst() - dataEnd < 0) {
+                pushMarks.pollFirst(); // sent up to this push: the next one bounds the segments
+            }
+            int pushEnd = pushMarks.isEmpty() ? dataEnd : pushMarks.peekFirst();
             int unsent = dataEnd - sndNxt;
+            int toPush = pushEnd - sndNxt;
             if (unsent < 0) {
                 return; // FIN already sent
             }
@@ -497,9 +515,9 @@ public final class TcpConnection {
             long room = Math.min(cwnd, sndWnd) - inflight;
             // tcp_cwnd_test: one skb takes at most half the congestion window (at least one segment)
             room = Math.min(room, Math.max(cwnd / sendMss / 2, 1) * (long) sendMss);
-            int len = (int) Math.max(0, Math.min(Math.min(unsent, maxBurst), room));
-            if (len > sendMss && len < unsent) {
-                len -= len % sendMss; // a TSO burst ends on a segment boundary unless it ends the data
+            int len = (int) Math.max(0, Math.min(Math.min(toPush, maxBurst), room));
+            if (len > sendMss && len < toPush) {
+                len -= len % sendMss; // a TSO burst ends on a segment boundary unless it ends the push
             }
             if (len == 0) {
                 if (unsent == 0 && finQueued) {
@@ -509,14 +527,14 @@ public final class TcpConnection {
                 }
                 return;
             }
-            if (len < unsent && len < sendMss) {
+            if (len < toPush && len < sendMss) {
                 return; // window-limited short segment: wait for the window (SWS avoidance, RFC 1122 4.2.3.4)
             }
             boolean fin = finQueued && len == unsent;
             if (len < sendMss && !fin && cfg.nagle() && inflight > 0 && sndSml - sndUna > 0 && sndSml - sndNxt <= 0) {
                 return; // Nagle, Minshall's variant (Linux tcp_minshall_check)
             }
-            int flags = Packet.ACK | (len == unsent ? Packet.PSH : 0) | (fin ? Packet.FIN : 0);
+            int flags = Packet.ACK | (len == toPush ? Packet.PSH : 0) | (fin ? Packet.FIN : 0);
             emit(sndNxt, flags, len, false);
             if (oneSkb) {
                 return;

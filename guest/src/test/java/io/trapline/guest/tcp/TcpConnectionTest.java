@@ -76,6 +76,32 @@ class TcpConnectionTest {
     }
 
     @Test
+    void eachWriteIsAPushThatSegmentsEndAtWithPsh() {
+        TcpPair pair = new TcpPair();
+        TcpPair.Recorder server = new TcpPair.Recorder(true);
+        TcpConnection c = open(pair, new TcpPair.Recorder(true), server, new TcpConnection[1]);
+        byte[] data = pattern(2 * 32768);
+        assertEquals(32768, c.write(data, 0, 32768));
+        assertEquals(32768, c.write(data, 32768, 32768)); // queued behind the first before it is all sent
+        pair.runUntil(() -> server.received == data.length, 1_000_000);
+        assertArrayEquals(data, server.data.toByteArray());
+        List<Packet> segments = pair.sentBy(true).stream().filter(p -> p.payloadLength > 0).toList();
+        long offset = 0;
+        int pushes = 0;
+        for (Packet p : segments) {
+            long end = offset + p.payloadLength;
+            assertFalse(offset < 32768 && end > 32768, "a segment runs past the first write's end: " + offset + ".." + end);
+            if ((p.flags & Packet.PSH) != 0) {
+                pushes++;
+                assertTrue(end == 32768 || end == 65536, "PSH only where a write ends, got one at " + end);
+            }
+            offset = end;
+        }
+        assertEquals(2, pushes, "one PSH per write");
+        assertEquals(2 * (32768 / 1460 + 1), segments.size(), "22 full segments and a 648-byte one per write");
+    }
+
+    @Test
     void receiverAcksEverySecondFullSegmentAfterQuickAcks() {
         TcpPair pair = new TcpPair();
         TcpPair.Recorder server = new TcpPair.Recorder(true);
