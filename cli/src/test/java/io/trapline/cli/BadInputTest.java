@@ -36,6 +36,17 @@ class BadInputTest {
         }
         assertOneErrorLine(CliRun.of("fidelity", "--captures", tmp.toString(), "--runs", "virtio,e1000"), "--runs", "'e1000'",
                 "runs there: virtio");
+        // a trace with no NIC in it, beside a real pcap and phases: one line naming the trace
+        Path shared = Path.of(System.getProperty("trapline.shared.dir", "../shared"), "captures", "qemu-7.2-tcg", "virtio");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared), "shared captures not present");
+        Files.copy(shared.resolve("packets.pcap"), run.resolve("packets.pcap"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shared.resolve("phases.txt"), run.resolve("phases.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (var out = new org.tukaani.xz.XZOutputStream(Files.newOutputStream(run.resolve("trace.log.xz")),
+                new org.tukaani.xz.LZMA2Options())) {
+            out.write("not a trace line\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        assertOneErrorLine(CliRun.of("fidelity", "--captures", tmp.toString()), run.resolve("trace.log.xz").toString(),
+                "no e1000 or virtio-net NIC");
     }
 
     @Test

@@ -185,6 +185,10 @@ public final class FidelityReport {
             String nic;
             Map<String, Object> config;
             try (CaptureReader r = CaptureReader.open(real)) {
+                if (r.metadata().devices().isEmpty() || !DeviceCatalog.known(r.metadata().devices().get(0).model())) {
+                    throw new IllegalArgumentException(dir.resolve("trace.log.xz") + ": no e1000 or virtio-net NIC in "
+                            + "the trace (nothing to compare the embedded guest with)");
+                }
                 CaptureMetadata.DeviceInfo device = r.metadata().devices().get(0);
                 nic = device.model();
                 config = deviceOptions(device);
@@ -199,6 +203,10 @@ public final class FidelityReport {
             try (CaptureReader r = CaptureReader.open(real); CaptureReader m = CaptureReader.open(model)) {
                 for (Group g : groups) {
                     WindowSummary a = WindowSummary.ofPhase(r, g.realPhase());
+                    if (a.packets() == 0) {
+                        throw new IllegalArgumentException(dir.resolve("phases.txt") + ": no packets in the run's '"
+                                + g.realPhase() + "' phase (work_start, small_end and work_end mark it)");
+                    }
                     WindowSummary b = WindowSummary.ofPhase(m, g.modelPhase());
                     double requests = g.count();
                     String size = g.sizeLabel();
