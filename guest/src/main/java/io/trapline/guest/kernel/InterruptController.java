@@ -24,8 +24,7 @@ public final class InterruptController implements InterruptSink {
     private long[] msiAddresses = new long[4];
     private int[] msiData = new int[4];
     private Runnable[] msiDeliveries = new Runnable[4];
-    /** Per vector: what taking it runs, and whether a request for it is waiting (the APIC's IRR bit). */
-    private Runnable[] msiTaken = new Runnable[4];
+    /** Per vector: a request for it is waiting to be taken (the local APIC's IRR bit). */
     private boolean[] msiPending = new boolean[4];
     private int msiVectors;
     private long delivered;
@@ -76,10 +75,6 @@ public final class InterruptController implements InterruptSink {
 
     /** The handler for MSI messages with this address and data (a vector the driver programmed). */
     public void onMsi(long address, int data, Runnable handler) {
-        Runnable delivery = () -> {
-            eoi(); // edge flow of an MSI: the vector is acknowledged before its handler runs
-            handler.run();
-        };
         int i = msiVector(address, data);
         if (i < 0) {
             i = msiVectors++;
@@ -87,17 +82,16 @@ public final class InterruptController implements InterruptSink {
                 msiAddresses = Arrays.copyOf(msiAddresses, 2 * i);
                 msiData = Arrays.copyOf(msiData, 2 * i);
                 msiDeliveries = Arrays.copyOf(msiDeliveries, 2 * i);
-                msiTaken = Arrays.copyOf(msiTaken, 2 * i);
                 msiPending = Arrays.copyOf(msiPending, 2 * i);
             }
             msiAddresses[i] = address;
             msiData[i] = data;
         }
-        msiDeliveries[i] = delivery;
         int vector = i;
-        msiTaken[i] = () -> {
-            msiPending[vector] = false; // taken: IRR to ISR, and the edge flow acknowledges it at once
-            msiDeliveries[vector].run();
+        msiDeliveries[i] = () -> {
+            msiPending[vector] = false; // taken: IRR to ISR
+            eoi(); // edge flow of an MSI: the vector is acknowledged before its handler runs
+            handler.run();
         };
     }
 
@@ -131,7 +125,7 @@ public final class InterruptController implements InterruptSink {
         }
         msiPending[i] = true;
         delivered++;
-        cpu.interrupt(cost(), msiTaken[i]);
+        cpu.interrupt(cost(), msiDeliveries[i]);
     }
 
     /** Where the local APIC's EOI writes are reported. */

@@ -40,10 +40,7 @@ public final class Cpu {
         kernelBusyUntil = start + costNs;
         busyNs += costNs;
         scheduler.at(kernelBusyUntil, work);
-        if (currentTask != null) {
-            taskDone += costNs; // preempted
-            taskTimer.arm(taskDone);
-        }
+        preemptTask(costNs);
     }
 
     /**
@@ -89,10 +86,7 @@ public final class Cpu {
         kernelBusyUntil = Math.max(scheduler.now(), kernelBusyUntil) + costNs;
         busyNs += costNs;
         scheduler.at(at, handler);
-        if (currentTask != null) {
-            taskDone += costNs; // preempted
-            taskTimer.arm(taskDone);
-        }
+        preemptTask(costNs);
     }
 
     /**
@@ -103,6 +97,11 @@ public final class Cpu {
         check(ns);
         kernelBusyUntil = Math.max(scheduler.now(), kernelBusyUntil) + ns;
         busyNs += ns;
+        preemptTask(ns);
+    }
+
+    /** Kernel-level time taken while a task runs pushes the task's completion back by as much. */
+    private void preemptTask(long ns) {
         if (currentTask != null) {
             taskDone += ns;
             taskTimer.arm(taskDone);
