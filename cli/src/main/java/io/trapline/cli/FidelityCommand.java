@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 /** {@code trapline fidelity}: the embedded guest side by side with the real QEMU captures of the same workload. */
 @Command(name = "fidelity", mixinStandardHelpOptions = true,
         description = {"Compare the embedded guest (web workload, tcg profile) with the real QEMU 7.2 captures, per request size.",
-                "Each real run is recorded again on the embedded guest with the device options of its QEMU command line."})
+                "Each real run is recorded again on the embedded guest with the device options of its QEMU command line.",
+                "Repeated runs (same NIC, device options and request groups) make one row per metric: their mean, and "
+                        + "their spread beside it."})
 final class FidelityCommand implements Callable<Integer> {
     @Option(names = "--captures", paramLabel = "DIR", defaultValue = "../shared/captures/qemu-7.2-tcg",
             description = {"Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap, as "
