@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
         description = {"Compare the embedded guest (web workload, tcg profile) with the real QEMU 7.2 captures, per request size.",
                 "Each real run is recorded again on the embedded guest with the device options of its QEMU command line.",
                 "Repeated runs (same NIC, device options and request groups) make one row per metric: their mean, and "
-                        + "their spread beside it."})
+                        + "their spread beside it.",
+                "Exit 0 when every row is within its bound (15%, or a known gap's own), 1 when one is not, 2 on bad input."})
 final class FidelityCommand implements Callable<Integer> {
     @Option(names = "--captures", paramLabel = "DIR", defaultValue = "../shared/captures/qemu-7.2-tcg",
             description = {"Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap, as "
@@ -49,12 +50,13 @@ final class FidelityCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("trapline-fidelity");
         try {
-            spec.commandLine().getOut().print(FidelityReport.markdown(FidelityReport.build(captures, chosen, work)));
+            FidelityReport.Report report = FidelityReport.build(captures, chosen, work);
+            spec.commandLine().getOut().print(FidelityReport.markdown(report));
+            return report.outsideBounds().isEmpty() ? 0 : 1;
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage()); // a run folder's workload-results.txt that does not describe its run
         } finally {
             FidelityReport.clean(work);
         }
-        return 0;
     }
 }

@@ -162,6 +162,11 @@ public final class FidelityReport {
     }
 
     public record Report(List<Row> rows, List<RunWindows> runs, List<Timing> timings) {
+        /** The rows outside the bound they are held to. */
+        public List<Row> outsideBounds() {
+            return rows.stream().filter(r -> Math.abs(r.deviation()) > r.bound()).toList();
+        }
+
         /** The run of folder {@code folder}; throws when it was not compared. */
         public RunWindows run(String folder) {
             return runs.stream().filter(r -> r.run().equals(folder)).findFirst()
@@ -389,6 +394,14 @@ public final class FidelityReport {
                     r.options().equals("defaults") ? r.nic() : r.nic() + " (" + r.options() + ")", r.size(), r.metric(),
                     real, r.model(), 100 * r.deviation(), r.knownGap() != null ? "known gap, " : "", 100 * r.bound()));
         }
+        List<Row> outside = report.outsideBounds();
+        long gaps = report.rows().stream().filter(r -> r.knownGap() != null).count();
+        sb.append(String.format(Locale.ROOT, "%n%d of %d rows within their bounds (±%.0f%%%s)%s%n", report.rows().size()
+                        - outside.size(), report.rows().size(), 100 * BOUND,
+                gaps == 0 ? "" : ", or a known gap's own: " + gaps + " rows",
+                outside.isEmpty() ? "." : "; outside: " + outside.stream()
+                        .map(r -> String.format(Locale.ROOT, "%s %s %s %+.1f%%", r.run(), r.size(), r.metric(),
+                                100 * r.deviation())).collect(Collectors.joining("; ")) + "."));
         sb.append(String.format(Locale.ROOT, "%nVirtual time per request (shown, not bounded):%n%n"));
         sb.append("| run | request size | real ms | model ms | deviation |\n|---|---|---|---|---|\n");
         for (Timing t : report.timings()) {
