@@ -97,7 +97,17 @@ public final class FidelityReport {
             // samples/qemu-7.2-tcg-sizes: the same at 128 KiB on virtio-net, where each sent frame's ACK comes back
             // while QEMU's TX bottom half still runs, so the real guest's bursts stay small (docs/fidelity.md)
             larger(SIZES_128_VIRTIO, "128 KiB", "NIC accesses per request"),
-            larger(SIZES_128_VIRTIO, "128 KiB", "interrupts per packet"));
+            larger(SIZES_128_VIRTIO, "128 KiB", "interrupts per packet"),
+            // samples/qemu-7.2-tcg-variants
+            noMitigation("NIC accesses per request"),
+            noMitigation("interrupts per packet"));
+
+    private static KnownGap noMitigation(String metric) {
+        return new KnownGap("e1000_nomitigation", "64 KiB", metric, 0.35, "without QEMU's interrupt mitigation the "
+                + "real guest takes more interrupts (0.68 per packet at 1 KiB against 0.52 with it, on the same host); "
+                + "the model takes as many either way, because the tcg profile's 300 us interrupt delivery, which "
+                + "stands in for that coalescing, outlasts the device's 128 us mitigation window (docs/fidelity.md)");
+    }
 
     private static KnownGap larger(String run, String size, String metric) {
         return new KnownGap(run, size, metric, 0.50, "a response larger than the send buffer: the model's HTTP server "
