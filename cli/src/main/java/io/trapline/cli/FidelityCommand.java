@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "fidelity", mixinStandardHelpOptions = true,
         description = {"Compare the embedded guest (web workload, tcg profile) with the real QEMU 7.2 captures, per request size.",
                 "Each real run is recorded again on the embedded guest with the device options of its QEMU command line.",
-                "Repeated runs (same NIC, device options and request groups) make one row per metric: their mean, and "
+                "Repeated runs (the same QEMU -device line and requests) make one row per metric: their mean, and "
                         + "their spread beside it.",
                 "Exit 0 when every row is within its bound (15%, or a known gap's own), 1 when one is not, 2 on bad input."})
 final class FidelityCommand implements Callable<Integer> {

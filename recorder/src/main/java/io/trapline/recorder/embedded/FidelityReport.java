@@ -94,8 +94,8 @@ public final class FidelityReport {
             larger("web256-e1000", "256 KiB", "interrupts per packet"),
             larger("web256-virtio", "256 KiB", "NIC accesses per request"),
             larger("web256-virtio", "256 KiB", "interrupts per packet"),
-            // samples/qemu-7.2-tcg-sizes: the same at 128 KiB on virtio-net, where each sent frame's ACK comes back
-            // while QEMU's TX bottom half still runs, so the real guest's bursts stay small (docs/fidelity.md)
+            // samples/qemu-7.2-tcg-sizes: the same at 128 KiB on virtio-net, which the real guest sends in more,
+            // smaller bursts (docs/fidelity.md, "Other response sizes")
             larger(SIZES_128_VIRTIO, "128 KiB", "NIC accesses per request"),
             larger(SIZES_128_VIRTIO, "128 KiB", "interrupts per packet"),
             // samples/qemu-7.2-tcg-variants
@@ -132,11 +132,6 @@ public final class FidelityReport {
      */
     public record Row(String run, String nic, String options, String size, String metric, double real, double model,
                       int runs, double realMin, double realMax) {
-        /** A row of one real run. */
-        public Row(String run, String nic, String options, String size, String metric, double real, double model) {
-            this(run, nic, options, size, metric, real, model, 1, real, real);
-        }
-
         public double deviation() {
             return real == 0 ? (model == 0 ? 0 : 1) : (model - real) / real;
         }
