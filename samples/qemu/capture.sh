@@ -108,6 +108,8 @@ done
   echo "mkdir -p /www; dd if=/dev/zero bs=1024 count=$large_kib 2>/dev/null | tr '\\0' 'b' > /www/big"
   cat <<'INIT'
 ip link set lo up
+# A driver that refused the device leaves no eth0: say so at once instead of waiting for a carrier.
+[ -e /sys/class/net/eth0 ] || { echo TRAPLINE-NO-NIC; while true; do sleep 3600; done; }
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
@@ -153,7 +155,8 @@ accel=${ACCEL:-}
 if [ -z "$accel" ]; then
   if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; else accel=tcg; fi
 fi
-# boot_guest ACCEL TIMEOUT: starts QEMU; 0 once the guest printed its ready marker, 1 if not in time
+# boot_guest ACCEL TIMEOUT: starts QEMU; 0 once the guest printed its ready marker, 1 if not in time, 2 if the
+# guest has no network interface (its kernel's driver did not take the device)
 boot_guest() {
   local a=$1 limit=$2
   args=(qemu-system-x86_64 -accel "$a" -cpu qemu64 -m 256 -smp 1 -nographic -no-reboot
@@ -172,6 +175,11 @@ boot_guest() {
   qpid=$!
   for _ in $(seq 1 "$limit"); do
     grep -q TRAPLINE-READY "$out/console.txt" 2>/dev/null && return 0
+    if grep -q TRAPLINE-NO-NIC "$out/console.txt" 2>/dev/null; then
+      kill $qpid 2>/dev/null || true
+      wait $qpid 2>/dev/null || true
+      return 2
+    fi
     kill -0 $qpid 2>/dev/null || { cat "$build/qemu.out" >&2; return 1; }
     sleep 1
   done
@@ -179,14 +187,25 @@ boot_guest() {
   wait $qpid 2>/dev/null || true
   return 1
 }
+# boot ACCEL TIMEOUT: boot_guest, ending the script with one line when the guest has no NIC
+boot() {
+  local rc=0
+  boot_guest "$1" "$2" || rc=$?
+  if [ "$rc" = 2 ]; then
+    why=$(grep -a -o -E '\[ *[0-9]+\.[0-9]+\] [^[:cntrl:]]*(virtio|e1000)[^[:cntrl:]]*' "$out/console.txt" | tail -n 1 || true)
+    echo "capture.sh: the guest's kernel did not take the NIC (-device $device): no eth0${why:+; console.txt: $why}" >&2
+    exit 1
+  fi
+  return "$rc"
+}
 trap 'kill $qpid 2>/dev/null || true' EXIT
 qpid=
-if [ "$accel" = kvm ] && ! boot_guest kvm "${KVM_TIMEOUT:-90}"; then
+if [ "$accel" = kvm ] && ! boot kvm "${KVM_TIMEOUT:-90}"; then
   echo "capture.sh: the kernel did not come up under KVM; using TCG" >&2
   accel=tcg
-  boot_guest tcg 900 || { echo "capture.sh: guest not ready under TCG either" >&2; exit 1; }
+  boot tcg 900 || { echo "capture.sh: guest not ready under TCG either" >&2; exit 1; }
 elif [ "$accel" = tcg ]; then
-  boot_guest tcg 900 || { echo "capture.sh: guest not ready under TCG" >&2; exit 1; }
+  boot tcg 900 || { echo "capture.sh: guest not ready under TCG" >&2; exit 1; }
 fi
 echo "$accel" > "$out/accelerator.txt"
 mark ready
