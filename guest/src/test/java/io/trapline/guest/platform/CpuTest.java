@@ -11,12 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CpuTest {
+    // a new instance per test (JUnit): each test has its own clock, CPU and log
+    private final Scheduler s = new Scheduler();
+    private final Cpu cpu = new Cpu(s);
+    private final List<String> log = new ArrayList<>();
 
     @Test
     void kernelWorkRunsInOrderAndQueuesBehindEarlierKernelWork() {
-        Scheduler s = new Scheduler();
-        Cpu cpu = new Cpu(s);
-        List<String> log = new ArrayList<>();
         cpu.run(100, () -> log.add("a@" + s.now()));
         cpu.run(50, () -> log.add("b@" + s.now()));
         s.runUntil(1_000);
@@ -26,9 +27,6 @@ class CpuTest {
 
     @Test
     void kernelWorkPreemptsARunningTask() {
-        Scheduler s = new Scheduler();
-        Cpu cpu = new Cpu(s);
-        List<String> log = new ArrayList<>();
         cpu.runTask(1_000, () -> log.add("task@" + s.now()));
         s.at(200, () -> cpu.run(300, () -> log.add("irq@" + s.now())));
         s.runUntil(10_000);
@@ -38,9 +36,6 @@ class CpuTest {
 
     @Test
     void anInterruptHandlerDoesNotWaitForQueuedKernelWork() {
-        Scheduler s = new Scheduler();
-        Cpu cpu = new Cpu(s);
-        List<String> log = new ArrayList<>();
         cpu.run(1_000, () -> log.add("softirq@" + s.now()));
         s.at(100, () -> {
             cpu.interrupt(200, () -> log.add("irq1@" + s.now()));
@@ -54,9 +49,6 @@ class CpuTest {
 
     @Test
     void workAfterKernelWorkWaitsForWorkThatQueuedWorkQueues() {
-        Scheduler s = new Scheduler();
-        Cpu cpu = new Cpu(s);
-        List<String> log = new ArrayList<>();
         cpu.run(100, () -> {
             log.add("poll@" + s.now());
             cpu.run(50, () -> log.add("stack@" + s.now())); // queued while the first runs
@@ -68,9 +60,6 @@ class CpuTest {
 
     @Test
     void workAfterKernelWorkIsNotHeldOffForEverByNewWork() {
-        Scheduler s = new Scheduler();
-        Cpu cpu = new Cpu(s);
-        List<String> log = new ArrayList<>();
         Runnable[] busy = new Runnable[1];
         busy[0] = () -> {
             if (s.now() < 1_000_000) {
@@ -85,9 +74,6 @@ class CpuTest {
 
     @Test
     void tasksRunOneAfterAnother() {
-        Scheduler s = new Scheduler();
-        Cpu cpu = new Cpu(s);
-        List<String> log = new ArrayList<>();
         cpu.runTask(100, () -> {
             log.add("t1@" + s.now());
             cpu.runTask(10, () -> log.add("t3@" + s.now()));

@@ -210,7 +210,7 @@ public final class FidelityReport {
         // Runs with the same QEMU device and request groups are repeats of one configuration: the embedded guest is
         // deterministic, so it is recorded once for them, and the real runs' counts are pooled.
         Map<String, List<RunCounts>> byConfiguration = new LinkedHashMap<>();
-        Map<String, Path> models = new LinkedHashMap<>();
+        Map<String, ModelSide> models = new LinkedHashMap<>();
         for (String folder : folders) {
             Path real = work.resolve("real-" + folder);
             Path dir = sharedCaptures.resolve(folder);
@@ -239,25 +239,22 @@ public final class FidelityReport {
             // Repeats: the same QEMU -device line (options the model does not take, such as ioeventfd, count too) and
             // the same request groups.
             String configuration = qemuDevice + " " + requestGroups;
-            Path model = models.get(configuration);
+            ModelSide model = models.get(configuration);
             if (model == null) {
-                model = work.resolve("model-" + folder);
-                EmbeddedRecorder.record(new GuestRun.Options(nic, config, "web", Map.of("requests", requestGroups),
-                        PlatformProfile.tcg(), 1), model, null);
+                model = recordModel(nic, config, requestGroups, groups, work.resolve("model-" + folder));
                 models.put(configuration, model);
             }
             List<GroupCounts> counts = new ArrayList<>();
-            try (CaptureReader r = CaptureReader.open(real); CaptureReader m = CaptureReader.open(model)) {
-                for (Group g : groups) {
-                    WindowSummary a = WindowSummary.ofPhase(r, g.realPhase());
+            try (CaptureReader r = CaptureReader.open(real)) {
+                for (int g = 0; g < groups.size(); g++) {
+                    WindowSummary a = WindowSummary.ofPhase(r, groups.get(g).realPhase());
                     if (a.packets() == 0) {
                         throw new IllegalArgumentException(dir.resolve("phases.txt") + ": no packets in the run's '"
-                                + g.realPhase() + "' phase (work_start, small_end and work_end mark it)");
+                                + groups.get(g).realPhase() + "' phase (work_start, small_end and work_end mark it)");
                     }
-                    counts.add(new GroupCounts(g, a, WindowSummary.ofPhase(m, g.modelPhase())));
+                    counts.add(new GroupCounts(groups.get(g), a, model.groups().get(g)));
                 }
-                runs.add(new RunWindows(folder, nic, config, WindowSummary.of(r, GuestRun.TAIL_NS),
-                        WindowSummary.of(m, GuestRun.TAIL_NS)));
+                runs.add(new RunWindows(folder, nic, config, WindowSummary.of(r, GuestRun.TAIL_NS), model.window()));
             }
             byConfiguration.computeIfAbsent(configuration, k -> new ArrayList<>())
                     .add(new RunCounts(folder, nic, options, counts));
@@ -268,6 +265,27 @@ public final class FidelityReport {
             addRows(repeats, rows, timings);
         }
         return new Report(rows, runs, timings);
+    }
+
+    /** The embedded recording of one configuration: per request group, and over the whole workload window. */
+    private record ModelSide(List<WindowSummary> groups, WindowSummary window) {
+    }
+
+    /**
+     * Records the {@code web} workload of {@code groups} ({@code requests}, its --requests form) on the embedded guest
+     * into {@code dir} and summarises it.
+     */
+    private static ModelSide recordModel(String nic, Map<String, Object> config, String requests, List<Group> groups,
+                                         Path dir) {
+        EmbeddedRecorder.record(new GuestRun.Options(nic, config, "web", Map.of("requests", requests),
+                PlatformProfile.tcg(), 1), dir, null);
+        try (CaptureReader m = CaptureReader.open(dir)) {
+            List<WindowSummary> perGroup = new ArrayList<>();
+            for (Group g : groups) {
+                perGroup.add(WindowSummary.ofPhase(m, g.modelPhase()));
+            }
+            return new ModelSide(perGroup, WindowSummary.of(m, GuestRun.TAIL_NS));
+        }
     }
 
     /** One request group of one real run, and the same group in the embedded recording. */
