@@ -15,8 +15,10 @@ import java.util.List;
 
 /**
  * {@code phases}: intervals derived from marks. A phase_start and the next phase_end of the same name make a
- * row of kind {@code phase}; request_start / request_end likewise make kind {@code request}. A start without
- * an end ends at the capture's last event (end_seq NULL). Phases may nest and overlap.
+ * row of kind {@code phase}; request_start / request_end likewise make kind {@code request}, where the names
+ * need only share their first word: the embedded guest names a request's start {@code request#7 GET /file-1024}
+ * and its end {@code request#7 status=200 bytes=1024}. A row keeps the start's name. A start without an end
+ * ends at the capture's last event (end_seq NULL). Phases may nest and overlap.
  */
 final class PhasesWriter extends TableWriter {
     static final Schema SCHEMA = new Schema(List.of(CAPTURE, str("kind"), str("name"), i64("ordinal"),
@@ -76,13 +78,20 @@ final class PhasesWriter extends TableWriter {
             boolean req = k == MarkKind.REQUEST_END.code();
             for (Iterator<Open> it = open.iterator(); it.hasNext(); ) {
                 Open o = it.next();
-                if (o.request() == req && o.name().equals(n)) {
+                if (o.request() == req && (o.name().equals(n) || req && sameRequest(o.name(), n))) {
                     it.remove();
                     row(o, c.timeNs(), c.sequence());
                     break;
                 }
             }
         }
+    }
+
+    /** Whether a request's start and end name the same request: the same first word ({@code request#7}). */
+    static boolean sameRequest(String start, String end) {
+        int a = start.indexOf(' ');
+        int b = end.indexOf(' ');
+        return a > 0 && a == b && start.regionMatches(0, end, 0, a);
     }
 
     @Override

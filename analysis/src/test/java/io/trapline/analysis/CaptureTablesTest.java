@@ -143,6 +143,26 @@ class CaptureTablesTest {
     }
 
     @Test
+    void requestRowsPairAStartAndAnEndNamedAsTheEmbeddedGuestNamesThem() {
+        Path dir = tmp.resolve("requests");
+        try (var w = io.trapline.recorder.CaptureWriter.create(dir, TestCaptures.e1000Metadata())) {
+            TestCaptures.mark(w, 100, io.trapline.recorder.MarkKind.REQUEST_START, "request#0 GET /file-1024");
+            TestCaptures.mark(w, 200, io.trapline.recorder.MarkKind.REQUEST_START, "request#1 GET /file-65536");
+            TestCaptures.mark(w, 300, io.trapline.recorder.MarkKind.REQUEST_END, "request#1 status=200 bytes=65536");
+            TestCaptures.mark(w, 400, io.trapline.recorder.MarkKind.REQUEST_END, "request#0 status=200 bytes=1024");
+            TestCaptures.mark(w, 500, io.trapline.recorder.MarkKind.REQUEST_START, "request#10 GET /file-1024");
+            TestCaptures.mark(w, 600, io.trapline.recorder.MarkKind.REQUEST_END, "request#1 status=200 bytes=1");
+            w.append(700, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0);
+        }
+        List<Map<String, Object>> rows = TableRows.read(Table.PHASES, dir);
+        assertEquals(List.of("request#1 GET /file-65536", "request#0 GET /file-1024", "request#10 GET /file-1024"),
+                column(rows, "name"));
+        assertEquals(List.of(300L, 400L, 700L), column(rows, "end_ns"));
+        assertEquals(List.of(1L, 0L, 2L), column(rows, "ordinal"));
+        assertNull(rows.get(2).get("end_seq"), "request#10 never ended: request#1's second end is not its end");
+    }
+
+    @Test
     void severalCapturesFillTheCaptureColumn() {
         List<CaptureSource> caps = List.of(new CaptureSource("a", TestCaptures.e1000(tmp.resolve("e"))),
                 new CaptureSource("b", TestCaptures.virtio(tmp.resolve("v"))));

@@ -29,6 +29,11 @@ class RecordReplayDiffCommandTest {
         CliRun diff = CliRun.of("diff", cap.toString(), cap.toString());
         assertEquals(0, diff.code(), diff.err());
         assertTrue(diff.out().contains("0 output differences"), diff.out());
+        CliRun requests = CliRun.of("sql", cap.toString(), "--format", "csv", "-e",
+                "select count(*) as n, count(end_seq) as ended, max(end_ns - start_ns) < 1e9 as short from phases"
+                        + " where kind = 'request'");
+        assertEquals(0, requests.code(), requests.err());
+        assertTrue(requests.out().contains("3,3,true"), "each request is one closed row: " + requests.out());
     }
 
     @Test
