@@ -108,7 +108,13 @@ class AnalysisCommandsTest {
         JsonNode rows = new ObjectMapper().readTree(saved.out());
         assertEquals(3, rows.size());
         assertEquals("kvm", rows.get(0).get("profile").asText());
-        assertEquals(5.0, rows.get(0).get("exits_per_packet").asDouble(), 1e-9, "10 exits, 2 packets");
+        assertEquals(3.5, rows.get(0).get("exits_per_packet").asDouble(), 1e-9,
+                "7 exits in the workload phase (not the read before it nor the idle watchdog's after it), 2 packets");
+        assertEquals(0.5, rows.get(0).get("interrupts_per_packet").asDouble(), 1e-9);
+        CliRun analyze = CliRun.of("analyze", e.toString(), "--format", "json");
+        assertEquals(0, analyze.code(), analyze.err());
+        assertEquals(3.5, new ObjectMapper().readTree(analyze.out()).get(0).get("exits_per_packet.kvm").asDouble(), 1e-9,
+                "the saved query measures where analyze does");
         for (String q : io.trapline.sql.SavedQueries.NAMES) {
             CliRun each = CliRun.of("sql", e.toString(), "-q", q);
             assertEquals(0, each.code(), q + ": " + each.err());

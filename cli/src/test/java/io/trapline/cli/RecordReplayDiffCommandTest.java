@@ -34,6 +34,14 @@ class RecordReplayDiffCommandTest {
                         + " where kind = 'request'");
         assertEquals(0, requests.code(), requests.err());
         assertTrue(requests.out().contains("3,3,true"), "each request is one closed row: " + requests.out());
+        // analyze measures an embedded capture in the same window record summed up (work_start .. work_end + 0.25 s)
+        CliRun analyze = CliRun.of("analyze", cap.toString(), "--format", "csv");
+        assertEquals(0, analyze.code(), analyze.err());
+        assertTrue(analyze.out().contains("phase,window"), analyze.out());
+        String recorded = rec.out().lines().filter(l -> l.trim().startsWith("NIC accesses")).findFirst().orElseThrow()
+                .trim().split(" +")[2].replace(",", "");
+        assertTrue(analyze.out().lines().anyMatch(l -> l.equals("nic_accesses," + recorded)),
+                "record's window total " + recorded + " in: " + analyze.out());
     }
 
     @Test

@@ -131,8 +131,9 @@ public final class CaptureComparison {
                 : windows.get(names.indexOf(n)).phase()));
         m.add(metric("seconds", "seconds", names, n -> round(windows.get(names.indexOf(n)).seconds(), 3)));
         m.add(metric("requests", "requests", names, n -> requestsOf(requests.get(n), syns.get(n))));
-        m.add(metric("packets", "packets (rx/tx)", names, n -> packets.get(n)[0] + " (" + packets.get(n)[1] + "/"
-                + packets.get(n)[2] + ")"));
+        m.add(metric("packets", "packets", names, n -> packets.get(n)[0]));
+        m.add(metric("packets_rx", "  received", names, n -> packets.get(n)[1]));
+        m.add(metric("packets_tx", "  sent", names, n -> packets.get(n)[2]));
         m.add(metric("packets_per_second", "packets per second", names,
                 n -> round(packets.get(n)[0] / windows.get(names.indexOf(n)).seconds(), 1)));
         m.add(metric("nic_accesses", "NIC accesses (reads/writes/kicks)", names, n -> {

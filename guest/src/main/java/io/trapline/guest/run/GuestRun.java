@@ -116,6 +116,7 @@ public final class GuestRun {
         boolean finished = workload.done();
         if (finished) {
             s.runUntil(s.now() + TAIL_NS);
+            marks.phaseEnd(s.now(), Workload.WINDOW);
         }
         return new Result(workload.result(), s.now(), driver.interrupts(), 0, finished);
     }

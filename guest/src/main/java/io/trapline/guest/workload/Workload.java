@@ -6,8 +6,12 @@ import io.trapline.guest.http.HttpClient;
  * A host-side client workload against the guest's HTTP server. {@link #start} marks {@code ready} at once,
  * then follows the captures' plan: {@code idle_start}, an idle phase, {@code idle_end}, {@code work_start},
  * the {@code workload} phase with every request, {@code work_end}. Subclasses issue the requests.
+ * A {@code window} phase starts at {@code work_start} and ends 0.25 s after {@code work_end}, as the importer
+ * derives it for the shared captures, so that every command measures embedded and real runs alike.
  */
 public abstract class Workload {
+    /** The phase the shared captures' figures are measured in: work_start .. work_end + 0.25 s. */
+    public static final String WINDOW = "window";
     protected final WorkloadEnv env;
     protected MarkListener marks = MarkListener.NONE;
     private boolean started;
@@ -45,6 +49,7 @@ public abstract class Workload {
                 marks.mark(s.now(), "idle_end");
                 marks.mark(s.now(), "work_start");
                 marks.phaseStart(s.now(), "workload");
+                marks.phaseStart(s.now(), WINDOW); // ended by the run, TAIL_NS after work_end (GuestRun)
                 workStartNs = s.now();
                 begin();
             });

@@ -71,12 +71,12 @@ class WebWorkloadTest {
         List<String> names = marks.stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
         assertEquals(List.of(
                 "mark ready", "mark idle_start", "start idle", "end idle", "mark idle_end", "mark work_start",
-                "start workload", "start 2x1024",
+                "start workload", "start window", "start 2x1024",
                 "request 0 GET /file-1024", "response 0 200 1024",
                 "request 1 GET /file-1024", "response 1 200 1024",
                 "end 2x1024", "mark small_end", "start 1x65536",
                 "request 2 GET /file-65536", "response 2 200 65536",
-                "end 1x65536", "end workload", "mark work_end"), names);
+                "end 1x65536", "end workload", "mark work_end"), names, "the window phase ends with the run (GuestRun)");
         long idleStart = Long.parseLong(marks.get(1).split(" ")[0]);
         long idleEnd = Long.parseLong(marks.get(4).split(" ")[0]);
         assertEquals(1_000_000, idleEnd - idleStart);

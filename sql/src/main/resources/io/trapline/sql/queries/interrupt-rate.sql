@@ -1,4 +1,4 @@
--- Interrupts per 100 ms of capture time (MSI messages and INTx assertions), per capture.
+-- Interrupts per 100 ms of capture time (MSI messages and INTx assertions), per capture: the whole capture, boot included.
 SELECT capture,
        (time_ns // 100000000) * 0.1 AS second,
        count(*) AS interrupts,
