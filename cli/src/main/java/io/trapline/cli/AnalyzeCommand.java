@@ -58,7 +58,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /** Shown for a figure that cannot be given (no cost anchor, no requests). */
-    private static final String NOT_AVAILABLE = "n/a";
+    private static final ResultPrinter.Missing NOT_AVAILABLE = new ResultPrinter.Missing("n/a");
 
     private void print(PrintWriter out, CaptureComparison c) throws Exception {
         boolean unpriced = false;
@@ -100,7 +100,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         ResultPrinter.print(out, header, rows, format);
         if (unpriced) {
             out.println();
-            out.println(NOT_AVAILABLE + ": these exits carry no cycle cost (tcg's have no anchor in FACTS.md;"
+            out.println(NOT_AVAILABLE.text() + ": these exits carry no cycle cost (tcg's have no anchor in FACTS.md;"
                     + " see --explain-costs; set one with --cost CLASS=CYCLES, e.g. --cost tcg_access=N)");
         }
         for (CaptureComparison.Metric m : lists) {

@@ -151,16 +151,23 @@ final class ResultPrinter {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < w.length; i++) {
             String t = text(cells.get(i));
-            boolean right = values != null && values.get(i) instanceof Number;
+            boolean right = values != null && (values.get(i) instanceof Number || values.get(i) instanceof Missing);
             sb.append(i == 0 ? "" : "  ");
             sb.append(right ? " ".repeat(w[i] - t.length()) + t : t + (i == w.length - 1 ? "" : " ".repeat(w[i] - t.length())));
         }
         return sb.toString();
     }
 
+    /** A figure that cannot be given, printed as {@code text} where the number would stand (right-aligned). */
+    record Missing(String text) {
+    }
+
     static String text(Object o) {
         if (o == null) {
             return "NULL";
+        }
+        if (o instanceof Missing m) {
+            return m.text();
         }
         if (o instanceof Double || o instanceof Float) {
             double d = ((Number) o).doubleValue();
@@ -189,7 +196,7 @@ final class ResultPrinter {
     }
 
     private static void writeJson(JsonGenerator g, Object o) throws IOException {
-        if (o == null) {
+        if (o == null || o instanceof Missing) {
             g.writeNull();
         } else if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
             g.writeNumber(((Number) o).longValue());
