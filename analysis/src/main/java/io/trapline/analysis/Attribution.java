@@ -9,8 +9,10 @@ import io.trapline.recorder.EventType;
  * 0, 1, 2... in event order. An exit, kick or interrupt belongs to the last accepted frame before it (the
  * frame the driver is still handling: an RX interrupt, its ICR read and RX refill, a TX completion) when that
  * frame is at most {@link #WINDOW_NS} older; otherwise to no packet (NULL). One exception, the doorbell: a
- * write or kick followed by a transmitted frame before any other guest access belongs to that frame (the TX
- * it started: TDT, or a virtio notify).
+ * write that can start a transmission (e1000 TDT, a virtio notify: {@link DeviceExitRules#startsTransmit}) or a
+ * kick, followed by a transmitted frame before any other guest access, belongs to that frame, the TX it started.
+ * Frames received in between do not break that link; a doorbell no frame follows belongs where any row at its
+ * time would.
  */
 final class Attribution {
     /** Exits further than this after the last frame (idle time, timers) are attributed to no packet. */
@@ -22,7 +24,8 @@ final class Attribution {
     private long lastFrame = -1;
     private long lastFrameTime;
     private final int[] pendingRows = new int[MAX_PENDING];
-    private final long[] pendingTimes = new long[MAX_PENDING];
+    /** Where each pending doorbell goes if no transmitted frame follows it: the packet at its own time. */
+    private final long[] pendingFallback = new long[MAX_PENDING];
     private int pending;
     private DirectColumn target;
 
@@ -44,7 +47,9 @@ final class Attribution {
         if (t == EventType.FRAME_TX || t == EventType.FRAME_RX) {
             long id = nextPacket++;
             boolean accepted = (c.flags() & EventFlags.REFUSED) == 0;
-            settle(t == EventType.FRAME_TX && accepted ? id : -2);
+            if (t == EventType.FRAME_TX) { // a received frame leaves a doorbell waiting for its TX
+                settle(accepted ? id : -2);
+            }
             if (accepted) {
                 lastFrame = id;
                 lastFrameTime = c.timeNs();
@@ -63,11 +68,11 @@ final class Attribution {
         return lastFrame >= 0 && timeNs - lastFrameTime <= WINDOW_NS ? lastFrame : -1;
     }
 
-    /** Writes {@code row}'s packet now, or later when it is a doorbell (a write or a kick). */
+    /** Writes {@code row}'s packet now, or later when it is a doorbell (a write that can start a TX, or a kick). */
     void assign(int row, long timeNs, boolean doorbell) {
         if (doorbell && pending < MAX_PENDING) {
             pendingRows[pending] = row;
-            pendingTimes[pending] = timeNs;
+            pendingFallback[pending] = packetAt(timeNs);
             pending++;
             target.setNull(row);
             return;
@@ -82,7 +87,7 @@ final class Attribution {
     /** Settles pending rows: to {@code frame} when it is >= 0, else by the ordinary rule. */
     void settle(long frame) {
         for (int i = 0; i < pending; i++) {
-            set(pendingRows[i], frame >= 0 ? frame : packetAt(pendingTimes[i]));
+            set(pendingRows[i], frame >= 0 ? frame : pendingFallback[i]);
         }
         pending = 0;
     }

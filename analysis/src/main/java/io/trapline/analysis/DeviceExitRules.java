@@ -19,6 +19,14 @@ public interface DeviceExitRules {
         return path(true, bar, offset) == AccessPath.IOEVENTFD;
     }
 
+    /**
+     * Whether a guest write here can start a transmission, so that a frame sent right after it is the TX it started
+     * (the doorbell of the attribution rule, docs/sql.md). Unknown models: any write.
+     */
+    default boolean startsTransmit(int bar, long offset) {
+        return true;
+    }
+
     /** Where a KICK event that has no traced write lands: its notification register ({@code bar}, {@code offset}). */
     default long[] notifyRegister(int queue) {
         return null;

@@ -4,6 +4,7 @@ import static io.trapline.emulator.e1000.E1000Registers.ICR;
 import static io.trapline.emulator.e1000.E1000Registers.ICS;
 import static io.trapline.emulator.e1000.E1000Registers.IMC;
 import static io.trapline.emulator.e1000.E1000Registers.IMS;
+import static io.trapline.emulator.e1000.E1000Registers.IODATA;
 import static io.trapline.emulator.e1000.E1000Registers.MDIC;
 import static io.trapline.emulator.e1000.E1000Registers.TCTL;
 import static io.trapline.emulator.e1000.E1000Registers.TDT;
@@ -20,6 +21,12 @@ final class E1000ExitRules implements DeviceExitRules {
     static final int[] NOT_COALESCED = {MDIC, ICR, ICS, IMS, IMC, TCTL, TDT};
 
     private E1000ExitRules() {
+    }
+
+    /** TDT, written directly or through the I/O BAR's IODATA window (SDM 13.2.1), which may address it. */
+    @Override
+    public boolean startsTransmit(int bar, long offset) {
+        return bar == 0 ? (offset & ~3L) == TDT : bar == 1 && offset == IODATA;
     }
 
     @Override

@@ -152,10 +152,11 @@ final class ExitsWriter extends TableWriter {
                 // the path is the register's, whatever the profile: look it up once
                 ExitClass[] classes = accessClasses[pio ? 1 : 0][classifier.path(c.device(), write, c.region(),
                         c.address()).ordinal()];
+                boolean doorbell = write && classifier.rules(c.device()).startsTransmit(c.region(), c.address());
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classes[i];
                     if (ec != null) {
-                        row(c, i, ec, pio ? PIO : MMIO, write, true, c.region(), c.address(), reg, write);
+                        row(c, i, ec, pio ? PIO : MMIO, write, true, c.region(), c.address(), reg, doorbell);
                     }
                 }
             }

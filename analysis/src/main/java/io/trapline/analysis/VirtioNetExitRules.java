@@ -43,6 +43,12 @@ final class VirtioNetExitRules implements DeviceExitRules {
         return AccessPath.USERSPACE;
     }
 
+    /** A queue notification (only a kick starts a transmission). */
+    @Override
+    public boolean startsTransmit(int bar, long offset) {
+        return isNotify(bar, offset);
+    }
+
     /** A kick traced without its write (ioeventfd on): the modern notify register if there is one, else legacy. */
     @Override
     public long[] notifyRegister(int queue) {

@@ -163,6 +163,30 @@ class CaptureTablesTest {
     }
 
     @Test
+    void aDoorbellIsTheTransmitItStartedEvenAcrossAReceivedFrameAndOnlyTdtIsOne() {
+        Path dir = tmp.resolve("doorbells");
+        try (var w = io.trapline.recorder.CaptureWriter.create(dir, TestCaptures.e1000Metadata())) {
+            TestCaptures.frame(w, 1_000, false, TestCaptures.tcp("10.0.2.2", "10.0.2.15", 40000, 80, TestCaptures.SYN, 0)); // 0
+            w.append(2_000, io.trapline.recorder.EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 1);       // TDT: doorbell
+            TestCaptures.frame(w, 2_100, false, TestCaptures.tcp("10.0.2.2", "10.0.2.15", 40000, 80, TestCaptures.ACK, 0)); // 1
+            TestCaptures.frame(w, 2_200, true, TestCaptures.tcp("10.0.2.15", "10.0.2.2", 80, 40000,
+                    TestCaptures.SYN | TestCaptures.ACK, 0));                                                                 // 2
+            w.append(3_000, io.trapline.recorder.EventType.MMIO_WRITE, 0, 0, 0, 4, 0xD0, 0x9D);        // IMS: not one
+            TestCaptures.frame(w, 3_100, true, TestCaptures.tcp("10.0.2.15", "10.0.2.2", 80, 40000, TestCaptures.ACK, 0)); // 3
+            w.append(4_000, io.trapline.recorder.EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 2);       // TDT, no frame follows
+            TestCaptures.frame(w, 4_100, false, TestCaptures.tcp("10.0.2.2", "10.0.2.15", 40000, 80, TestCaptures.ACK, 0)); // 4
+            w.append(4_200, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0xC0, 0);          // ICR: settles it
+        }
+        List<Map<String, Object>> exits = TableRows.read(Table.EXITS, dir).stream()
+                .filter(r -> "kvm".equals(r.get("profile"))).toList();
+        assertEquals(List.of("TDT", "IMS", "TDT", "ICR"), column(exits, "register"));
+        assertEquals(2L, exits.get(0).get("packet"), "the TDT write started frame 2; frame 1 arrived in between");
+        assertEquals(2L, exits.get(1).get("packet"), "IMS starts no transmission: the last frame before it, not frame 3");
+        assertEquals(3L, exits.get(2).get("packet"), "no frame followed: the packet at its own time, not frame 4");
+        assertEquals(4L, exits.get(3).get("packet"));
+    }
+
+    @Test
     void severalCapturesFillTheCaptureColumn() {
         List<CaptureSource> caps = List.of(new CaptureSource("a", TestCaptures.e1000(tmp.resolve("e"))),
                 new CaptureSource("b", TestCaptures.virtio(tmp.resolve("v"))));

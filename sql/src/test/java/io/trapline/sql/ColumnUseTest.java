@@ -42,11 +42,13 @@ class ColumnUseTest {
     }
 
     @Test
-    void thePerPacketQueryReadsThreeColumnsOfExits() {
+    void thePerPacketQueryReadsFourColumnsOfExits() {
         Map<Table, Set<String>> use = use(SavedQueries.text("per-packet-exits"));
         assertNotNull(use);
-        assertEquals(Set.of("capture_profile", "packet", "cycles"), use.get(Table.EXITS));
-        assertEquals(Set.of("capture", "refused"), use.get(Table.PACKETS));
+        assertEquals(Set.of("capture_profile", "packet", "cycles", "time_ns"), use.get(Table.EXITS));
+        assertEquals(Set.of("capture", "refused", "time_ns"), use.get(Table.PACKETS));
+        assertEquals(Set.of("capture", "kind", "level", "time_ns"), use.get(Table.INTERRUPTS));
+        assertEquals(Set.of("capture", "kind", "name", "start_ns", "end_ns"), use.get(Table.PHASES));
         assertEquals(Set.of("capture", "profile", "capture_profile"), use.get(Table.PROFILES));
     }
 
