@@ -88,6 +88,21 @@ final class FrameFields {
                 dstIp = ipv6(f, at + 24);
                 l4 = at + 40;
                 end = Math.min(len, l4 + u16(f, at + 4));
+                // extension headers (RFC 8200 4.1) come before the upper layer: an MLD report is ICMPv6 behind
+                // hop-by-hop options. A bounded walk: a hostile chain costs at most a few steps.
+                for (int n = 0; n < 8 && isExtension(ipProto) && l4 + 8 <= end; n++) {
+                    int next = f[l4] & 0xFF;
+                    if (ipProto == IPV6_FRAGMENT) {
+                        if ((u16(f, l4 + 2) & 0xFFF8) != 0) { // not the first fragment: no upper-layer header
+                            protocol = protocolName(next);
+                            return;
+                        }
+                        l4 += 8;
+                    } else {
+                        l4 += ((f[l4 + 1] & 0xFF) + 1) * 8;
+                    }
+                    ipProto = next;
+                }
             }
             default -> {
                 return;
@@ -107,6 +122,16 @@ final class FrameFields {
         } else if (end >= l4) {
             payloadLength = end - l4;
         }
+    }
+
+    private static final int IPV6_HOP_BY_HOP = 0;
+    private static final int IPV6_ROUTING = 43;
+    private static final int IPV6_FRAGMENT = 44;
+    private static final int IPV6_DESTINATION = 60;
+
+    private static boolean isExtension(int nextHeader) {
+        return nextHeader == IPV6_HOP_BY_HOP || nextHeader == IPV6_ROUTING || nextHeader == IPV6_FRAGMENT
+                || nextHeader == IPV6_DESTINATION;
     }
 
     private static final String[] PROTOCOL_NAMES = new String[256];

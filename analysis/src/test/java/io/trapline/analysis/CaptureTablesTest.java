@@ -79,6 +79,43 @@ class CaptureTablesTest {
     }
 
     @Test
+    void ipv6ExtensionHeadersAreWalkedToTheUpperLayer() {
+        // an MLDv2 report as Linux sends it: IPv6, hop-by-hop options (router alert), ICMPv6 type 143
+        byte[] f = new byte[14 + 40 + 8 + 28];
+        f[12] = (byte) 0x86;
+        f[13] = (byte) 0xDD;
+        f[14] = 0x60;
+        f[18] = 0;
+        f[19] = 36;       // payload length: 8 + 28
+        f[20] = 0;        // next header: hop-by-hop
+        f[54] = 58;       // hop-by-hop's next header: ICMPv6
+        f[55] = 0;        // its length: 8 bytes
+        f[62] = (byte) 143;
+        FrameFields p = new FrameFields();
+        p.parse(f, f.length);
+        assertEquals("icmpv6", p.protocol);
+        assertEquals(28, p.payloadLength);
+        // hop-by-hop claiming more than the frame: named as its next header says (as a truncated TCP header is
+        // still tcp), no payload length, nothing read past the end
+        f[55] = (byte) 200;
+        p.parse(f, f.length);
+        assertEquals("icmpv6", p.protocol);
+        assertEquals(-1, p.payloadLength);
+        // a chain of extension headers longer than the walk goes no further than its bound
+        byte[] chain = new byte[14 + 40 + 8 * 20];
+        chain[12] = (byte) 0x86;
+        chain[13] = (byte) 0xDD;
+        chain[14] = 0x60;
+        chain[19] = (byte) (8 * 20);
+        chain[20] = 60;   // destination options, each pointing at another
+        for (int i = 0; i < 20; i++) {
+            chain[54 + 8 * i] = 60;
+        }
+        p.parse(chain, chain.length);
+        assertEquals("ip/60", p.protocol);
+    }
+
+    @Test
     void shortAndOddFramesLeaveUnreachableFieldsNull() {
         FrameFields f = new FrameFields();
         f.parse(new byte[10], 10);

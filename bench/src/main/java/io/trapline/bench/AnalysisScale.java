@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * The analysis at scale, outside JMH (one run is minutes): writes a synthetic capture of N events
  * (default 100 million; several GB of disk while it exists), converts it to the events table and to the two
- * tables the per-packet query reads (events/s), runs the saved per-packet-exits query through DuckDB (time),
+ * large tables the per-packet query reads (events/s), runs the saved per-packet-exits query through DuckDB (time),
  * prints peak JVM heap and peak process memory (DuckDB's memory is native), and deletes the capture (kept and
  * reused with {@code -Dtrapline.bench.keep=true}). Run with the heap capped:
  * {@code java -Xmx2g <trapline flags> -cp ... io.trapline.bench.AnalysisScale [EVENTS] [DIR]}.
@@ -64,8 +64,8 @@ public final class AnalysisScale {
             // the exits table's own conversion rate is AnalysisBench's; here: the events table, then the query
             convert(Table.EVENTS, null, caps, opts, n);
             // alone, the two tables the per-packet query reads, narrowed to its columns as the session narrows them
-            convert(Table.PACKETS, Set.of("capture", "refused"), caps, opts, n);
-            convert(Table.EXITS, Set.of("capture_profile", "packet", "cycles"), caps, opts, n);
+            convert(Table.PACKETS, Set.of("capture", "refused", "time_ns"), caps, opts, n);
+            convert(Table.EXITS, Set.of("capture_profile", "packet", "cycles", "time_ns"), caps, opts, n);
             try (SqlSession session = SqlSession.open(caps, opts)) {
                 long s = System.nanoTime();
                 String result = session.query(SavedQueries.text("per-packet-exits"), rs -> {
