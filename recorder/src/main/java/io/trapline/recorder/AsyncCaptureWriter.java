@@ -497,6 +497,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             ring.recycle(); // both threads are done with it: closed refuses appends, the writer loop has ended
         }
         closedEventBytes = written[1];
+        if (failure == null && written[0] < 0) { // the loop ended without closing the capture: never report success
+            fail(new IllegalStateException("the writer thread ended before it closed the capture"));
+        }
         if (failure != null && reportedFailure == null) {
             throw failureToReport();
         }
@@ -585,6 +588,11 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
         long cpuBefore = threads.getCurrentThreadCpuTime();
         try {
             run(metadata);
+        } catch (Throwable t) {
+            // Anything that ends the loop early fails the capture. Some failures arrive asynchronously: a write into
+            // the mapped queue file on a full file system faults, and the JVM throws the InternalError for it at a
+            // later safepoint, anywhere in this loop, not inside the append that faulted.
+            fail(t);
         } finally {
             synchronized (commandLock) {
                 writerRunning = false;

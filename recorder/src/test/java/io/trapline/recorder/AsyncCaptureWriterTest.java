@@ -234,6 +234,37 @@ class AsyncCaptureWriterTest {
     }
 
     /**
+     * An error that ends the writer loop outside any append (as the JVM's InternalError for a fault on the mapped queue
+     * file of a full file system does: it is thrown at a later safepoint, wherever the thread then is) fails the
+     * capture; close must not report a complete capture. Stands in for it: {@code Thread.stop} on the parked writer
+     * thread, which throws ThreadDeath there (Java 17; later JDKs no longer stop threads).
+     */
+    @Test
+    @SuppressWarnings({"deprecation", "removal"})
+    void anErrorThatEndsTheWriterLoopAnywhereFailsTheCapture() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 20, "Thread.stop works up to Java 19");
+        Path dir = tmp.resolve("stopped");
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), null, SMALL_RING);
+        for (long i = 0; i < 1000; i++) {
+            w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+        }
+        Thread writer = null;
+        for (long deadline = System.nanoTime() + 10_000_000_000L; writer == null && System.nanoTime() < deadline; ) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals("capture-writer " + dir.getFileName())) {
+                    writer = t;
+                }
+            }
+        }
+        assertNotNull(writer, "the capture's writer thread");
+        writer.stop();
+        writer.join(10_000);
+        CaptureException e = assertThrows(CaptureException.class, w::close, "never a complete capture");
+        assertTrue(e.getMessage().startsWith(dir + ": cannot write the capture"), e.getMessage());
+        assertFalse(CaptureMetadata.readFrom(dir).complete());
+    }
+
+    /**
      * A record whose size the writer thread cannot have been given (here zeroed out of turn) fails the capture with one
      * line: the writer thread neither stays on it, appending the same event until the disk is full, nor loses the
      * events written before it.
