@@ -51,7 +51,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
                 print(out, CaptureComparison.measure(s, phase));
-                new UnreadableTailWarnings(spec).warn(s.unreadableTails());
+                UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
+                warnings.warn(s.unreadableTails());
+                warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
             }
             return 0;
         });

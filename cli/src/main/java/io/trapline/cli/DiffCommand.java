@@ -54,7 +54,9 @@ final class DiffCommand implements Callable<Integer> {
             } else {
                 printText(out, sa, sb, d);
             }
-            new UnreadableTailWarnings(spec).warn(d.unreadableTails());
+            UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
+            warnings.warn(d.unreadableTails());
+            warnings.incomplete(java.util.List.of(a, b));
             return same ? 0 : 1;
         }
     }

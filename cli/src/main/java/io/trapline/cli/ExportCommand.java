@@ -36,10 +36,17 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         return AnalysisSetup.userErrors(() -> {
-            CaptureExport.Result r = CaptureExport.export(AnalysisSetup.captures(captures), setup.options(), format, output);
+            CaptureExport.Result r;
+            Path part = CaptureExport.partOf(output);
+            try (Interruption stop = Interruption.on("export", "nothing written to " + output,
+                    () -> CaptureExport.deleteTree(part))) {
+                r = CaptureExport.export(AnalysisSetup.captures(captures), setup.options(), format, output);
+            }
             out.printf("%s: %d %s written to %s%n", format, r.rows(), format == ExportFormat.pcap ? "frames" : "rows",
                     output);
-            new UnreadableTailWarnings(spec).warn(r.unreadableTails());
+            UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
+            warnings.warn(r.unreadableTails());
+            warnings.incomplete(AnalysisSetup.captures(captures).stream().map(io.trapline.analysis.CaptureSource::path).toList());
             return 0;
         });
     }

@@ -59,7 +59,8 @@ final class ImportQemuCommand implements Callable<Integer> {
             }
         }
         ImportReport report;
-        try {
+        try (Interruption stop = Interruption.on("import", output + " keeps the events imported so far and stays"
+                + " incomplete (capture.json status \"recording\"); the commands that read it say so", () -> { })) {
             report = QemuTraceImporter.run(options);
         } catch (PhasesFileException e) {
             throw new UserError("--phases: " + e.getMessage());

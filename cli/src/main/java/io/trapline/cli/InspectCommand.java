@@ -81,7 +81,9 @@ final class InspectCommand implements Callable<Integer> {
                     break; // reader went away (e.g. piped into head)
                 }
             }
-            new UnreadableTailWarnings(spec).warn(c.unreadableTail());
+            UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
+            warnings.warn(c.unreadableTail());
+            warnings.incomplete(capture);
         }
     }
 

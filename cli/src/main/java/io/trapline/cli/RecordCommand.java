@@ -113,7 +113,8 @@ final class RecordCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress();
         EmbeddedRecorder.Recording rec;
-        try {
+        try (Interruption stop = Interruption.on("record", output + " keeps the events written so far and stays"
+                + " incomplete (capture.json status \"recording\"); the commands that read it say so", () -> { })) {
             rec = EmbeddedRecorder.record(options, output, Terminal.stderrIsTerminal() ? progress : null);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());

@@ -66,7 +66,9 @@ final class ReplayCommand implements Callable<Integer> {
             } else {
                 printText(out, reader, r);
             }
-            new UnreadableTailWarnings(spec).warn(r.unreadableTail());
+            UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
+            warnings.warn(r.unreadableTail());
+            warnings.incomplete(capture);
             return r.identical() ? 0 : 1;
         }
     }

@@ -80,6 +80,7 @@ final class SqlCommand implements Callable<Integer> {
             UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
                 if (query == null) {
+                    warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
                     return new SqlShell(s, format, out, warnings).run(spec.commandLine().getErr());
                 }
                 List<String> statements = Statements.split(query);
@@ -90,6 +91,7 @@ final class SqlCommand implements Callable<Integer> {
                     run(s, st, out);
                     warnings.warn(s.unreadableTails());
                 }
+                warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
             }
             return 0;
         });

@@ -1,5 +1,6 @@
 package io.trapline.cli;
 
+import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.UnreadableTail;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -36,5 +37,35 @@ final class UnreadableTailWarnings {
 
     void warn(Collection<UnreadableTail> tails) {
         tails.forEach(this::warn);
+    }
+
+    /**
+     * After the tail warnings: a capture whose writer did not close (a recording or import that was interrupted or
+     * failed) but whose events all read gets a line too, so that no figure from it passes for a whole run's.
+     */
+    void incomplete(Path capture) {
+        Path key = capture.toAbsolutePath().normalize();
+        if (warned.contains(key)) {
+            return;
+        }
+        CaptureMetadata meta;
+        try {
+            meta = CaptureMetadata.readFrom(capture);
+        } catch (RuntimeException e) {
+            return; // the command itself reports a capture.json it cannot read
+        }
+        if (meta.complete()) {
+            return;
+        }
+        warned.add(key);
+        spec.commandLine().getOut().flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.qualifiedName() + ": warning: " + capture + " is incomplete: its writer did not close (an"
+                + " interrupted or failed recording or import); what was read covers only the events it holds");
+        err.flush();
+    }
+
+    void incomplete(Collection<Path> captures) {
+        captures.forEach(this::incomplete);
     }
 }

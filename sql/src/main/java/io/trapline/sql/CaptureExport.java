@@ -62,22 +62,43 @@ public final class CaptureExport {
         if (format == ExportFormat.pcap) {
             return pcapFile(captures, out);
         }
-        boolean existed;
+        Path part = partOf(out);
         try {
-            existed = Files.exists(out);
-            prepareDirectory(out);
+            checkDirectory(out);
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.createDirectory(part);
         } catch (IOException e) {
             throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(e));
         }
+        // Written beside the target and moved in place once whole (rename(2) replaces an empty directory): a failed
+        // or interrupted export leaves nothing at the target, and the part directory is removed.
         try {
-            return format == ExportFormat.arrow ? arrow(captures, options, out) : viaDuckDb(captures, options, format, out);
+            Result r = format == ExportFormat.arrow ? arrow(captures, options, part) : viaDuckDb(captures, options, format, part);
+            Files.move(part, out.toAbsolutePath().normalize(), StandardCopyOption.ATOMIC_MOVE);
+            List<Path> files = new ArrayList<>();
+            for (Path f : r.files()) {
+                files.add(out.resolve(part.relativize(f)));
+            }
+            return new Result(files, r.rows(), r.unreadableTails());
         } catch (IOException | RuntimeException e) {
-            removeContents(out, existed); // it was empty or absent: a failed export leaves nothing half written
+            deleteTree(part);
             if (e instanceof IOException io) {
                 throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(io));
             }
             throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * Where an export to {@code out} is written until it is whole: a sibling named after it and this process, so
+     * that an interrupted export can be cleaned up ({@link #deleteTree}) and never looks finished.
+     */
+    public static Path partOf(Path out) {
+        Path target = out.toAbsolutePath().normalize(); // "." and "dir/.." have a name to put beside them too
+        return target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
     }
 
     /** The frames into a new file beside {@code out}, moved in place once complete: an existing file is never touched. */
@@ -95,7 +116,7 @@ public final class CaptureExport {
                 Files.createDirectories(parent);
             }
             // Beside the target (same file system, so the move is atomic), with the permissions a new file gets.
-            tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+            tmp = partOf(out);
             Result r = pcap(captures, tmp);
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             return new Result(List.of(out), r.rows(), r.unreadableTails());
@@ -112,20 +133,22 @@ public final class CaptureExport {
         }
     }
 
-    /** Deletes what a failed export wrote into {@code dir}, and {@code dir} itself when the export made it. */
-    private static void removeContents(Path dir, boolean keepDir) {
-        try (var walk = Files.walk(dir)) {
+    /** Deletes {@code path} and everything under it, as far as it can (a file or a directory). */
+    public static void deleteTree(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(dir) || !keepDir) {
-                    Files.deleteIfExists(p);
-                }
+                Files.deleteIfExists(p);
             }
         } catch (IOException | RuntimeException ignored) {
             // best effort: the export's own error is the one to report
         }
     }
 
-    private static Path prepareDirectory(Path out) throws IOException {
+    /** The target of a directory export must be absent or an empty directory. */
+    private static void checkDirectory(Path out) throws IOException {
         if (Files.exists(out)) {
             if (!Files.isDirectory(out)) {
                 throw new AnalysisException(out + ": exists and is not a directory");
@@ -136,8 +159,6 @@ public final class CaptureExport {
                 }
             }
         }
-        Files.createDirectories(out);
-        return out;
     }
 
     private static Result viaDuckDb(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, Path dir) {
