@@ -1,5 +1,8 @@
 package io.trapline.cli;
 
+import java.nio.file.Files;
+import java.io.IOException;
+import io.trapline.guest.workload.Workloads;
 import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
@@ -60,6 +63,40 @@ final class RecordCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Capture bytes per response byte and per request, measured on recordings of both NICs (a 16 MiB response: 28.6 and
+     * 26.8 MiB of events; a 1 KiB request about 12 KiB), with room to spare.
+     */
+    static final long BYTES_PER_BODY_BYTE = 2;
+    static final long BYTES_PER_REQUEST = 16 << 10;
+
+    /**
+     * Refuses up front a workload whose capture could not fit on the output's file system, instead of filling it:
+     * a mistyped size ({@code 1x99999999999}) would otherwise write until the disk is full.
+     */
+    static void checkRoom(Path output, Workloads.Plan plan, String flag) {
+        double need = (double) plan.bodyBytes() * BYTES_PER_BODY_BYTE + (double) plan.requests() * BYTES_PER_REQUEST;
+        Path existing = output.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return; // the writer reports a path it cannot make
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return; // no figure to go by: the writer reports a full file system if it comes to that
+        }
+        if (need > free) {
+            throw new UserError(flag + String.format(Locale.ROOT, "the workload's %,d %s for %s of responses; their"
+                    + " capture needs about %s, and %s has %s free", plan.requests(),
+                    plan.requests() == 1 ? "request asks" : "requests ask", bytes(plan.bodyBytes()),
+                    bytes((long) Math.min(need, Long.MAX_VALUE)), existing, bytes(free)));
+        }
+    }
+
     @Override
     public Integer call() {
         if (!DeviceCatalog.known(nic)) {
@@ -110,6 +147,12 @@ final class RecordCommand implements Callable<Integer> {
             throw new UserError("--profile: " + e.getMessage());
         }
         GuestRun.Options options = new GuestRun.Options(nic, config, workload, wopts, platform, seed);
+        try {
+            checkRoom(output, Workloads.plan(workload, wopts),
+                    requests != null ? "--requests: " : count != null || size != null ? "--count, --size: " : "");
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage()); // the workload's own option errors, as the run would give them
+        }
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress();
         EmbeddedRecorder.Recording rec;
@@ -162,7 +205,8 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     static String bytes(long n) {
-        return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
+        return n >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", n / 1073741824.0)
+                : n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0)
                 : n >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0) : n + " B";
     }
 

@@ -336,6 +336,16 @@ class BadInputTest {
     }
 
     @Test
+    void aWorkloadWhoseCaptureCannotFitIsRefusedBeforeAnythingIsWritten() {
+        // 2 billion responses of 1 GiB: no file system has room for their capture
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "2000000000x1024m", "-o",
+                tmp.resolve("r").toString()), "--requests: the workload's 2,000,000,000 requests ask for", "free");
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--workload", "bulk", "--count", "2000000000",
+                "--size", "1024m", "-o", tmp.resolve("r").toString()), "--count, --size: ", "free");
+        assertFalse(Files.exists(tmp.resolve("r")), "nothing made on disk");
+    }
+
+    @Test
     void errorLinesSpeakOfTheInputNotOfTheCode() throws Exception {
         assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "99999999999x1024", "-o", tmp.resolve("r").toString()),
                 "--requests", "larger than");

@@ -48,6 +48,39 @@ public final class Workloads {
         }
     }
 
+    /** How much a workload asks for: its requests and the bytes of their response bodies. */
+    public record Plan(long requests, long bodyBytes) {
+    }
+
+    /** The plan of {@link #parse}'s workload, from the same options (the same errors for bad ones). */
+    public static Plan plan(String name, Map<String, String> options) {
+        parse(name, options);
+        List<RequestGroup> groups = switch (name) {
+            case "web" -> groups(options.getOrDefault("requests", RequestGroup.DEFAULT));
+            case "keepalive" -> groups(options.getOrDefault("requests", KeepAliveWorkload.DEFAULT_REQUESTS));
+            case "bulk" -> List.of(new RequestGroup(count(options, BulkWorkload.DEFAULT_COUNT),
+                    size(options, BulkWorkload.DEFAULT_SIZE)));
+            default -> List.of(new RequestGroup(count(options, RrWorkload.DEFAULT_COUNT), size(options, RrWorkload.DEFAULT_SIZE)));
+        };
+        long requests = 0;
+        long bytes = 0;
+        for (RequestGroup g : groups) {
+            requests += g.count();
+            bytes = saturatedAdd(bytes, saturatedMultiply(g.count(), g.size()));
+        }
+        return new Plan(requests, bytes);
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        return hi != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
+    }
+
     /** {@link #parse} and create in {@code env}. */
     public static Workload create(String name, WorkloadEnv env, Map<String, String> options) {
         return parse(name, options).create(env);
