@@ -1,6 +1,7 @@
 package io.trapline.cli;
 
 import io.trapline.sql.SavedQueries;
+import io.trapline.sql.SqlException;
 import io.trapline.sql.SqlSession;
 import io.trapline.sql.Statements;
 import picocli.CommandLine.Command;
@@ -83,12 +84,17 @@ final class SqlCommand implements Callable<Integer> {
                     warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
                     return new SqlShell(s, format, out, warnings).run(spec.commandLine().getErr());
                 }
-                List<String> statements = Statements.split(query);
+                List<Statements.Located> statements = Statements.locate(query);
                 if (statements.isEmpty()) {
                     throw new UserError("no SQL statement given");
                 }
-                for (String st : statements) {
-                    run(s, st, out);
+                for (Statements.Located st : statements) {
+                    try {
+                        run(s, st.sql(), out);
+                    } catch (SqlException e) {
+                        // DuckDB's LINE counts within the statement: name where in the file the statement starts
+                        throw file == null ? e : new UserError(file + ":" + st.line() + ": " + e.getMessage());
+                    }
                     warnings.warn(s.unreadableTails());
                 }
                 warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());

@@ -19,6 +19,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The interactive SQL shell: line editing and history (JLine; history in ~/.trapline_sql_history), statements
@@ -62,6 +63,9 @@ final class SqlShell {
                     .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUE)
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                     .build();
+            // the banner only for a person at a terminal: on a pipe it would be mixed into the results (--format csv)
+            out.println("trapline sql: tables " + tableList() + ". End statements with ';'. .help for commands.");
+            out.flush();
             return loop(prompt -> {
                 while (true) {
                     try {
@@ -77,8 +81,8 @@ final class SqlShell {
     }
 
     /**
-     * Runs on plain lines (a pipe, a test): no prompts, no history. Every statement runs, and the exit code is 2 if
-     * any of them failed, so that a script notices.
+     * Runs on plain lines (a pipe, a test): no banner, no prompts, no history. Every statement runs, and the exit code
+     * is 2 if any of them (or a dot command) failed, so that a script notices.
      */
     int run(InputStream in, PrintWriter err) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -89,48 +93,45 @@ final class SqlShell {
                 return null;
             }
         }, err);
-        return failedStatements > 0 ? 2 : 0;
+        return failed > 0 ? 2 : 0;
     }
 
-    /** Statements that ended in an error so far. */
-    private int failedStatements;
+    /** Statements and dot commands that ended in an error so far. */
+    private int failed;
 
     private int loop(Lines lines, PrintWriter err) {
-        out.println("trapline sql: tables " + tableList() + ". End statements with ';'. .help for commands.");
-        out.flush();
         StringBuilder buf = new StringBuilder();
         while (true) {
             String line = lines.next(buf.length() == 0 ? PROMPT : CONTINUE);
             if (line == null) {
+                // the input ended: a last statement without its ';' still runs, as with -e and -f
+                runAll(Statements.split(buf.toString()), err);
                 break;
             }
             if (buf.length() == 0 && line.strip().startsWith(".")) {
-                if (!dot(line.strip())) {
+                if (!dot(line.strip(), err)) {
                     break;
                 }
                 out.flush();
                 continue;
             }
             buf.append(line).append('\n');
-            if (!Statements.complete(buf.toString())) {
-                continue;
-            }
-            for (String st : Statements.split(buf.toString())) {
-                try {
-                    session.query(st, rs -> {
-                        if (rs != null) {
-                            ResultPrinter.print(out, rs, format);
-                        } else {
-                            out.println("OK");
-                        }
-                        return null;
-                    });
-                } catch (SqlException e) {
-                    failedStatements++;
-                    err.println(e.getMessage());
-                    err.flush();
+            String text = buf.toString();
+            String tail = Statements.tail(text);
+            if (Statements.isBlank(tail)) {
+                runAll(Statements.split(text), err);
+            } else if (tail.strip().startsWith(".") && tail.length() < text.length()) {
+                // statements then a dot command on one line ("select 1; .tables"): the statements, then the command
+                runAll(Statements.split(text.substring(0, text.length() - tail.length())), err);
+                boolean goOn = dot(tail.strip(), err);
+                buf.setLength(0);
+                out.flush();
+                if (!goOn) {
+                    break;
                 }
-                warnIncomplete();
+                continue;
+            } else {
+                continue; // the statement goes on on the next line
             }
             buf.setLength(0);
             out.flush();
@@ -139,8 +140,35 @@ final class SqlShell {
         return 0;
     }
 
-    /** Runs a dot command; false to leave the shell. */
-    private boolean dot(String cmd) {
+    private void runAll(List<String> statements, PrintWriter err) {
+        for (String st : statements) {
+            try {
+                session.query(st, rs -> {
+                    if (rs != null) {
+                        ResultPrinter.print(out, rs, format);
+                    } else {
+                        out.println("OK");
+                    }
+                    return null;
+                });
+            } catch (SqlException e) {
+                fail(e.getMessage(), err);
+            }
+            warnIncomplete();
+        }
+        out.flush();
+    }
+
+    /** An error goes to stderr, after the results so far, and counts for the exit code. */
+    private void fail(String message, PrintWriter err) {
+        out.flush();
+        failed++;
+        err.println(message);
+        err.flush();
+    }
+
+    /** Runs a dot command; false to leave the shell. Its errors count like a failed statement's. */
+    private boolean dot(String cmd, PrintWriter err) {
         String[] parts = cmd.split("\\s+", 2);
         String arg = parts.length > 1 ? parts[1].trim() : "";
         switch (parts[0]) {
@@ -160,7 +188,7 @@ final class SqlShell {
                     }
                 }
                 if (!arg.isEmpty() && Table.ofLabel(arg) == null) {
-                    out.println("no table '" + arg + "' (tables: " + tableList() + ")");
+                    fail("no table '" + arg + "' (tables: " + tableList() + ")", err);
                 }
             }
             case ".queries" -> {
@@ -171,21 +199,14 @@ final class SqlShell {
             case ".run" -> {
                 String sql = SavedQueries.text(arg);
                 if (sql == null) {
-                    out.println("no saved query '" + arg + "' (.queries lists them)");
+                    fail("no saved query '" + arg + "' (.queries lists them)", err);
                 } else {
-                    for (String st : Statements.split(sql)) {
-                        try {
-                            session.query(st, rs -> rs == null ? 0 : ResultPrinter.print(out, rs, format));
-                        } catch (SqlException e) {
-                            out.println(e.getMessage());
-                        }
-                        warnIncomplete();
-                    }
+                    runAll(Statements.split(sql), err);
                 }
             }
             case ".help" -> out.println(".tables | .schema [TABLE] | .queries | .run NAME | .quit;"
                     + " SQL statements end with ';' and may span lines");
-            default -> out.println("unknown command " + parts[0] + " (.help lists them)");
+            default -> fail("unknown command " + parts[0] + " (.help lists them)", err);
         }
         return true;
     }

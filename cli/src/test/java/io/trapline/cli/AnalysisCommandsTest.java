@@ -163,6 +163,58 @@ class AnalysisCommandsTest {
         assertTrue(err.toString().contains("nope"), err.toString());
     }
 
+    /** Runs the shell on {@code input} as from a pipe; returns {exit code, stdout, stderr}. */
+    private static String[] shell(Path capture, String input) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code;
+        try (SqlSession s = SqlSession.open(List.of(io.trapline.analysis.CaptureSource.parse(capture.toString())),
+                io.trapline.analysis.AnalysisOptions.defaults())) {
+            code = new SqlShell(s, TableFormat.csv, new PrintWriter(out, true)).run(
+                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new PrintWriter(err, true));
+        }
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void theShellFromAPipeRunsALastStatementWithoutASemicolonAndDotCommandsAfterStatements() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        String[] last = shell(e, "SELECT 1 AS a;\nSELECT 2\n  AS b");
+        assertEquals("0", last[0], last[2]);
+        assertEquals("a\n1\nb\n2\n", last[1]);
+        String[] dot = shell(e, "SELECT 1 AS a; .tables\n");
+        assertEquals("0", dot[0], dot[2]);
+        assertEquals("a\n1\nevents, accesses, packets, interrupts, kicks, marks, phases, exits, profiles\n", dot[1]);
+        String[] unknown = shell(e, "SELECT 1 AS a; .tabels\n");
+        assertEquals("2", unknown[0], "a script notices a command that did not run");
+        assertEquals("a\n1\n", unknown[1]);
+        assertEquals("unknown command .tabels (.help lists them)", unknown[2].strip());
+    }
+
+    @Test
+    void theShellFromAPipeWritesOnlyResults() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        String[] r = shell(e, "SELECT count(*) AS n FROM packets;\n");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("n\n2\n", r[1], "no banner in the CSV");
+        assertEquals("", r[2]);
+    }
+
+    @Test
+    void anErrorInASqlFileNamesTheFileAndTheLineItsStatementStartsOn() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        Path f = tmp.resolve("bad.sql");
+        Files.writeString(f, "SELECT 1 AS one;\n-- then\nSELECT FROM WHERE;\nSELECT 2;\n");
+        CliRun r = CliRun.of("sql", e.toString(), "-f", f.toString(), "--format", "csv");
+        assertOneErrorLine(r, f + ":3: Parser Error");
+        assertTrue(r.err().startsWith("trapline sql: " + f + ":3: "), r.err());
+        assertEquals("one\n1\n", r.out(), "the statements before it ran; none after it");
+        Path later = tmp.resolve("later.sql");
+        Files.writeString(later, "SELECT 1 AS one; SELECT 2 AS two;\n\n  SELECT nope\n  FROM events;\n");
+        assertOneErrorLine(CliRun.of("sql", e.toString(), "-f", later.toString()), later + ":3: ", "nope");
+        assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "SELECT nope FROM events"), "nope");
+    }
+
     @Test
     void exportWritesParquetArrowCsvAndPcap() throws Exception {
         Path e = TestCaptures.e1000(tmp.resolve("e1000"));
