@@ -63,6 +63,7 @@ class AnalysisCommandsTest {
 
         CliRun table = CliRun.of("analyze", e.toString(), v.toString(), "--profile", "kvm");
         assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("NIC accesses (reads + writes + kicks)"), "one number, a sum: " + table.out());
         assertTrue(table.out().contains("exits per packet, kvm"), table.out());
         assertFalse(table.out().contains("tcg"), table.out());
         CliRun md = CliRun.of("analyze", e.toString(), "--format", "markdown", "--phase", "workload");

@@ -136,7 +136,7 @@ public final class CaptureComparison {
         m.add(metric("packets_tx", "  sent", names, n -> packets.get(n)[2]));
         m.add(metric("packets_per_second", "packets per second", names,
                 n -> round(packets.get(n)[0] / windows.get(names.indexOf(n)).seconds(), 1)));
-        m.add(metric("nic_accesses", "NIC accesses (reads/writes/kicks)", names, n -> {
+        m.add(metric("nic_accesses", "NIC accesses (reads + writes + kicks)", names, n -> {
             long[] a = accesses.get(n);
             long nic = a[0] + a[1] - a[2] + kicks.get(n)[1];
             return nic;
