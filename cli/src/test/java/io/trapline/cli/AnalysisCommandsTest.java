@@ -112,6 +112,18 @@ class AnalysisCommandsTest {
         assertEquals(3.5, rows.get(0).get("exits_per_packet").asDouble(), 1e-9,
                 "7 exits in the workload phase (not the read before it nor the idle watchdog's after it), 2 packets");
         assertEquals(0.5, rows.get(0).get("interrupts_per_packet").asDouble(), 1e-9);
+        assertEquals("tcg", rows.get(2).get("profile").asText());
+        assertTrue(rows.get(2).get("cycles_per_packet").isNull(), "tcg's exits carry no cost: null, as in analyze: " + rows);
+        assertEquals((6 * 8_800 + 3_600) / 2, rows.get(0).get("cycles_per_packet").asLong(), "priced profiles unchanged");
+        CliRun free = CliRun.of("sql", e.toString(), "-q", "e1000-vs-virtio", "--format", "json", "--cost", "mmio=0",
+                "--cost", "pio=0", "--cost", "pci_cfg=0", "--cost", "irqchip=0", "--cost", "mmio_ioeventfd=0",
+                "--cost", "pio_ioeventfd=0");
+        assertEquals(0, free.code(), free.err());
+        JsonNode nic = new ObjectMapper().readTree(free.out()).get(0);
+        assertTrue(nic.get("kvm_cycles_per_packet").isNull() && nic.get("vhost_cycles_per_packet").isNull(), nic.toString());
+        JsonNode priced = new ObjectMapper().readTree(CliRun.of("sql", e.toString(), "-q", "e1000-vs-virtio", "--format",
+                "json").out()).get(0);
+        assertTrue(priced.get("kvm_cycles_per_packet").asLong() > 0, priced.toString());
         CliRun analyze = CliRun.of("analyze", e.toString(), "--format", "json");
         assertEquals(0, analyze.code(), analyze.err());
         assertEquals(3.5, new ObjectMapper().readTree(analyze.out()).get(0).get("exits_per_packet.kvm").asDouble(), 1e-9,

@@ -1,6 +1,7 @@
 -- Device models side by side: exits and cycles per packet under each profile, per capture and NIC model,
 -- measured where `analyze` measures (each capture's `window` phase, else `workload`, else all of it).
--- Only exits on the NIC itself (not LAPIC or other devices) are counted.
+-- Only exits on the NIC itself (not LAPIC or other devices) are counted. Cycles are NULL where a profile's exits
+-- are all priced at 0, as in `analyze`.
 WITH w AS (
     SELECT c.capture,
            coalesce(min(h.start_ns) FILTER (WHERE h.name = 'window'), min(h.start_ns) FILTER (WHERE h.name = 'workload'),
@@ -27,7 +28,8 @@ SELECT x.capture, x.model, p.packets,
        round(tcg_exits / p.packets, 3) AS tcg_per_packet,
        round(kvm_exits / p.packets, 3) AS kvm_per_packet,
        round(vhost_exits / p.packets, 3) AS vhost_per_packet,
-       round(kvm_cycles / p.packets) AS kvm_cycles_per_packet,
-       round(vhost_cycles / p.packets) AS vhost_cycles_per_packet
+       CASE WHEN kvm_exits > 0 AND kvm_cycles = 0 THEN NULL ELSE round(kvm_cycles / p.packets) END AS kvm_cycles_per_packet,
+       CASE WHEN vhost_exits > 0 AND vhost_cycles = 0 THEN NULL ELSE round(vhost_cycles / p.packets) END
+           AS vhost_cycles_per_packet
 FROM x JOIN p USING (capture)
 ORDER BY x.model, x.capture;

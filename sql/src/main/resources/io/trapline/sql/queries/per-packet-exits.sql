@@ -2,6 +2,7 @@
 -- measures: each capture's `window` phase (work_start .. work_end + 0.25 s), else its `workload` phase, else the
 -- whole capture (a capture's boot, with its EEPROM reads and BIOS port I/O, would otherwise swamp the figures).
 -- exits_per_packet counts every exit; attributed_per_packet only those the attribution rule gave a packet.
+-- cycles_per_packet is NULL for a profile whose exits are all priced at 0 (tcg by default), as in `analyze`.
 -- For speed on large captures: exits is grouped by its one small-integer capture_profile column, the names
 -- joined from profiles (several times faster than grouping by the two text columns), and columns are
 -- qualified, so that the session converts only the columns of each table the query reads.
@@ -30,7 +31,7 @@ WITH w AS (
 SELECT pr.capture, pr.profile, p.packets, x.exits,
        round(x.exits / p.packets, 3) AS exits_per_packet,
        round(x.attributed / p.packets, 3) AS attributed_per_packet,
-       round(x.cycles / p.packets) AS cycles_per_packet,
+       CASE WHEN x.exits > 0 AND x.cycles = 0 THEN NULL ELSE round(x.cycles / p.packets) END AS cycles_per_packet,
        round(coalesce(i.interrupts, 0) / p.packets, 3) AS interrupts_per_packet
 FROM x JOIN profiles pr ON pr.capture_profile = x.capture_profile JOIN p ON p.capture = pr.capture
 LEFT JOIN i ON i.capture = pr.capture
