@@ -39,6 +39,11 @@ final class AnalysisSetup {
         if (args == null || args.isEmpty()) {
             throw new UserError("name at least one CAPTURE (a capture directory, or NAME=DIR)");
         }
+        for (String a : args) {
+            if (a.isEmpty()) { // it would name the current directory
+                throw new UserError("CAPTURE: empty path");
+            }
+        }
         return CaptureSource.parseAll(args);
     }
 

@@ -36,6 +36,13 @@ public final class Trapline implements Runnable {
         CommandLine cl = new CommandLine(new Trapline());
         cl.setOut(out);
         cl.setErr(err);
+        // An empty path ("-o ''") would mean the current directory: refuse it wherever a path is taken.
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isEmpty()) {
+                throw new CommandLine.TypeConversionException("empty path");
+            }
+            return java.nio.file.Path.of(s);
+        });
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
             String name = cmd.getCommandSpec().qualifiedName(); // "trapline import qemu", not just "qemu"

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -123,6 +124,18 @@ class BadInputTest {
         assertOneErrorLine(CliRun.of("info", cap.toString(), "--format", "xml"), "--format");
         assertOneErrorLine(CliRun.of("info"), "CAPTURE");
         assertOneErrorLine(CliRun.of("frobnicate"), "frobnicate");
+    }
+
+    @Test
+    void anEmptyPathIsNotTheCurrentDirectory() {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        assertOneErrorLine(CliRun.of("info", ""), "CAPTURE", "empty path");
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "1x1", "-o", ""), "--output", "empty path");
+        assertOneErrorLine(CliRun.of("export", cap.toString(), "--format", "csv", "-o", ""), "--output", "empty path");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", cap.resolve("capture.json").toString(), "-o", ""),
+                "--output", "empty path");
+        assertOneErrorLine(CliRun.of("analyze", ""), "CAPTURE", "empty path");
+        assertOneErrorLine(CliRun.of("sql", cap.toString(), "-f", ""), "--file", "empty path");
     }
 
     /** A copy of a small capture whose STATUS read value has one bit flipped: its checksum no longer matches. */
