@@ -138,6 +138,15 @@ class BadInputTest {
         assertOneErrorLine(CliRun.of("sql", cap.toString(), "-f", ""), "--file", "empty path");
     }
 
+    @Test
+    void aStrayCommaInRequestsIsAnError() {
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "5x1024,", "-o", tmp.resolve("r").toString()),
+                "--requests", "'5x1024,'", "empty request group");
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "5x1024,,1x1", "-o", tmp.resolve("r").toString()),
+                "--requests");
+        assertFalse(Files.exists(tmp.resolve("r")));
+    }
+
     /** A copy of a small capture whose STATUS read value has one bit flipped: its checksum no longer matches. */
     private Path corruptCapture() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("bad"));

@@ -20,7 +20,12 @@ public record RequestGroup(int count, long size) {
     /** Parses {@code COUNTxSIZE[,COUNTxSIZE...]}; sizes may end in k or m (KiB, MiB). */
     public static List<RequestGroup> parseList(String text) {
         List<RequestGroup> groups = new ArrayList<>();
-        for (String part : text.split(",")) {
+        // -1 keeps empty parts: a stray comma ("5x1024,") is a mistake to report, not to drop
+        String[] parts = text.split(",", -1);
+        for (String part : parts) {
+            if (part.isBlank() && parts.length > 1) {
+                throw new IllegalArgumentException("empty request group in '" + text + "' (a stray comma?)");
+            }
             groups.add(parse(part.trim()));
         }
         return List.copyOf(groups);

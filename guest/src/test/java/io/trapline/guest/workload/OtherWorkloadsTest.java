@@ -78,7 +78,8 @@ class OtherWorkloadsTest {
         assertEquals(List.of(new RequestGroup(200, 1024), new RequestGroup(20, 65536)), RequestGroup.parseList(RequestGroup.DEFAULT));
         assertEquals(List.of(new RequestGroup(3, 64 * 1024), new RequestGroup(1, 2L << 20)), RequestGroup.parseList("3x64k, 1x2M"));
         for (String bad : List.of("", "x", "10", "0x5", "5x", "ax1", "5x-1", "5xk", "1x99999999999999m",
-                "1x99999999999999999999", "1x1e9", "1x1099511627777")) {
+                "1x99999999999999999999", "1x1e9", "1x1099511627777",
+                "5x1024,", ",5x1024", "1x1,,2x2", ",")) {
             assertThrows(IllegalArgumentException.class, () -> RequestGroup.parseList(bad), bad);
         }
         assertEquals(List.of(new RequestGroup(1, 1L << 40)), RequestGroup.parseList("1x1099511627776"), "1 TiB is allowed");
