@@ -7,12 +7,14 @@ import picocli.CommandLine.Command;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Turn a recording made by another tool into a trapline capture.",
         subcommands = {ImportQemuCommand.class})
-final class ImportCommand implements Runnable {
+final class ImportCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No importer named: a usage error (usage on stderr, exit 2). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Trapline.EXIT_USER_ERROR;
     }
 }

@@ -15,16 +15,18 @@ import java.io.PrintWriter;
         subcommands = {DemoCommand.class, RecordCommand.class, FidelityCommand.class, InfoCommand.class, InspectCommand.class, ImportCommand.class, ReplayCommand.class, DiffCommand.class,
                 AnalyzeCommand.class, SqlCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Trapline implements Runnable {
+public final class Trapline implements java.util.concurrent.Callable<Integer> {
     /** Exit code for user errors (bad flag, bad file, corrupt capture). */
     public static final int EXIT_USER_ERROR = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No subcommand given: that is a usage error, so the usage goes to stderr and the exit code says so. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USER_ERROR;
     }
 
     public static void main(String[] args) {

@@ -147,6 +147,19 @@ class BadInputTest {
         assertFalse(Files.exists(tmp.resolve("r")));
     }
 
+    @Test
+    void noSubcommandIsAUsageError() {
+        CliRun top = CliRun.of();
+        assertEquals(2, top.code());
+        assertEquals("", top.out(), "usage goes to stderr, not into a pipe");
+        assertTrue(top.err().startsWith("Usage: trapline"), top.err());
+        CliRun imp = CliRun.of("import");
+        assertEquals(2, imp.code());
+        assertEquals("", imp.out());
+        assertTrue(imp.err().startsWith("Usage: trapline import") && imp.err().contains("qemu"), imp.err());
+        assertEquals(0, CliRun.of("--help").code(), "asking for help is not an error");
+    }
+
     /** A copy of a small capture whose STATUS read value has one bit flipped: its checksum no longer matches. */
     private Path corruptCapture() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("bad"));
