@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -16,7 +17,7 @@ import java.util.concurrent.Callable;
                 "Each real run is recorded again on the embedded guest with the device options of its QEMU command line.",
                 "Repeated runs (the same QEMU -device line and requests) make one row per metric: their mean, and "
                         + "their spread beside it.",
-                "Exit 0 when every row is within its bound (15%, or a known gap's own), 1 when one is not, 2 on bad input."})
+                "Exit 0 when every row is within its bound (15%%, or a known gap's own), 1 when one is not, 2 on bad input."})
 final class FidelityCommand implements Callable<Integer> {
     @Option(names = "--captures", paramLabel = "DIR", defaultValue = "../shared/captures/qemu-7.2-tcg",
             description = {"Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap, as "
@@ -37,7 +38,8 @@ final class FidelityCommand implements Callable<Integer> {
             throw new UserError("--captures: " + captures + " is not a directory");
         }
         List<String> found = FidelityReport.runFolders(captures);
-        List<String> chosen = runs == null ? found : new ArrayList<>(runs);
+        // a run named twice is compared once (its recording goes to a folder named after it)
+        List<String> chosen = runs == null ? found : new ArrayList<>(new LinkedHashSet<>(runs));
         for (String run : chosen) {
             if (!found.contains(run)) {
                 throw new UserError("--runs: no run '" + run + "' under " + captures + " (runs there: "

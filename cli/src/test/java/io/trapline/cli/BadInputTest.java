@@ -160,6 +160,23 @@ class BadInputTest {
         assertEquals(0, CliRun.of("--help").code(), "asking for help is not an error");
     }
 
+    @Test
+    void everyHelpTextFormats() {
+        // picocli formats descriptions with String.format: a bare '%' makes it print a warning instead of the help
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(new picocli.CommandLine(new Trapline())));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine cl = todo.pop();
+            todo.addAll(cl.getSubcommands().values());
+            var spec = cl.getCommandSpec();
+            List<String> lines = new java.util.ArrayList<>(List.of(spec.usageMessage().description()));
+            spec.options().forEach(o -> lines.addAll(List.of(o.description())));
+            spec.positionalParameters().forEach(p -> lines.addAll(List.of(p.description())));
+            for (String line : lines) {
+                assertDoesNotThrow(() -> String.format(line), spec.qualifiedName() + ": " + line);
+            }
+        }
+    }
+
     /** A copy of a small capture whose STATUS read value has one bit flipped: its checksum no longer matches. */
     private Path corruptCapture() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("bad"));

@@ -27,6 +27,14 @@ class FidelityCommandTest {
     }
 
     @Test
+    void aRunNamedTwiceIsComparedOnce() {
+        CliRun r = CliRun.of("fidelity", "--captures", LARGER.toString(), "--runs", "web256-virtio,web256-virtio");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("6 of 6 rows within their bounds"), r.out());
+    }
+
+    @Test
     void aRowOutsideItsBoundExitsOneAndIsNamed() throws IOException {
         // The same real run under another name is not the known gap: its 256 KiB rows are held to 15%.
         Path copy = Files.createDirectories(tmp.resolve("web256-virtio-again"));
