@@ -177,6 +177,14 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void aPcapUnderAFileSaysTheFileIsNotADirectory() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        Files.writeString(tmp.resolve("t.sh"), "#!/bin/sh\n");
+        CliRun r = CliRun.of("export", cap.toString(), "--format", "pcap", "-o", tmp.resolve("t.sh/x.pcap").toString());
+        assertOneErrorLine(r, "t.sh/x.pcap", tmp.resolve("t.sh") + " is not a directory");
+    }
+
     /** A copy of a small capture whose STATUS read value has one bit flipped: its checksum no longer matches. */
     private Path corruptCapture() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("bad"));

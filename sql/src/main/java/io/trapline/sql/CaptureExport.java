@@ -113,7 +113,11 @@ public final class CaptureExport {
             }
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                try {
+                    Files.createDirectories(parent);
+                } catch (java.nio.file.FileAlreadyExistsException e) { // a file where a folder of the path should be
+                    throw new AnalysisException(out + ": " + e.getFile() + " is not a directory");
+                }
             }
             // Beside the target (same file system, so the move is atomic), with the permissions a new file gets.
             tmp = partOf(out);
