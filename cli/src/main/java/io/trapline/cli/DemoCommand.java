@@ -3,6 +3,7 @@ package io.trapline.cli;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.CapturePaths;
 import io.trapline.recorder.IoErrors;
 import io.trapline.recorder.embedded.EmbeddedRecorder;
 import io.trapline.recorder.qemu.QemuImportOptions;
@@ -36,9 +37,11 @@ import java.util.stream.Stream;
                 "per packet (with the real QEMU 7.2 captures from samples/ alongside when present)."})
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> OUTPUTS = List.of("e1000", "virtio-net", "real-e1000", "real-virtio");
+    /** Left in a directory the demo made: only such a directory (or a new or empty one) is written to. */
+    static final String MARKER = ".trapline-demo";
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "trapline-demo",
-            description = "Where the captures go (default ${DEFAULT-VALUE}); earlier demo captures there are replaced.")
+            description = "Where the captures go (default ${DEFAULT-VALUE}): a new or empty directory, or one an earlier demo made, whose captures are replaced.")
     Path dir;
 
     @Option(names = "--requests", paramLabel = "COUNTxSIZE[,...]", defaultValue = "200x1024,20x65536",
@@ -119,6 +122,10 @@ final class DemoCommand implements Callable<Integer> {
         return spec.parent().commandLine().execute(analyzeArgs.toArray(new String[0]));
     }
 
+    /**
+     * Makes {@code dir} ready for the demo's captures. The demo replaces captures only in a directory it made itself
+     * (it leaves {@link #MARKER} there): anything else the user keeps there, or a capture, is never touched.
+     */
     private void prepare() throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError("--dir: " + dir + " exists and is not a directory");
@@ -126,8 +133,25 @@ final class DemoCommand implements Callable<Integer> {
         if (samples != null && !Files.isDirectory(samples)) {
             throw new UserError("--samples: " + samples + " is not a directory (expected e1000/ and virtio/ with trace.log.xz)");
         }
+        Path capture = CapturePaths.enclosingCapture(dir);
+        if (capture != null || CapturePaths.isCapture(dir)) {
+            throw new UserError("--dir: " + dir + (capture != null ? " is inside capture " + capture : " is a capture")
+                    + " (the demo never writes into a capture)");
+        }
+        boolean ours = Files.isRegularFile(dir.resolve(MARKER));
+        if (!ours && Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UserError("--dir: " + dir + " is not empty and was not made by trapline demo (no " + MARKER
+                            + " in it); not writing into it (name a new or empty directory)");
+                }
+            }
+        }
         try {
             Files.createDirectories(dir);
+            if (!ours) {
+                Files.writeString(dir.resolve(MARKER), "made by trapline demo: it replaces the captures in this directory on every run\n");
+            }
         } catch (IOException e) {
             throw new UserError("--dir: cannot create " + dir + ": " + IoErrors.describe(e));
         }

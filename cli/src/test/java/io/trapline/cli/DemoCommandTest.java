@@ -28,6 +28,7 @@ class DemoCommandTest {
             assertTrue(Files.isRegularFile(tmp.resolve(nic).resolve("capture.json")), nic);
         }
         assertTrue(out.contains("imported real-e1000") && out.contains("imported real-virtio"), out);
+        assertTrue(Files.isRegularFile(tmp.resolve(DemoCommand.MARKER)), "the demo marks the directory it made");
         // The comparison the tool exists for: every e1000 register access traps, virtio-net's rarely do; and the
         // embedded models stay near the real QEMU runs (docs/fidelity.md holds them to ±15% per request size).
         double[] perPacket = row(out, "NIC accesses per packet");

@@ -95,8 +95,27 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
     /** Creates a capture in {@code dir}, which must not exist or be empty. */
     public static CaptureWriter create(Path dir, CaptureMetadata metadata) {
         checkRegions(metadata);
+        boolean existed = Files.exists(dir);
         prepareDirectory(dir);
-        return new CaptureWriter(dir, metadata);
+        try {
+            return new CaptureWriter(dir, metadata);
+        } catch (RuntimeException e) {
+            removeUnused(dir, existed); // no event was written: leave the directory as it was (absent or empty)
+            throw e;
+        }
+    }
+
+    /** Deletes what a capture that never got its first event wrote into {@code dir}, and {@code dir} unless kept. */
+    static void removeUnused(Path dir, boolean keepDir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir) || !keepDir) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the failure being reported matters more
+        }
     }
 
     /** Region names given up front must be distinct: an event names its region by index. */
@@ -118,8 +137,9 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         return w;
     }
 
-    /** Checks that {@code dir} may hold a new capture (absent or empty) and creates it. */
+    /** Checks that {@code dir} may hold a new capture (absent or empty, not inside a capture) and creates it. */
     static void prepareDirectory(Path dir) {
+        CapturePaths.refuseInsideCapture(dir);
         try {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) {

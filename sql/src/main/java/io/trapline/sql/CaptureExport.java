@@ -6,6 +6,7 @@ import io.trapline.analysis.CaptureSource;
 import io.trapline.analysis.CaptureTableReader;
 import io.trapline.analysis.Table;
 import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.CapturePaths;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
@@ -53,11 +54,10 @@ public final class CaptureExport {
     }
 
     public static Result export(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, Path out) {
-        for (CaptureSource c : captures) {
-            Path cap = c.path().toAbsolutePath().normalize();
-            if (out.toAbsolutePath().normalize().startsWith(cap)) {
-                throw new AnalysisException(out + ": inside capture " + c.path() + " (export never writes into a capture)");
-            }
+        // never into a capture, the exported ones or any other: a file there becomes part of it
+        Path enclosing = CapturePaths.enclosingCapture(out);
+        if (enclosing != null) {
+            throw new AnalysisException(out + ": inside capture " + enclosing + " (export never writes into a capture)");
         }
         if (format == ExportFormat.pcap) {
             return pcapFile(captures, out);
