@@ -148,7 +148,12 @@ public record CaptureMetadata(
             Files.writeString(tmp, toJson() + "\n");
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new CaptureException(target + ": cannot write: " + e.getMessage(), e);
+            try {
+                Files.deleteIfExists(tmp); // a half-written temporary file (disk full) is never left behind
+            } catch (IOException ignored) {
+                // the write's own error is the one to report
+            }
+            throw new CaptureException(target + ": cannot write: " + IoErrors.describe(e), e);
         }
     }
 
@@ -208,10 +213,32 @@ public record CaptureMetadata(
         if (meta.devices() == null) {
             throw new CaptureException(file + ": missing 'devices'");
         }
+        java.util.Set<Integer> indexes = new java.util.HashSet<>();
         for (DeviceInfo d : meta.devices()) {
+            // an event names its device by this index in one byte: two devices with one index, or one out of the
+            // byte's range, leave events pointing at the wrong device or at none
+            if (d.index() < 0 || d.index() > 0xFF) {
+                throw new CaptureException(file + ": device index " + d.index() + " is outside 0..255 (the device byte of"
+                        + " event headers)");
+            }
+            if (!indexes.add(d.index())) {
+                throw new CaptureException(file + ": two devices have index " + d.index());
+            }
             if (d.model() == null || d.model().isBlank()) {
                 throw new CaptureException(file + ": device " + d.index() + " has no model");
             }
+            if (d.bars() != null) {
+                for (Bar b : d.bars()) {
+                    if (b.size() < 0) {
+                        throw new CaptureException(file + ": device " + d.index() + " BAR " + b.index() + " has a negative"
+                                + " size (" + b.size() + ")");
+                    }
+                }
+            }
+        }
+        if (meta.events() != null && meta.events().count() < 0) {
+            throw new CaptureException(file + ": events.count is " + meta.events().count() + " (a count of events is"
+                    + " never negative)");
         }
         return meta.regions() == null ? meta.withRegions(List.of()) : meta;
     }

@@ -6,6 +6,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -49,6 +50,16 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
      * complete capture, where every unreadable document is corruption.
      */
     private final long unreadableEndsFrom;
+    /**
+     * A complete capture's declared event count (Long.MAX_VALUE otherwise): an event at or past it means capture.json
+     * and the queue disagree, as fewer events than it declares do ({@link #endOfEvents}).
+     */
+    private final long declaredCount;
+    /**
+     * In a complete capture, the device indexes capture.json declares (an access or device event naming another is an
+     * error); null in an incomplete one, whose writer may not have declared its devices yet (an import does so last).
+     */
+    private final boolean[] declaredDevices;
     /** Why this scan ended before the queue file's readable end (an incomplete capture's unreadable tail), or null. */
     private UnreadableEventsException unreadableEnd;
     /** See {@link #raisePendingFault()}: a field, so that no compiler takes the length for a constant. */
@@ -119,6 +130,15 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         this.fromSequence = fromSequence;
         CaptureMetadata meta = reader.metadata();
         this.unreadableEndsFrom = meta.complete() ? Long.MAX_VALUE : meta.events() == null ? 0 : meta.events().count();
+        this.declaredCount = meta.complete() && meta.events() != null ? meta.events().count() : Long.MAX_VALUE;
+        if (meta.complete()) {
+            declaredDevices = new boolean[256];
+            for (CaptureMetadata.DeviceInfo d : meta.devices()) {
+                declaredDevices[d.index()] = true; // 0..255: CaptureMetadata.readFrom checks
+            }
+        } else {
+            declaredDevices = null;
+        }
         this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
                 : null;
         if (queue == null || file != null) {
@@ -398,6 +418,16 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             documentLeft = 0;
             throw corrupt("unknown event type code " + (packed & 0xFF));
         }
+        if (sequence >= declaredCount) {
+            documentLeft = 0;
+            throw new CaptureException(metadataFile() + ": declares " + declaredCount + " events but the queue holds more"
+                    + " (an event with sequence " + sequence + " follows)");
+        }
+        if (declaredDevices != null && type.role() != EventType.Role.SOURCE && !declaredDevices[device()]) {
+            documentLeft = 0;
+            throw new CaptureException(metadataFile() + ": the event at sequence " + sequence + " (" + type.label()
+                    + ") names device " + device() + ", which 'devices' does not declare");
+        }
         payloadLength = storedLength;
         recipe = recipes && (packed >>> 56 & EventFlags.PAYLOAD_RECIPE) != 0;
         if (recipe) {
@@ -483,6 +513,10 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                     + " events but the queue ends after " + expectedSequence);
         }
         return false;
+    }
+
+    private Path metadataFile() {
+        return reader.directory().resolve(CaptureMetadata.FILE_NAME);
     }
 
     private UnreadableEventsException corrupt(String what) {

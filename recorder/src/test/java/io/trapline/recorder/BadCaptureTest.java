@@ -7,6 +7,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -33,7 +34,11 @@ class BadCaptureTest {
     }
 
     private Path capture(int events) {
-        Path dir = tmp.resolve("cap");
+        return capture("cap", events);
+    }
+
+    private Path capture(String name, int events) {
+        Path dir = tmp.resolve(name);
         byte[] payload = new byte[200];
         try (CaptureWriter w = CaptureWriter.create(dir, CaptureFixture.metadata())) {
             for (int i = 0; i < events; i++) {
@@ -93,6 +98,88 @@ class BadCaptureTest {
         String json = Files.readString(dir.resolve("capture.json")).replace("\"seed\" : 42", "\"seed\" : \"forty-two\"");
         Files.writeString(dir.resolve("capture.json"), json);
         assertOneLineNaming(readAll(dir), "capture.json", "workload.seed");
+    }
+
+    /** capture(3)'s capture.json with {@code from} (which must occur) replaced by {@code to}. */
+    private Path withJson(String from, String to) throws Exception {
+        Path dir = capture("cap-" + to.hashCode(), 3);
+        String json = Files.readString(dir.resolve("capture.json"));
+        assertTrue(json.contains(from), json);
+        Files.writeString(dir.resolve("capture.json"), json.replace(from, to));
+        return dir;
+    }
+
+    @Test
+    void aDeclaredEventCountTheQueueDisagreesWithIsAnErrorNamingCaptureJson() throws Exception {
+        // fewer declared than the queue holds: the scan would otherwise hand out events the capture does not claim
+        assertOneLineNaming(readAll(withJson("\"count\" : 3", "\"count\" : 2")), "capture.json", "declares 2 events",
+                "sequence 2");
+        assertOneLineNaming(readAll(withJson("\"count\" : 3", "\"count\" : -1")), "capture.json", "events.count", "-1");
+        // more declared than the queue holds: the queue is the one reported, as truncated
+        assertOneLineNaming(readAll(withJson("\"count\" : 3", "\"count\" : 4")), "declares 4 events", "ends after 3");
+    }
+
+    @Test
+    void anEventNamingADeviceCaptureJsonDoesNotDeclareIsAnError() throws Exception {
+        Path dir = capture(3);
+        String json = Files.readString(dir.resolve("capture.json"));
+        int start = json.indexOf("\"devices\" : [");
+        int end = json.indexOf("\"regions\"");
+        assertTrue(start > 0 && end > start, json);
+        Files.writeString(dir.resolve("capture.json"), json.substring(0, start) + "\"devices\" : [ ],\n  " + json.substring(end));
+        assertOneLineNaming(readAll(dir), "capture.json", "sequence 0", "device 0", "does not declare");
+    }
+
+    @Test
+    void aNegativeBarSizeOrADuplicatedDeviceIndexIsRefused() throws Exception {
+        assertOneLineNaming(readAll(withJson("\"size\" : 131072", "\"size\" : -131072")), "capture.json", "device 0",
+                "BAR 0", "negative size");
+        Path dir = capture(3);
+        CaptureMetadata m = CaptureMetadata.readFrom(dir);
+        CaptureMetadata.DeviceInfo d = m.devices().get(0);
+        new CaptureMetadata(m.format(), m.tool(), m.source(), m.clock(), m.startedAt(), m.workload(), List.of(d, d),
+                m.regions(), m.status(), m.events()).writeTo(dir);
+        assertOneLineNaming(readAll(dir), "capture.json", "two devices have index 0");
+    }
+
+    @Test
+    void aFailedCaptureJsonWriteLeavesNoTemporaryFile() throws Exception {
+        Path dir = capture(3);
+        // capture.json cannot be replaced by a rename onto a directory that is not empty
+        Files.delete(dir.resolve("capture.json"));
+        Files.createDirectories(dir.resolve("capture.json").resolve("x"));
+        CaptureException e = assertThrows(CaptureException.class, () -> CaptureFixture.metadata().writeTo(dir));
+        assertOneLineNaming(e, "capture.json", "cannot write");
+        assertFalse(Files.exists(dir.resolve("capture.json.tmp")), "the temporary file is removed");
+
+        // a capture whose first capture.json cannot be written leaves nothing (its directory was made for it)
+        CaptureMetadata f = CaptureFixture.metadata();
+        CaptureMetadata unwritable = CaptureMetadata.create(new CaptureMetadata.Source("test", "fixture",
+                CaptureMetadata.map("unwritable", new Object())), f.clock(), f.startedAt(), f.workload(), f.devices());
+        Path fresh = tmp.resolve("fresh");
+        assertThrows(RuntimeException.class, () -> CaptureWriter.create(fresh, unwritable));
+        assertFalse(Files.exists(fresh), "no directory is left behind");
+    }
+
+    @Test
+    void aWriterNeverCreatesACaptureInsideAnother() throws Exception {
+        Path dir = capture(3);
+        for (Path inside : new Path[] {dir.resolve("events").resolve("sub"), dir.resolve("other")}) {
+            CaptureException e = assertThrows(CaptureException.class,
+                    () -> CaptureWriter.create(inside, CaptureFixture.metadata()));
+            assertOneLineNaming(e, inside.toString(), "inside capture " + dir);
+            assertFalse(Files.exists(inside));
+        }
+        // through a symbolic link to the capture's events/ too
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), dir.resolve("events"));
+        assertThrows(CaptureException.class, () -> CaptureWriter.create(link.resolve("sub"), CaptureFixture.metadata()));
+        assertEquals(List.of("19700101H.cq4", "metadata.cq4t"), listNames(dir.resolve("events")));
+    }
+
+    private static List<String> listNames(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

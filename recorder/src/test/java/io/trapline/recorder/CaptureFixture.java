@@ -16,7 +16,11 @@ final class CaptureFixture {
                 new CaptureMetadata.Workload("web", 42L, CaptureMetadata.map("requests", "2x1024")),
                 List.of(new CaptureMetadata.DeviceInfo(0, "e1000", null, CaptureMetadata.map("mac", "52:54:00:12:34:56"),
                         null, List.of(new CaptureMetadata.Bar(0, "mmio", 0xFEB80000L, 0x20000),
-                                new CaptureMetadata.Bar(1, "io", 0xC000, 0x40)))));
+                                new CaptureMetadata.Bar(1, "io", 0xC000, 0x40))),
+                        // the tests' events name devices up to 3: a complete capture declares every device its events name
+                        new CaptureMetadata.DeviceInfo(1, "e1000", null, null, null, null),
+                        new CaptureMetadata.DeviceInfo(2, "e1000", null, null, null, null),
+                        new CaptureMetadata.DeviceInfo(3, "e1000", null, null, null, null)));
     }
 
     /** Writes one event of each type (plus extra register traffic) and returns the number of events. */
