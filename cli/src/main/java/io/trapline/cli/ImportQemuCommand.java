@@ -4,6 +4,7 @@ import io.trapline.recorder.qemu.ImportReport;
 import io.trapline.recorder.qemu.PhasesFileException;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
+import io.trapline.recorder.qemu.UnalignedPcapException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,8 +35,12 @@ final class ImportQemuCommand implements Callable<Integer> {
             description = "QEMU version of the trace, X.Y or X.Y.Z (default: from a qemu-X.Y path component). The importer reads 7.2's trace events; another version, given or from the path, is imported with a warning, refused with --strict.")
     String qemuVersion;
 
-    @Option(names = "--strict", description = "Stop at the first malformed line (no capture is left behind).")
+    @Option(names = "--strict", description = "Stop at the first malformed line, or at a phases line outside the trace (no capture is left behind).")
     boolean strict;
+
+    @Option(names = "--allow-unaligned-pcap",
+            description = "Merge a pcap that cannot be aligned to the trace (no TCP SYN, or none near a NIC receive line or work_start: another run's?) at offset 0, with a warning; without it such a pcap is an error.")
+    boolean allowUnalignedPcap;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "New capture directory (must not exist or be empty).")
     Path output;
@@ -48,7 +53,8 @@ final class ImportQemuCommand implements Callable<Integer> {
         if (qemuVersion != null && !QemuImportOptions.isQemuVersion(qemuVersion)) {
             throw new UserError("--qemu-version: '" + qemuVersion + "' is not a QEMU version (X.Y or X.Y.Z)");
         }
-        QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion);
+        QemuImportOptions options = new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion,
+                allowUnalignedPcap);
         if (qemuVersion != null) {
             checkSupported(qemuVersion, "--qemu-version", "");
         } else {
@@ -64,8 +70,13 @@ final class ImportQemuCommand implements Callable<Integer> {
             report = QemuTraceImporter.run(options);
         } catch (PhasesFileException e) {
             throw new UserError("--phases: " + e.getMessage());
+        } catch (UnalignedPcapException e) {
+            throw new UserError("--pcap: " + e.getMessage());
         }
         spec.commandLine().getOut().print(report.summary());
+        for (String w : report.warnings()) {
+            spec.commandLine().getErr().println("trapline import qemu: warning: " + w);
+        }
         return 0;
     }
 

@@ -19,12 +19,14 @@ import java.util.Map;
  * @param timeClamped      events whose time would have gone backwards (or before time 0), written at the previous time
  * @param pcapOffsetNs     added to pcap times to put them on the trace clock; null without a pcap
  * @param pcapAlignment    how that offset was found
+ * @param warnings         one line each: inputs imported although something about them looks wrong (a phases line
+ *                         outside the trace, a pcap merged unaligned)
  */
 public record ImportReport(Path output, Path trace, long lines, long eventsWritten, Map<EventType, Long> eventsByType,
                            long malformedCount, List<MalformedLine> malformed,
                            long informational, long unattributed, long timeClamped, Long originEpochNs,
                            Long pcapOffsetNs, String pcapAlignment, long frames,
-                           List<CaptureMetadata.DeviceInfo> devices) {
+                           List<CaptureMetadata.DeviceInfo> devices, List<String> warnings) {
 
     public static final int MAX_LISTED = 20;
 

@@ -4,8 +4,8 @@ import io.trapline.recorder.CaptureException;
 
 /**
  * A phases file that cannot be used: missing, unreadable, too large, not UTF-8, or a line that is not
- * {@code name seconds}. The message is one line naming the file (and the line); the import is refused before its
- * capture is made. A separate type so that a command line can say which of its options named the file.
+ * {@code name seconds} (or, with --strict, one whose time lies outside the trace). The message is one line naming
+ * the file (and the line); the import is refused and leaves no capture. A separate type so that a command line can say which of its options named the file.
  */
 public final class PhasesFileException extends CaptureException {
     private static final long serialVersionUID = 1L;

@@ -10,7 +10,7 @@ import java.util.List;
  * {@code strict} stops at the first malformed line instead of counting it.
  */
 public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline, Path output, boolean strict,
-                                String qemuVersion) {
+                                String qemuVersion, boolean allowUnalignedPcap) {
 
     public static final String CMDLINE_FILE = "qemu-cmdline.txt";
 
@@ -27,6 +27,12 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
         if (qemuVersion != null && !isQemuVersion(qemuVersion)) {
             throw new IllegalArgumentException("QEMU version '" + qemuVersion + "' is not a version (X.Y or X.Y.Z)");
         }
+    }
+
+    /** Options that refuse a pcap the importer cannot align to the trace (see {@link #allowUnalignedPcap}). */
+    public QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline, Path output, boolean strict,
+                             String qemuVersion) {
+        this(trace, pcap, phases, cmdline, output, strict, qemuVersion, false);
     }
 
     /** Whether {@code version} is written as a QEMU version: X.Y or X.Y.Z, decimal numbers. */
@@ -56,27 +62,36 @@ public record QemuImportOptions(Path trace, Path pcap, Path phases, Path cmdline
     }
 
     public static QemuImportOptions of(Path trace, Path output) {
-        return new QemuImportOptions(trace, null, null, null, output, false, null);
+        return new QemuImportOptions(trace, null, null, null, output, false, null, false);
     }
 
     public QemuImportOptions withPcap(Path p) {
-        return new QemuImportOptions(trace, p, phases, cmdline, output, strict, qemuVersion);
+        return new QemuImportOptions(trace, p, phases, cmdline, output, strict, qemuVersion, allowUnalignedPcap);
     }
 
     public QemuImportOptions withPhases(Path p) {
-        return new QemuImportOptions(trace, pcap, p, cmdline, output, strict, qemuVersion);
+        return new QemuImportOptions(trace, pcap, p, cmdline, output, strict, qemuVersion, allowUnalignedPcap);
     }
 
     public QemuImportOptions withCmdline(Path p) {
-        return new QemuImportOptions(trace, pcap, phases, p, output, strict, qemuVersion);
+        return new QemuImportOptions(trace, pcap, phases, p, output, strict, qemuVersion, allowUnalignedPcap);
+    }
+
+    /**
+     * Whether a pcap that cannot be aligned to the trace (no TCP SYN in it, or no NIC receive line and no usable
+     * work_start mark near its first SYN: a pcap of another run, most likely) is merged anyway, at the offset found
+     * (0), with a warning in the report; without it such a pcap refuses the import.
+     */
+    public QemuImportOptions withAllowUnalignedPcap(boolean allow) {
+        return new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, qemuVersion, allow);
     }
 
     public QemuImportOptions withStrict(boolean s) {
-        return new QemuImportOptions(trace, pcap, phases, cmdline, output, s, qemuVersion);
+        return new QemuImportOptions(trace, pcap, phases, cmdline, output, s, qemuVersion, allowUnalignedPcap);
     }
 
     public QemuImportOptions withQemuVersion(String v) {
-        return new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, v);
+        return new QemuImportOptions(trace, pcap, phases, cmdline, output, strict, v, allowUnalignedPcap);
     }
 
     /** The command-line file to read: the explicit one, else qemu-cmdline.txt beside the trace, else null. */

@@ -128,6 +128,10 @@ public final class QemuTraceImporter {
     private final List<MalformedLine> malformed = new ArrayList<>();
     private String pcapAlignment;
     private Long pcapOffsetReported;
+    /** One line each, for the user: inputs imported although something about them looks wrong. */
+    private final List<String> warnings = new ArrayList<>();
+    /** Epoch ns of the last timed trace line (the trace's span ends there). */
+    private long lastLineEpochNs = -1;
 
     private QemuTraceImporter(QemuImportOptions options) {
         this.options = options;
@@ -190,6 +194,7 @@ public final class QemuTraceImporter {
                 pcapHasFrame = pcap.next();
             }
             importTrace();
+            checkMarksInTrace();
             drainMerged(Long.MAX_VALUE);
             if (writer.count() == writer.count(EventType.MARK)) { // nothing but the phase file's marks
                 throw new CaptureException(options.trace() + ": no QEMU trace events in it (" + lines + " lines, "
@@ -217,7 +222,7 @@ public final class QemuTraceImporter {
         return new ImportReport(options.output(), options.trace(), lines, writer.count(), byType, malformedCount,
                 List.copyOf(malformed), informational, unattributed, timeClamped,
                 originEpochNs < 0 ? null : originEpochNs, pcapOffsetReported, pcapAlignment, frames,
-                writer.metadata().devices());
+                writer.metadata().devices(), List.copyOf(warnings));
     }
 
     // ---------------------------------------------------------------- trace pass
@@ -293,6 +298,7 @@ public final class QemuTraceImporter {
         if (originEpochNs < 0) {
             originEpochNs = epoch;
         }
+        lastLineEpochNs = Math.max(lastLineEpochNs, epoch);
         long t = epoch - originEpochNs;
         if (t < lastTimeNs) {
             timeClamped++;
@@ -737,6 +743,45 @@ public final class QemuTraceImporter {
         return PhaseMarks.withDerivedPhases(instants);
     }
 
+    /** How far a phases line may lie outside the trace's lines: QEMU starts before its first and exits after its last. */
+    static final long MARK_SLACK_NS = 5_000_000_000L;
+
+    /**
+     * A phases line whose time lies well outside the trace (another run's file, a typo) would be placed at the
+     * trace's start or after its end, so that its phases measure the wrong events: a warning naming the first such
+     * line, or with --strict an error.
+     */
+    private void checkMarksInTrace() {
+        if (originEpochNs < 0 || marks.isEmpty()) {
+            return; // no clock to compare with
+        }
+        PhaseMarks.Mark first = null;
+        int outside = 0;
+        for (PhaseMarks.Mark m : marks) {
+            if (m.kind() == MarkKind.INSTANT
+                    && (m.epochNs() < originEpochNs - MARK_SLACK_NS || m.epochNs() > lastLineEpochNs + MARK_SLACK_NS)) {
+                outside++;
+                if (first == null || m.order() < first.order()) {
+                    first = m;
+                }
+            }
+        }
+        if (first == null) {
+            return;
+        }
+        String why = String.format(java.util.Locale.ROOT, "%s:%d: '%s' at %s s lies outside the trace (%s .. %s s)",
+                options.phases(), first.order() + 1, first.name(), seconds(first.epochNs()), seconds(originEpochNs),
+                seconds(lastLineEpochNs)) + (outside > 1 ? " and so do " + (outside - 1) + " more of its lines" : "");
+        if (options.strict()) {
+            throw new PhasesFileException(why + " (--strict)");
+        }
+        warnings.add("--phases: " + why + "; imported at the trace's start or past its end");
+    }
+
+    private static String seconds(long epochNs) {
+        return String.format(java.util.Locale.ROOT, "%d.%06d", epochNs / 1_000_000_000L, epochNs % 1_000_000_000L / 1000);
+    }
+
     /** Emits pcap frames and marks whose trace-clock time is before {@code t} (all of them for MAX_VALUE). */
     private void drainMerged(long t) {
         if (originEpochNs < 0 && t != Long.MAX_VALUE) {
@@ -791,6 +836,7 @@ public final class QemuTraceImporter {
         String mac = configuredMac();
         guestMac = PcapAlignment.parseMac(mac);
         PcapAlignment.PcapAnchor anchor = PcapAlignment.anchor(options.pcap(), guestMac);
+        boolean aligned = false;
         if (anchor == null) {
             pcapOffsetNs = 0;
             pcapAlignment = "no host-to-guest TCP SYN in the pcap: offset 0 (unaligned)";
@@ -803,6 +849,7 @@ public final class QemuTraceImporter {
                 pcapOffsetNs = found[0] - anchor.timeNs();
                 pcapAlignment = "pcap record " + anchor.record() + " (first frame of the burst with the first TCP SYN)"
                         + " = NIC receive at trace line " + found[1];
+                aligned = true;
             } else {
                 Long workStart = null;
                 for (PhaseMarks.Mark m : marks) {
@@ -811,19 +858,45 @@ public final class QemuTraceImporter {
                         break;
                     }
                 }
-                if (workStart != null) {
+                if (workStart != null && Math.abs(workStart - anchor.timeNs()) <= PcapAlignment.SEARCH_SPAN_NS) {
                     pcapOffsetNs = workStart - anchor.timeNs();
                     pcapAlignment = "pcap record " + anchor.record() + " = phases work_start (no NIC receive line in"
                             + " the trace; error = host-to-device latency)";
+                    aligned = true;
+                } else if (workStart != null) {
+                    // the lag is under a second in every run: a first SYN this far from work_start is another run's
+                    pcapOffsetNs = 0;
+                    pcapAlignment = String.format(java.util.Locale.ROOT, "no NIC receive line in the trace within %d s of"
+                            + " the pcap's first TCP SYN, and phases work_start is %.1f s from it: offset 0 (unaligned)",
+                            PcapAlignment.SEARCH_SPAN_NS / 1_000_000_000L, (workStart - anchor.timeNs()) / 1e9);
                 } else {
                     pcapOffsetNs = 0;
-                    pcapAlignment = "no NIC receive line in the trace and no work_start mark: offset 0 (unaligned)";
+                    pcapAlignment = "no NIC receive line in the trace within " + PcapAlignment.SEARCH_SPAN_NS / 1_000_000_000L
+                            + " s of the pcap's first TCP SYN and no work_start mark: offset 0 (unaligned)";
                 }
             }
+        }
+        if (!aligned) {
+            // frames merged at an arbitrary offset would pass for what the NIC did at that point of the run
+            String why = options.pcap() + ": cannot be aligned to the trace (" + pcapAlignment + "); a pcap of another run?";
+            if (!options.allowUnalignedPcap()) {
+                readWholePcap(); // a damaged compressed pcap is refused as such: that is the error to report
+                throw new UnalignedPcapException(why + " (--allow-unaligned-pcap merges it anyway)");
+            }
+            warnings.add("--pcap: " + why + "; merged anyway (--allow-unaligned-pcap)");
         }
         pcapOffsetReported = pcapOffsetNs;
         sourceDetails.put("pcapOffsetNs", pcapOffsetNs);
         sourceDetails.put("pcapAlignment", pcapAlignment);
+    }
+
+    /** Reads the pcap to its end: a compressed one whose stream breaks off or does not decode throws. */
+    private void readWholePcap() {
+        try (PcapReader r = new PcapReader(CompressedInput.open(options.pcap()), options.pcap().toString())) {
+            while (r.next()) {
+                // only the stream's integrity matters here
+            }
+        }
     }
 
     /** The guest MAC from the command line's NIC -device (mac=), or null. */
