@@ -406,6 +406,108 @@ class BadInputTest {
     }
 
     @Test
+    void nothingIsWrittenIntoACapture() throws Exception {
+        Path nest = SmallCapture.write(tmp.resolve("nest"));
+        Path src = SmallCapture.write(tmp.resolve("src"));
+        String before = listing(nest);
+        Path x = nest.resolve("events").resolve("x.cq4");
+        assertOneErrorLine(CliRun.of("export", src.toString(), "--format", "pcap", "-o", x.toString()),
+                x.toString(), "inside capture " + nest);
+        assertOneErrorLine(CliRun.of("export", src.toString(), "--format", "csv", "-o", nest.resolve("csv").toString()),
+                "inside capture " + nest);
+        assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "1x64", "-o",
+                nest.resolve("events").resolve("sub").toString()), "events/sub", "inside capture " + nest);
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "-o", nest.resolve("imported").toString()),
+                "imported", "inside capture " + nest);
+        assertOneErrorLine(CliRun.of("demo", "--dir", nest.resolve("demo").toString()), "--dir", "inside capture " + nest);
+        assertOneErrorLine(CliRun.of("demo", "--dir", nest.toString()), "--dir", nest + " is a capture");
+        assertEquals(before, listing(nest), "the capture is as it was");
+        CliRun info = CliRun.of("info", nest.toString());
+        assertEquals(0, info.code(), info.err());
+    }
+
+    @Test
+    void theDemoWritesOnlyIntoADirectoryItMade() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("mine"));
+        Path recorded = SmallCapture.write(dir.resolve("e1000")); // as 'record -o mine/e1000' would have
+        String before = listing(recorded);
+        assertOneErrorLine(CliRun.of("demo", "--dir", dir.toString()), "--dir", dir.toString(), "not made by trapline demo",
+                DemoCommand.MARKER);
+        assertEquals(before, listing(recorded), "the user's capture is untouched");
+        assertFalse(Files.exists(dir.resolve(DemoCommand.MARKER)));
+    }
+
+    @Test
+    void aPcapThatCannotBeAlignedToTheTraceIsAnErrorUnlessAllowed() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path pcap = tmp.resolve("packets.pcap");
+        Files.write(pcap, pcapBytes(20)); // random frames: no TCP SYN to align on
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", pcap.toString(),
+                "-o", out.toString()), "--pcap", pcap.toString(), "cannot be aligned", "--allow-unaligned-pcap");
+        assertFalse(Files.exists(out), "no capture is left behind");
+        CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", pcap.toString(),
+                "--allow-unaligned-pcap", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("trapline import qemu: warning: --pcap: " + pcap + ": cannot be aligned"), r.err());
+        assertTrue(r.out().contains("20 frames"), r.out());
+    }
+
+    @Test
+    void aPcapOfAnotherRunIsAnError() {
+        Path shared = Path.of(System.getProperty("trapline.shared.dir", "../shared"), "captures", "qemu-7.2-tcg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared), "shared captures not present");
+        Path pcap = shared.resolve("virtio").resolve("packets.pcap");
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", shared.resolve("e1000").resolve("trace.log.xz").toString(),
+                "--pcap", pcap.toString(), "-o", out.toString()), "--pcap", pcap.toString(), "cannot be aligned");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aPhasesLineOutsideTheTraceIsAWarningNamingItAndAnErrorWithStrict() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10)); // 10.000000 .. 11.000009 s
+        Path phases = tmp.resolve("phases.txt");
+        Files.writeString(phases, "# marks\nwork_start 11.000002\nwork_end 99999\n");
+        Path out = tmp.resolve("imported");
+        CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "--phases", phases.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("trapline import qemu: warning: --phases: " + phases + ":3: 'work_end'"), r.err());
+        assertTrue(r.err().contains("outside the trace"), r.err());
+        Path strict = tmp.resolve("strict");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--strict", "--trace", trace.toString(), "--phases",
+                phases.toString(), "-o", strict.toString()), "--phases", phases + ":3:", "outside the trace", "--strict");
+        assertFalse(Files.exists(strict), "no capture is left behind");
+    }
+
+    @Test
+    void aCaptureJsonThatDisagreesWithItsEventsIsAnError() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        Path json = cap.resolve("capture.json");
+        String good = Files.readString(json);
+        assertTrue(good.contains("\"count\" : 9"), good);
+        Files.writeString(json, good.replace("\"count\" : 9", "\"count\" : 5"));
+        assertOneErrorLine(CliRun.of("info", cap.toString()), json.toString(), "declares 5 events");
+        Files.writeString(json, good.replace("\"count\" : 9", "\"count\" : -1"));
+        assertOneErrorLine(CliRun.of("analyze", cap.toString()), json.toString(), "events.count");
+        Files.writeString(json, good.replaceFirst("\"index\" : 0,", "\"index\" : 3,"));
+        assertOneErrorLine(CliRun.of("inspect", cap.toString()), json.toString(), "names device 0", "does not declare");
+    }
+
+    private static String listing(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> dir.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : ""))
+                    .sorted().reduce("", (a, b) -> a + "\n" + b);
+        }
+    }
+
+    @Test
     void errorLinesSpeakOfTheInputNotOfTheCode() throws Exception {
         assertOneErrorLine(CliRun.of("record", "--nic", "e1000", "--requests", "99999999999x1024", "-o", tmp.resolve("r").toString()),
                 "--requests", "larger than");
