@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError("--dir: " + dir + (capture != null ? " is inside capture " + capture : " is a capture")
                     + " (the demo never writes into a capture)");
         }
-        boolean ours = Files.isRegularFile(dir.resolve(MARKER));
+        boolean ours = Files.isRegularFile(dir.resolve(MARKER)) || madeByAnEarlierDemo(dir);
         if (!ours && Files.isDirectory(dir)) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
@@ -149,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         try {
             Files.createDirectories(dir);
-            if (!ours) {
+            if (!Files.isRegularFile(dir.resolve(MARKER))) {
                 Files.writeString(dir.resolve(MARKER), "made by trapline demo: it replaces the captures in this directory on every run\n");
             }
         } catch (IOException e) {
@@ -165,6 +165,21 @@ final class DemoCommand implements Callable<Integer> {
                     s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
             }
+        }
+    }
+
+    /**
+     * A directory an earlier demo made before it left its marker: exactly its four captures, nothing else (no user
+     * recording makes that set), so that running the README's first command again still works.
+     */
+    private static boolean madeByAnEarlierDemo(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+            return names.equals(OUTPUTS.stream().sorted().toList())
+                    && OUTPUTS.stream().allMatch(n -> CapturePaths.isCapture(dir.resolve(n)));
         }
     }
 
