@@ -1,5 +1,6 @@
 package io.trapline.recorder;
 
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.nio.file.Files;
@@ -57,11 +58,24 @@ public final class CaptureReader implements AutoCloseable {
             throw new CaptureException(files.get(0) + ": truncated: " + length
                     + " bytes is not a whole number of the MiB blocks the queue is written in");
         }
+        // The store header is checked here, for every reader: Chronicle reads it only when a tailer is made, reports
+        // damage there as an undeclared StreamCorruptedException, and waits for a writer on one that looks half written.
+        String damage = storeHeaderDamage(files.get(0));
+        if (damage != null) {
+            throw damagedHeader(files.get(0), damage, null);
+        }
         SingleChronicleQueue queue;
         try {
             queue = EventQueue.open(eventsDir, true);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Chronicle throws checked exceptions undeclared
             throw new CaptureException(files.get(0) + ": cannot open event queue: " + rootMessage(e), e);
+        }
+        // What follows the header's first field is Chronicle's to parse: a tailer does, and fails on garbage there.
+        try (ExcerptTailer parsesHeader = queue.createTailer()) {
+            parsesHeader.index();
+        } catch (Exception e) {
+            queue.close();
+            throw damagedHeader(files.get(0), rootMessage(e), e);
         }
         return new CaptureReader(dir, metadata, files.get(0), queue);
     }
@@ -142,6 +156,18 @@ public final class CaptureReader implements AutoCloseable {
             return Files.size(file);
         } catch (java.io.IOException e) {
             throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static CaptureException damagedHeader(Path file, String damage, Throwable cause) {
+        return new CaptureException(file + ": not a readable event queue (damaged header: " + damage + ")", cause);
+    }
+
+    private static String storeHeaderDamage(Path file) {
+        try {
+            return MappedQueueFile.storeHeaderDamage(file);
+        } catch (java.io.IOException e) {
+            throw new CaptureException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 

@@ -150,7 +150,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             if (fromSequence > 0) {
                 expectedSequence = positionAt(queue, fromSequence);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Chronicle throws checked exceptions undeclared (a StreamCorruptedException)
             throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence + ": "
                     + CaptureReader.rootMessage(e), e);
         } catch (InternalError e) { // the queue's index points past the end of a shortened file
@@ -316,7 +316,7 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             long length = bytes.readRemaining();
             native0 = nativeAddress(length);
             return verify(length);
-        } catch (RuntimeException | InternalError e) {
+        } catch (Exception | InternalError e) { // Exception: Chronicle's undeclared checked ones too
             throw unreadable(e);
         }
     }

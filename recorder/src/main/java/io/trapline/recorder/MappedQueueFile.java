@@ -4,10 +4,13 @@ import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.core.UnsafeMemory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * The documents of the capture's Chronicle Queue cycle file, walked straight in mapped memory: a scan pays one
@@ -82,17 +85,50 @@ final class MappedQueueFile implements AutoCloseable {
 
     private boolean startsWithStoreHeader() {
         UnsafeMemory m = UnsafeMemory.MEMORY;
-        int h = m.readVolatileInt(address);
-        if ((h & (NOT_COMPLETE | META_DATA)) != META_DATA || (h & LENGTH_MASK) < STORE_HEADER.length
-                || (h & LENGTH_MASK) + 4L > windowLength) {
-            return false;
+        byte[] field = new byte[STORE_HEADER.length];
+        for (int i = 0; i < field.length; i++) {
+            field[i] = m.readByte(address + 4 + i);
         }
-        for (int i = 0; i < STORE_HEADER.length; i++) {
-            if (m.readByte(address + 4 + i) != STORE_HEADER[i]) {
-                return false;
+        return storeHeaderDamage(m.readVolatileInt(address), field, windowLength) == null;
+    }
+
+    /**
+     * What is wrong with the store header {@code file} should start with, in words for an error line, or null when it
+     * has one. Chronicle reads that header before any document, and a file without one makes its tailer throw (or,
+     * when the header looks half written, wait for a writer) instead of reading events.
+     */
+    static String storeHeaderDamage(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer start = ByteBuffer.allocate(4 + STORE_HEADER.length).order(ByteOrder.nativeOrder());
+            while (start.hasRemaining() && ch.read(start) >= 0) {
+                // a short read: read on to the end of the file
             }
+            if (start.hasRemaining()) {
+                return "the file is " + start.position() + " bytes, shorter than the store header";
+            }
+            byte[] field = new byte[STORE_HEADER.length];
+            start.get(4, field);
+            return storeHeaderDamage(start.getInt(0), field, ch.size());
         }
-        return true;
+    }
+
+    /** The same for a first document header {@code h}, the bytes after it and the bytes readable from offset 0. */
+    private static String storeHeaderDamage(int h, byte[] field, long readable) {
+        if ((h & (NOT_COMPLETE | META_DATA)) != META_DATA) {
+            return String.format("file offset 0 holds 0x%08x, not the header of a complete metadata document", h);
+        }
+        int len = h & LENGTH_MASK;
+        if (len < STORE_HEADER.length) {
+            return "the store header at file offset 0 is " + len + " bytes, too short to be one";
+        }
+        if (len + 4L > readable) {
+            return "the store header at file offset 0 declares " + len + " bytes, past the end of the file ("
+                    + readable + " bytes)";
+        }
+        if (!Arrays.equals(field, STORE_HEADER)) {
+            return "the store header at file offset 0 does not begin with its 'header' field";
+        }
+        return null;
     }
 
     /**

@@ -7,7 +7,10 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -221,6 +224,71 @@ class BadCaptureTest {
         }
         CaptureException e = readAll(dir);
         assertOneLineNaming(e, file.getFileName().toString());
+    }
+
+    /** Writes {@code bytes} over the queue file from {@code at}: the store header Chronicle writes first is there. */
+    private static Path overwrite(Path dir, long at, byte[] bytes) throws Exception {
+        Path file = queueFile(dir);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            raf.write(bytes);
+        }
+        return file;
+    }
+
+    /** Reading fails at once, in one line naming the file; the timeout only guards against a hang. */
+    private static void assertDamagedHeader(Path dir, Path file) {
+        CaptureException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> readAll(dir));
+        assertOneLineNaming(e, file.toString(), ": not a readable event queue (damaged header: ");
+        CaptureException from = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(
+                CaptureException.class, () -> {
+                    try (CaptureReader r = CaptureReader.open(dir); EventCursor c = r.cursor(5)) {
+                        c.next();
+                    }
+                }));
+        assertEquals(e.getMessage(), from.getMessage(), "a scan through the tailer fails the same way");
+    }
+
+    @Test
+    void garbageOverTheQueueFilesHeaderIsADamagedHeader() throws Exception {
+        for (int seed = 0; seed < 8; seed++) {
+            Path dir = capture(1000);
+            byte[] garbage = new byte[100_000];
+            new SplittableRandom(seed).nextBytes(garbage); // first words of each kind Chronicle tells apart
+            assertDamagedHeader(dir, overwrite(dir, 0, garbage));
+            deleteTree(dir);
+        }
+    }
+
+    @Test
+    void aDamagedFirstWordIsADamagedHeaderNotATruncatedQueue() throws Exception {
+        // 0xEFBEADDE: a not-complete document, on which Chronicle waits for a writer; "XXXX": a metadata document far
+        // longer than the file; 0: no header at all
+        for (byte[] word : new byte[][] {{(byte) 0xDE, (byte) 0xAD, (byte) 0xBE, (byte) 0xEF}, {'X', 'X', 'X', 'X'},
+                {0, 0, 0, 0}}) {
+            Path dir = capture(1000);
+            Path file = overwrite(dir, 0, word);
+            assertDamagedHeader(dir, file);
+            assertFalse(readAll(dir).getMessage().contains("truncated"));
+            deleteTree(dir);
+        }
+    }
+
+    @Test
+    void garbageInsideTheStoreHeaderIsADamagedHeader() throws Exception {
+        Path dir = capture(1000);
+        byte[] garbage = new byte[4096];
+        new Random(3).nextBytes(garbage);
+        // after the header's length and its first field's name, which look intact: what Chronicle parses is not
+        assertDamagedHeader(dir, overwrite(dir, 12, garbage));
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test
