@@ -159,6 +159,10 @@ public final class CaptureTableReader extends ArrowReader {
             failure = e;
             throw e;
         }
+        if (next instanceof Error e) {
+            finished = true;
+            throw e;
+        }
         VectorSchemaRoot root = getVectorSchemaRoot();
         try (VectorSchemaRoot batch = (VectorSchemaRoot) next) {
             for (int i = 0; i < batch.getFieldVectors().size(); i++) {
@@ -177,7 +181,7 @@ public final class CaptureTableReader extends ArrowReader {
                 boolean filled;
                 try {
                     filled = fill(batch);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     batch.close();
                     throw e;
                 }
@@ -195,9 +199,12 @@ public final class CaptureTableReader extends ArrowReader {
             }
         } catch (InterruptedException e) {
             // closed before the consumer took everything
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Whatever ends the scan goes to the consumer, which otherwise waits for a batch forever: an Error, or a
+            // checked exception a library throws undeclared, as much as a corrupt capture's CaptureException.
             try {
-                ready.put(e, 0);
+                ready.put(e instanceof RuntimeException || e instanceof Error ? e
+                        : new IllegalStateException("scanning " + table.label() + ": " + e, e), 0);
             } catch (InterruptedException closed) {
                 // closed: nobody waits for the failure
             }
