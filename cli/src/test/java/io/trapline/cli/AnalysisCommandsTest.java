@@ -111,7 +111,6 @@ class AnalysisCommandsTest {
         assertEquals("kvm", rows.get(0).get("profile").asText());
         assertEquals(3.5, rows.get(0).get("exits_per_packet").asDouble(), 1e-9,
                 "7 exits in the workload phase (not the read before it nor the idle watchdog's after it), 2 packets");
-        assertEquals(0.5, rows.get(0).get("interrupts_per_packet").asDouble(), 1e-9);
         assertEquals("tcg", rows.get(2).get("profile").asText());
         assertTrue(rows.get(2).get("cycles_per_packet").isNull(), "tcg's exits carry no cost: null, as in analyze: " + rows);
         assertEquals((6 * 8_800 + 3_600) / 2, rows.get(0).get("cycles_per_packet").asLong(), "priced profiles unchanged");

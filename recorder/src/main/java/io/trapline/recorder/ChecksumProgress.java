@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * concurrently). A cursor skips the checksum of an event another cursor has verified already and still checks
  * everything else (sequence continuity, lengths, type); a cursor that is ahead checksums, and moves the mark on
  * only past events whose checksum matched, so every event is checksummed by some cursor before any of them
- * hands it out. Share one instance per capture among cursors of the same statement; the file must not change
+ * hands it out. Share one instance per capture among cursors (a SQL session shares it across its statements); the file must not change
  * meanwhile (a capture being appended to only grows).
  */
 public final class ChecksumProgress {

@@ -14,19 +14,37 @@ public final class SavedQueries {
     private SavedQueries() {
     }
 
-    /** The SQL text of a saved query, or null when there is none of that name. */
+    /** A line that stands for a shared part of several queries (queries/parts/NAME.sql), put in its place. */
+    static final String INCLUDE = "-- include: ";
+
+    /**
+     * The SQL text of a saved query, or null when there is none of that name; parts it includes are in place, so the
+     * text runs as it is (its statements one after the other).
+     */
     public static String text(String name) {
         String n = name.endsWith(".sql") ? name.substring(0, name.length() - 4) : name;
         if (!NAMES.contains(n)) {
             return null;
         }
-        try (InputStream in = SavedQueries.class.getResourceAsStream("queries/" + n + ".sql")) {
+        StringBuilder sql = new StringBuilder();
+        for (String line : resource("queries/" + n + ".sql").split("\n", -1)) {
+            if (line.startsWith(INCLUDE)) {
+                sql.append(resource("queries/parts/" + line.substring(INCLUDE.length()).trim()));
+            } else {
+                sql.append(line).append('\n');
+            }
+        }
+        return sql.substring(0, sql.length() - 1);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = SavedQueries.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("saved query " + n + " missing from the jar");
+                throw new IllegalStateException(path + " missing from the jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read saved query " + n, e);
+            throw new IllegalStateException("cannot read " + path, e);
         }
     }
 

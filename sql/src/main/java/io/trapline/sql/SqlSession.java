@@ -194,16 +194,22 @@ public final class SqlSession implements AutoCloseable {
      * self-join, two subqueries) is first copied into a temporary table of that name for this statement: a stream
      * can be read only once. Returns the tables copied.
      */
+    /**
+     * How far each capture's events have been checksummed, for the whole session: the tables of one statement scan
+     * the same captures at once, and each event is checksummed by one of them; a later statement (a saved query
+     * that sets its intervals first, then selects) does not check the same events again. A capture's events do not
+     * change while it is read (one being written only grows).
+     */
+    private final java.util.concurrent.ConcurrentMap<java.nio.file.Path, io.trapline.recorder.ChecksumProgress> verified =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private List<Table> registerTables(String sql, Map<Table, Set<String>> columns) {
         List<Table> copied = new ArrayList<>();
         List<CaptureTableReader> reads = new ArrayList<>();
-        // the statement's tables scan the same captures at once: each event is checksummed by one of them
-        java.util.concurrent.ConcurrentMap<java.nio.file.Path, io.trapline.recorder.ChecksumProgress> checksums =
-                new java.util.concurrent.ConcurrentHashMap<>();
         for (Table t : Table.values()) {
             CaptureTableReader reader = new CaptureTableReader(allocator, t, captures, options,
                     columns == null ? null : columns.get(t));
-            reader.shareChecksums(checksums);
+            reader.shareChecksums(verified);
             ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
             Data.exportArrayStream(allocator, reader, stream);
             open.add(stream);
