@@ -68,7 +68,13 @@ public final class CaptureReader implements AutoCloseable {
         try {
             queue = EventQueue.open(eventsDir, true);
         } catch (Exception e) { // Chronicle throws checked exceptions undeclared
-            throw new CaptureException(files.get(0) + ": cannot open event queue: " + rootMessage(e), e);
+            Path meta = eventsDir.resolve(EventQueue.METADATA_FILE);
+            String why = rootMessage(e);
+            if (why.contains(meta.getFileName().toString())) {
+                // Chronicle reads a damaged metadata file as one it cannot lock: name the file and what is wrong
+                throw new CaptureException(meta + ": the queue's metadata file is damaged or unreadable (" + why + ")", e);
+            }
+            throw new CaptureException(files.get(0) + ": cannot open event queue: " + why, e);
         }
         // What follows the header's first field is Chronicle's to parse: a tailer does, and fails on garbage there.
         try (ExcerptTailer parsesHeader = queue.createTailer()) {

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
  */
 final class EventQueue {
     static final String DIRECTORY = "events";
+    /** Chronicle's table of the queue's metadata (roll cycle, index settings), beside the data file. */
+    static final String METADATA_FILE = "metadata.cq4t";
     /** Chronicle maps and grows the file in blocks; files are always a whole number of MiB long. */
     static final long BLOCK_SIZE = 64L << 20;
     static final long FILE_GRANULE = 1L << 20;

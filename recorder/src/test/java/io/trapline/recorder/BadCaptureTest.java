@@ -57,6 +57,18 @@ class BadCaptureTest {
     }
 
     @Test
+    void aDamagedMetadataFileIsNamedAsDamaged() throws Exception {
+        Path dir = capture(20);
+        Path meta = dir.resolve("events").resolve("metadata.cq4t");
+        byte[] garbage = new byte[(int) Math.min(Files.size(meta), 65536)];
+        new SplittableRandom(3).nextBytes(garbage);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(meta.toFile(), "rw")) {
+            f.write(garbage);
+        }
+        assertOneLineNaming(readAll(dir), meta.toString(), "metadata file is damaged or unreadable");
+    }
+
+    @Test
     void aMissingPathIsNamed() {
         assertOneLineNaming(readAll(tmp.resolve("nope")), "nope", "does not exist");
     }
