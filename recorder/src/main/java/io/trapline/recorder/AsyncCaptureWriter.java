@@ -153,9 +153,15 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
                                      int ringBytes, int hotBytes) {
         CaptureWriter.checkRegions(metadata);
         EventRing ring = new EventRing(ringBytes, hotBytes); // the large allocation first: if it fails, nothing is on disk yet
+        boolean existed = java.nio.file.Files.exists(dir);
         CaptureWriter.prepareDirectory(dir);
-        return new AsyncCaptureWriter(dir, metadata, observer, ring);
+        AsyncCaptureWriter w = new AsyncCaptureWriter(dir, metadata, observer, ring);
+        w.dirExisted = existed;
+        return w;
     }
+
+    /** Whether the capture's directory was there (empty) before: a capture that could not be made leaves it so. */
+    private boolean dirExisted;
 
     public Path directory() {
         return dir;
@@ -331,6 +337,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
 
     private CaptureException failed(Throwable f) {
         String why = f instanceof CaptureException ? f.getMessage() : dir + ": cannot write the capture: " + reason(f);
+        if (writer == null) {
+            return new CaptureException(why + " (no capture was made)", f);
+        }
         return new CaptureException(why + " (after " + nextSequence + " events were recorded; the capture stays incomplete)", f);
     }
 
@@ -553,6 +562,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             command = action;
             commandDone = false;
             commandFailure = null;
+            // The loop ends after the last command even when it does not run it: a failure of the writer thread
+            // after the caller last looked makes it skip the command, and the caller waits for the loop to end.
+            stopped |= last;
         }
         commandPending = true;
         unparkWriter();
@@ -639,6 +651,9 @@ public final class AsyncCaptureWriter implements EventSink, AutoCloseable {
             writer = CaptureWriter.createPrepared(dir, metadata);
             sink = observer == null ? null : observer.get();
         } catch (Throwable t) {
+            if (writer == null) { // nothing was recorded: leave the directory as it was (absent or empty)
+                CaptureWriter.removeUnused(dir, dirExisted);
+            }
             fail(t);
         }
         drain = new Drain(sink);

@@ -234,6 +234,37 @@ class AsyncCaptureWriterTest {
     }
 
     /**
+     * The writer thread fails after close has looked for a failure but before the writer runs close's command (a full
+     * file system found by the last events): close reports the failure instead of waiting for ever for a loop that
+     * skipped its command.
+     */
+    @Test
+    void aFailureJustBeforeTheCloseCommandRunsEndsTheCloseToo() {
+        Path dir = tmp.resolve("late");
+        CountDownLatch closing = new CountDownLatch(1);
+        AsyncCaptureWriter w = AsyncCaptureWriter.create(dir, CaptureFixture.metadata(), () -> (t, type, d, q, r, s, a, v, f, p, o, l) -> {
+            if (v == 99) {
+                try {
+                    closing.await(); // held here until close has asked for its command
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("No space left on device");
+            }
+            return 0;
+        }, SMALL_RING);
+        for (long i = 0; i < 100; i++) {
+            w.append(i, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, i, 0, null, 0, 0);
+        }
+        CaptureException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            closing.countDown();
+            return assertThrows(CaptureException.class, w::close);
+        }, "close must not wait for ever");
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+    }
+
+    /**
      * An error that ends the writer loop outside any append (as the JVM's InternalError for a fault on the mapped queue
      * file of a full file system does: it is thrown at a later safepoint, wherever the thread then is) fails the
      * capture; close must not report a complete capture. Stands in for it: {@code Thread.stop} on the parked writer
@@ -257,8 +288,14 @@ class AsyncCaptureWriterTest {
             }
         }
         assertNotNull(writer, "the capture's writer thread");
+        // stopped in its loop, not while it is still making the capture (that failure leaves nothing on disk)
+        for (long deadline = System.nanoTime() + 10_000_000_000L;
+             !(java.nio.file.Files.isDirectory(dir.resolve("events")) && java.nio.file.Files.list(dir.resolve("events"))
+                     .anyMatch(f -> f.toString().endsWith(".cq4"))) && System.nanoTime() < deadline; ) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
         writer.stop();
-        writer.join(10_000);
         CaptureException e = assertThrows(CaptureException.class, w::close, "never a complete capture");
         assertTrue(e.getMessage().startsWith(dir + ": cannot write the capture"), e.getMessage());
         assertFalse(CaptureMetadata.readFrom(dir).complete());
