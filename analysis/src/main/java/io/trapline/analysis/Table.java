@@ -19,7 +19,8 @@ public enum Table {
     MARKS(MarksWriter.SCHEMA, o -> new MarksWriter()),
     PHASES(PhasesWriter.SCHEMA, o -> new PhasesWriter()),
     EXITS(ExitsWriter.SCHEMA, o -> new ExitsWriter(o.profiles(), o.costs())),
-    PROFILES(ProfilesWriter.SCHEMA, o -> new ProfilesWriter(o.profiles()));
+    PROFILES(ProfilesWriter.SCHEMA, o -> new ProfilesWriter(o.profiles())),
+    WINDOWS(WindowsWriter.SCHEMA, o -> new WindowsWriter());
 
     private final Schema schema;
     private final Function<AnalysisOptions, TableWriter> writer;

@@ -224,6 +224,51 @@ class CaptureTablesTest {
     }
 
     @Test
+    void windowsComeFromCaptureJsonWhenItKeepsThePhasesAndFromTheMarksOtherwiseTheSame() throws Exception {
+        Path dir = tmp.resolve("phased");
+        try (var w = io.trapline.recorder.CaptureWriter.create(dir, TestCaptures.e1000Metadata())) {
+            w.append(10, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0);
+            TestCaptures.mark(w, 100, io.trapline.recorder.MarkKind.PHASE_START, "workload");
+            TestCaptures.mark(w, 100, io.trapline.recorder.MarkKind.PHASE_START, "window");
+            TestCaptures.mark(w, 150, io.trapline.recorder.MarkKind.PHASE_START, "2x1024");
+            TestCaptures.mark(w, 300, io.trapline.recorder.MarkKind.PHASE_END, "2x1024");
+            TestCaptures.mark(w, 400, io.trapline.recorder.MarkKind.PHASE_END, "workload");
+            w.append(500, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0);
+            w.append(900, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0); // window still open: ends here
+        }
+        io.trapline.recorder.CaptureMetadata meta = io.trapline.recorder.CaptureMetadata.readFrom(dir);
+        assertEquals(List.of(new io.trapline.recorder.CaptureMetadata.PhaseSpan("workload", 100, 400),
+                        new io.trapline.recorder.CaptureMetadata.PhaseSpan("window", 100, 900),
+                        new io.trapline.recorder.CaptureMetadata.PhaseSpan("2x1024", 150, 300)),
+                meta.events().phases(), "the writer keeps its marks' phases in capture.json");
+        List<Map<String, Object>> kept = TableRows.read(Table.WINDOWS, dir);
+        assertEquals(List.of("window"), column(kept, "phase"));
+        assertEquals(List.of(100L), column(kept, "start_ns"));
+        assertEquals(List.of(900L), column(kept, "end_ns"));
+        // a capture written before the phases were kept: the same row, found by scanning its marks
+        meta.withEvents(meta.status(), new io.trapline.recorder.CaptureMetadata.EventSummary(meta.events().count(),
+                meta.events().firstTimeNs(), meta.events().lastTimeNs())).writeTo(dir);
+        assertNull(io.trapline.recorder.CaptureMetadata.readFrom(dir).events().phases());
+        assertEquals(kept, TableRows.read(Table.WINDOWS, dir));
+
+        // no window phase: the workload phase; neither: all of it, phase NULL
+        Path e = TestCaptures.e1000(tmp.resolve("e"));
+        List<Map<String, Object>> workload = TableRows.read(Table.WINDOWS, e);
+        assertEquals(List.of("workload"), column(workload, "phase"));
+        assertEquals(List.of(100L), column(workload, "start_ns"));
+        assertEquals(List.of(3_000L), column(workload, "end_ns"));
+        Path none = tmp.resolve("none");
+        try (var w = io.trapline.recorder.CaptureWriter.create(none, TestCaptures.e1000Metadata())) {
+            w.append(10, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0);
+            w.append(70, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0);
+        }
+        Map<String, Object> whole = TableRows.read(Table.WINDOWS, none).get(0);
+        assertNull(whole.get("phase"));
+        assertEquals(10L, whole.get("start_ns"));
+        assertEquals(70L, whole.get("end_ns"));
+    }
+
+    @Test
     void severalCapturesFillTheCaptureColumn() {
         List<CaptureSource> caps = List.of(new CaptureSource("a", TestCaptures.e1000(tmp.resolve("e"))),
                 new CaptureSource("b", TestCaptures.virtio(tmp.resolve("v"))));

@@ -196,7 +196,7 @@ class AnalysisCommandsTest {
         assertEquals("a\n1\nb\n2\n", last[1]);
         String[] dot = shell(e, "SELECT 1 AS a; .tables\n");
         assertEquals("0", dot[0], dot[2]);
-        assertEquals("a\n1\nevents, accesses, packets, interrupts, kicks, marks, phases, exits, profiles\n", dot[1]);
+        assertEquals("a\n1\nevents, accesses, packets, interrupts, kicks, marks, phases, exits, profiles, windows\n", dot[1]);
         String[] unknown = shell(e, "SELECT 1 AS a; .tabels\n");
         assertEquals("2", unknown[0], "a script notices a command that did not run");
         assertEquals("a\n1\n", unknown[1]);

@@ -146,6 +146,20 @@ final class CaptureJson {
             field("count", m.events().count());
             field("firstTimeNs", m.events().firstTimeNs());
             field("lastTimeNs", m.events().lastTimeNs());
+            if (m.events().phases() != null) {
+                name("phases");
+                beginArray();
+                for (int i = 0; i < m.events().phases().size(); i++) {
+                    CaptureMetadata.PhaseSpan ph = m.events().phases().get(i);
+                    element(i);
+                    begin();
+                    field("name", ph.name());
+                    field("startNs", ph.startNs());
+                    field("endNs", ph.endNs());
+                    end();
+                }
+                endArray();
+            }
             end();
         }
         end();

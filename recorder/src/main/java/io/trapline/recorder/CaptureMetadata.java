@@ -82,8 +82,26 @@ public record CaptureMetadata(
     public record Bar(int index, String kind, long base, long size) {
     }
 
-    /** Filled in when the writer closes; absent (or partial) in a capture whose writer did not close. */
-    public record EventSummary(long count, long firstTimeNs, long lastTimeNs) {
+    /**
+     * Filled in when the writer closes; absent (or partial) in a capture whose writer did not close. {@code phases}:
+     * the phases its marks make (a phase_start and the next phase_end of the same name; one still open at the end
+     * ends at the last event), written by a writer that closed, so that a reader finds them without a scan of the
+     * events; null in captures written before it kept them, and in incomplete ones.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventSummary(long count, long firstTimeNs, long lastTimeNs, List<PhaseSpan> phases) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public EventSummary {
+            phases = phases == null ? null : List.copyOf(phases);
+        }
+
+        public EventSummary(long count, long firstTimeNs, long lastTimeNs) {
+            this(count, firstTimeNs, lastTimeNs, null);
+        }
+    }
+
+    /** A phase of the capture's marks: its name and the times of its start and end marks. */
+    public record PhaseSpan(String name, long startNs, long endNs) {
     }
 
     /** Metadata for a new capture by this tool version, status "recording". */

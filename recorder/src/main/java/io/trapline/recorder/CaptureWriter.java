@@ -210,6 +210,9 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
             throw new IllegalStateException("capture writer is closed");
         }
         checkEvent(lastTime, timeNs, device, queue, region, size, flags, length);
+        if (type == EventType.MARK) {
+            phases.note(timeNs, value, payload, offset, length);
+        }
         long packed = EventChecksum.packed(type.code(), device, queue, region, size, flags);
         if (batchAppends) {
             int code = type.code();
@@ -282,6 +285,9 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         }
         checkTime(lastTime, timeNs); // before it touches the batch: a refused read must not become a recipe source
         int type = (int) packed & 0xFF;
+        if (type == MARK) {
+            phases.note(timeNs, value, buf, payloadAt, length);
+        }
         int e = startInBatch(type);
         int r = recipeFor(type, buf, payloadAt, length, e);
         byte[] d;
@@ -471,6 +477,10 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         return new CaptureMetadata.EventSummary(nextSequence, Math.max(firstTime, 0), lastTime);
     }
 
+    private static final int MARK = EventType.MARK.code();
+    /** The phases the marks appended so far make, for capture.json's event summary once the capture is complete. */
+    private final PhaseSpans phases = new PhaseSpans();
+
     /**
      * Closes the queue after a failure, leaving capture.json at status "recording" with the events appended so
      * far: the capture then reads like one whose writer died, every complete event still readable.
@@ -528,7 +538,9 @@ public final class CaptureWriter implements EventSink, AutoCloseable {
         CaptureMetadata updated = update.apply(metadata).withRegions(regions);
         endBatch();
         closed = true;
-        metadata = updated.withEvents(CaptureMetadata.STATUS_COMPLETE, summary());
+        CaptureMetadata.EventSummary events = summary();
+        metadata = updated.withEvents(CaptureMetadata.STATUS_COMPLETE, new CaptureMetadata.EventSummary(events.count(),
+                events.firstTimeNs(), events.lastTimeNs(), phases.spans(lastTime)));
         metadata.writeTo(dir);
     }
 

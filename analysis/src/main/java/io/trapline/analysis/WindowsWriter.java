@@ -1,0 +1,127 @@
+package io.trapline.analysis;
+
+import io.trapline.recorder.CaptureMetadata;
+import io.trapline.recorder.EventCursor;
+import io.trapline.recorder.EventType;
+import io.trapline.recorder.MarkKind;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code windows}: one row per capture, the interval {@code analyze} and the saved queries measure it in: its
+ * {@code window} phase (work_start .. work_end + 0.25 s), else its {@code workload} phase, else all of it (phase
+ * NULL). Taken from capture.json when its writer kept the phases there; a capture written before that, or an
+ * incomplete one, is scanned for its marks, as the {@code phases} table is.
+ */
+final class WindowsWriter extends TableWriter {
+    /** The phases measured in, in order of preference. */
+    static final List<String> PHASES = List.of("window", "workload");
+    static final Schema SCHEMA = new Schema(List.of(CAPTURE, str("phase"), i64("start_ns"), i64("end_ns")));
+
+    private VarCharVector phase;
+    private BigIntVector start;
+    private BigIntVector end;
+    /** Scanning this capture's events: its phases are not in capture.json. */
+    private boolean scan;
+    private final List<CaptureMetadata.PhaseSpan> spans = new ArrayList<>();
+    private final List<Object[]> open = new ArrayList<>();
+    private long first;
+    private long last;
+
+    @Override
+    void bindColumns() {
+        phase = strv("phase");
+        start = i64v("start_ns");
+        end = i64v("end_ns");
+    }
+
+    @Override
+    boolean readsEvents() {
+        return scan;
+    }
+
+    @Override
+    void beginCapture(CaptureSource source, CaptureMetadata metadata) {
+        super.beginCapture(source, metadata);
+        CaptureMetadata.EventSummary events = metadata.events();
+        spans.clear();
+        open.clear();
+        first = -1;
+        last = 0;
+        scan = !metadata.complete() || events == null || events.phases() == null;
+        if (!scan) {
+            spans.addAll(events.phases());
+            first = events.count() > 0 ? events.firstTimeNs() : 0;
+            last = events.lastTimeNs();
+            row();
+        }
+    }
+
+    @Override
+    void onEvent(EventCursor c) {
+        if (first < 0) {
+            first = c.timeNs();
+        }
+        last = c.timeNs();
+        if (c.type() != EventType.MARK) {
+            return;
+        }
+        long kind = c.value();
+        if (kind != MarkKind.PHASE_START.code() && kind != MarkKind.PHASE_END.code()) {
+            return;
+        }
+        String name = new String(MarksWriter.markName(c), StandardCharsets.UTF_8);
+        if (!PHASES.contains(name)) {
+            return; // only the phases a capture is measured in
+        }
+        if (kind == MarkKind.PHASE_START.code()) {
+            open.add(new Object[] {name, c.timeNs()});
+            return;
+        }
+        for (int i = 0; i < open.size(); i++) {
+            if (open.get(i)[0].equals(name)) {
+                spans.add(new CaptureMetadata.PhaseSpan(name, (Long) open.remove(i)[1], c.timeNs()));
+                return;
+            }
+        }
+    }
+
+    @Override
+    void endCapture() {
+        if (scan) {
+            for (Object[] o : open) {
+                spans.add(new CaptureMetadata.PhaseSpan((String) o[0], (Long) o[1], last));
+            }
+            row();
+        }
+    }
+
+    /** The capture's row: the first of {@link #PHASES} it has (its earliest start to its latest end), else all of it. */
+    private void row() {
+        int r = newRow();
+        for (String p : PHASES) {
+            long s = Long.MAX_VALUE;
+            long e = Long.MIN_VALUE;
+            for (CaptureMetadata.PhaseSpan span : spans) {
+                if (span.name().equals(p)) {
+                    s = Math.min(s, span.startNs());
+                    e = Math.max(e, span.endNs());
+                }
+            }
+            if (s != Long.MAX_VALUE) {
+                phase.setSafe(r, utf8(p));
+                start.setSafe(r, s);
+                end.setSafe(r, e);
+                return;
+            }
+        }
+        phase.setNull(r);
+        start.setSafe(r, Math.max(first, 0));
+        end.setSafe(r, last);
+    }
+}
