@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code trapline sql}: SQL over the capture tables; an interactive shell when no query is given. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Run SQL (DuckDB) over captures' tables: events, accesses, packets, interrupts, kicks, marks,"
-                + " phases, exits (see docs/sql.md). Every table has a 'capture' column.",
+                + " phases, exits, profiles, windows (see docs/sql.md). Every table has a 'capture' column.",
                 "With no -e, -f or -q: an interactive shell (.tables, .schema, .queries, .run NAME, .quit)."})
 final class SqlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", arity = "0..*", description = "Capture directories, or NAME=DIR.")
