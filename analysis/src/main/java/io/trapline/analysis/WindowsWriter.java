@@ -3,13 +3,11 @@ package io.trapline.analysis;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventType;
-import io.trapline.recorder.MarkKind;
+import io.trapline.recorder.PhaseSpans;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,8 +26,8 @@ final class WindowsWriter extends TableWriter {
     private BigIntVector end;
     /** Scanning this capture's events: its phases are not in capture.json. */
     private boolean scan;
-    private final List<CaptureMetadata.PhaseSpan> spans = new ArrayList<>();
-    private final List<Object[]> open = new ArrayList<>();
+    private List<CaptureMetadata.PhaseSpan> spans = List.of();
+    private PhaseSpans marks;
     private long first;
     private long last;
 
@@ -49,13 +47,13 @@ final class WindowsWriter extends TableWriter {
     void beginCapture(CaptureSource source, CaptureMetadata metadata) {
         super.beginCapture(source, metadata);
         CaptureMetadata.EventSummary events = metadata.events();
-        spans.clear();
-        open.clear();
-        first = -1;
-        last = 0;
         scan = !metadata.complete() || events == null || events.phases() == null;
-        if (!scan) {
-            spans.addAll(events.phases());
+        if (scan) {
+            marks = new PhaseSpans();
+            first = -1;
+            last = 0;
+        } else {
+            spans = events.phases();
             first = events.count() > 0 ? events.firstTimeNs() : 0;
             last = events.lastTimeNs();
             row();
@@ -68,35 +66,17 @@ final class WindowsWriter extends TableWriter {
             first = c.timeNs();
         }
         last = c.timeNs();
-        if (c.type() != EventType.MARK) {
-            return;
-        }
-        long kind = c.value();
-        if (kind != MarkKind.PHASE_START.code() && kind != MarkKind.PHASE_END.code()) {
-            return;
-        }
-        String name = new String(MarksWriter.markName(c), StandardCharsets.UTF_8);
-        if (!PHASES.contains(name)) {
-            return; // only the phases a capture is measured in
-        }
-        if (kind == MarkKind.PHASE_START.code()) {
-            open.add(new Object[] {name, c.timeNs()});
-            return;
-        }
-        for (int i = 0; i < open.size(); i++) {
-            if (open.get(i)[0].equals(name)) {
-                spans.add(new CaptureMetadata.PhaseSpan(name, (Long) open.remove(i)[1], c.timeNs()));
-                return;
-            }
+        if (c.type() == EventType.MARK) {
+            byte[] name = MarksWriter.markName(c);
+            marks.note(c.timeNs(), c.value(), name, 0, name.length);
         }
     }
 
     @Override
     void endCapture() {
         if (scan) {
-            for (Object[] o : open) {
-                spans.add(new CaptureMetadata.PhaseSpan((String) o[0], (Long) o[1], last));
-            }
+            List<CaptureMetadata.PhaseSpan> found = marks.spans(last);
+            spans = found == null ? List.of() : found;
             row();
         }
     }

@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * The phases a capture's marks make, as they are appended: a phase_start and the next phase_end of the same name (the
  * rule of the {@code phases} table, docs/sql.md). A writer keeps them for capture.json, so that a reader finds a
- * capture's phases without a scan of its events. Bounded: a capture with absurdly many phases keeps the first ones and
+ * capture's phases without a scan of its events; a reader of a capture written before that finds them the same way. Bounded: a capture with absurdly many phases keeps the first ones and
  * says nothing of the rest (readers then scan, as for captures written before phases were kept).
  */
-final class PhaseSpans {
+public final class PhaseSpans {
     /** More than any workload marks (boot, idle, workload, window and one per request group). */
     static final int MAX = 4096;
 
@@ -22,7 +22,7 @@ final class PhaseSpans {
     private boolean overflow;
 
     /** A MARK event: its kind ({@code value}) and name (the payload, UTF-8). */
-    void note(long timeNs, long kind, byte[] name, int offset, int length) {
+    public void note(long timeNs, long kind, byte[] name, int offset, int length) {
         boolean start = kind == MarkKind.PHASE_START.code();
         if (!start && kind != MarkKind.PHASE_END.code()) {
             return; // instants and requests
@@ -45,7 +45,7 @@ final class PhaseSpans {
     }
 
     /** The phases in start order, those still open ending at {@code lastTimeNs}; null when too many were marked. */
-    List<CaptureMetadata.PhaseSpan> spans(long lastTimeNs) {
+    public List<CaptureMetadata.PhaseSpan> spans(long lastTimeNs) {
         if (overflow) {
             return null;
         }
