@@ -15,7 +15,6 @@ import java.util.Map;
  */
 public final class CaptureComparison {
     /** Phases tried, in order, when none is named: the shared captures' measurement window, then the workload. */
-    public static final List<String> DEFAULT_PHASES = List.of("window", "workload");
     private static final int TOP_REGISTERS = 5;
 
     /** One metric: its label and one value per capture (Long, Double, String or null). */
@@ -191,6 +190,20 @@ public final class CaptureComparison {
     }
 
     private static List<Window> windows(SqlSession s, List<String> names, String phase) {
+        List<Window> out = new ArrayList<>();
+        if (phase == null) { // the default: the windows table (window, else workload, else all of it)
+            Map<String, Window> found = new LinkedHashMap<>();
+            s.query("SELECT capture, phase, start_ns, end_ns FROM windows", rs -> {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new Window(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+                return null;
+            });
+            for (String n : names) {
+                out.add(found.get(n));
+            }
+            return out;
+        }
         Map<String, Map<String, long[]>> found = new LinkedHashMap<>();
         s.query("SELECT capture, name, min(start_ns), max(end_ns) FROM phases WHERE kind = 'phase' GROUP BY 1, 2", rs -> {
             while (rs.next()) {
@@ -199,33 +212,14 @@ public final class CaptureComparison {
             }
             return null;
         });
-        Map<String, long[]> span = null;
-        List<Window> out = new ArrayList<>();
         for (String n : names) {
             Map<String, long[]> ph = found.getOrDefault(n, Map.of());
-            if (phase != null) {
-                long[] w = ph.get(phase);
-                if (w == null) {
-                    throw new AnalysisException("capture '" + n + "' has no phase '" + phase + "'"
-                            + (ph.isEmpty() ? " (it has no phases)" : " (it has: " + String.join(", ", ph.keySet()) + ")"));
-                }
-                out.add(new Window(phase, w[0], w[1]));
-                continue;
-            }
-            Window w = null;
-            for (String d : DEFAULT_PHASES) {
-                if (ph.containsKey(d)) {
-                    w = new Window(d, ph.get(d)[0], ph.get(d)[1]);
-                    break;
-                }
-            }
+            long[] w = ph.get(phase);
             if (w == null) {
-                if (span == null) { // only scan every event when some capture has no phase to measure in
-                    span = longs(s, names, 2, "SELECT capture, min(time_ns), max(time_ns) FROM events GROUP BY 1");
-                }
-                w = new Window(null, span.get(n)[0], span.get(n)[1]);
+                throw new AnalysisException("capture '" + n + "' has no phase '" + phase + "'"
+                        + (ph.isEmpty() ? " (it has no phases)" : " (it has: " + String.join(", ", ph.keySet()) + ")"));
             }
-            out.add(w);
+            out.add(new Window(phase, w[0], w[1]));
         }
         return out;
     }
