@@ -131,6 +131,11 @@ class AnalysisCommandsTest {
             CliRun each = CliRun.of("sql", e.toString(), "-q", q);
             assertEquals(0, each.code(), q + ": " + each.err());
         }
+        JsonNode breakdown = new ObjectMapper().readTree(CliRun.of("sql", e.toString(), "-q", "exit-breakdown", "--format",
+                "json").out());
+        for (JsonNode row : breakdown) { // tcg's exits carry no cycle cost: no figure, as analyze prints n/a
+            assertEquals(row.get("profile").asText().equals("tcg"), row.get("cycles").isNull(), row.toString());
+        }
         Path f = tmp.resolve("q.sql");
         Files.writeString(f, "-- how many\nSELECT count(*) AS n FROM accesses WHERE kind = 'other';\n");
         CliRun file = CliRun.of("sql", e.toString(), "-f", f.toString());
