@@ -263,6 +263,40 @@ class AnalysisCommandsTest {
         assertEquals(24 + 2 * 16 + 54 + 54, b.length);
         assertEquals((byte) 0xD4, b[0]);
         assertEquals(1, b[20], "link type Ethernet");
+        // several captures: pcapng, an interface per capture named after it, each frame on its capture's interface
+        Path v = TestCaptures.virtio(tmp.resolve("virtio"));
+        Path two = tmp.resolve("two.pcap");
+        CliRun p2 = CliRun.of("export", e.toString(), v.toString(), "--format", "pcap", "-o", two.toString());
+        assertEquals(0, p2.code(), p2.err());
+        java.nio.ByteBuffer d = java.nio.ByteBuffer.wrap(Files.readAllBytes(two)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<String> interfaces = new java.util.ArrayList<>();
+        List<Integer> frameInterfaces = new java.util.ArrayList<>();
+        for (int at = 0; at < d.limit(); ) {
+            int type = d.getInt(at);
+            int length = d.getInt(at + 4);
+            assertEquals(0, length % 4);
+            assertEquals(length, d.getInt(at + length - 4), "a block ends with its length");
+            if (at == 0) {
+                assertEquals(0x0A0D0D0A, type, "section header first");
+                assertEquals(0x1A2B3C4D, d.getInt(8), "byte-order magic");
+            } else if (type == 1) {
+                assertEquals(1, d.getShort(at + 8), "link type Ethernet");
+                assertEquals(2, d.getShort(at + 16), "if_name first");
+                byte[] name = new byte[d.getShort(at + 18)];
+                d.get(at + 20, name);
+                interfaces.add(new String(name, StandardCharsets.UTF_8));
+            } else if (type == 6) {
+                int iface = d.getInt(at + 8);
+                assertTrue(iface < interfaces.size(), "an interface described before its frames");
+                frameInterfaces.add(iface);
+                assertEquals(0x08, d.get(at + 28 + 12), "an IPv4 Ethernet frame");
+            } else {
+                fail("unexpected block type " + type);
+            }
+            at += length;
+        }
+        assertEquals(List.of("e1000", "virtio"), interfaces);
+        assertEquals(List.of(0, 0, 1, 1, 1), frameInterfaces, "2 frames of e1000, then 3 of virtio");
         // never into a capture, never over existing files
         assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "csv", "-o", e.resolve("out").toString()),
                 "inside capture");

@@ -215,22 +215,23 @@ public final class CaptureExport {
     }
 
     /**
-     * The frames of every capture in one libpcap file (microsecond time stamps, link type 1 = Ethernet). Time is
-     * the capture's clock: for imported captures (clock "trace") the host time the trace started plus time_ns;
-     * for embedded captures virtual time from 0. Refused RX frames are left out (the device did not take them;
-     * the same frame comes again when it does).
+     * The frames of every capture in one file: a libpcap file (microsecond time stamps, link type 1 = Ethernet) for
+     * one capture, pcapng with an interface per capture for several. Time is the capture's clock: for imported
+     * captures (clock "trace") the host time the trace started plus time_ns; for embedded captures virtual time from
+     * 0. Refused RX frames are left out (the device did not take them; the same frame comes again when it does).
      */
     private static Result pcap(List<CaptureSource> captures, Path out) throws IOException {
         long frames = 0;
         List<UnreadableTail> tails = new ArrayList<>();
-        int snap = 262_144;
+        // One capture: a classic pcap, which every tool reads. Several: pcapng with an interface per capture, named
+        // after it, so that their frames (each capture on its own clock) can be told apart in Wireshark.
+        FrameFile file = captures.size() == 1 ? new ClassicPcap() : new Pcapng();
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
-            ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(snap).putInt(1);
-            os.write(h.array());
+            file.begin(os);
             byte[] buf = new byte[2048];
-            ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            for (CaptureSource c : captures) {
+            for (int i = 0; i < captures.size(); i++) {
+                CaptureSource c = captures.get(i);
+                file.beginCapture(os, c.name());
                 try (CaptureReader r = CaptureReader.open(c.path()); EventCursor e = r.cursor()) {
                     CaptureMetadata.Clock clock = r.metadata().clock();
                     long origin = clock != null && clock.originEpochNs() != null ? clock.originEpochNs() : 0;
@@ -244,13 +245,7 @@ public final class CaptureExport {
                             buf = new byte[len];
                         }
                         e.copyPayload(buf, 0);
-                        long ns = origin + e.timeNs();
-                        int caplen = Math.min(len, snap);
-                        rec.clear();
-                        rec.putInt((int) (ns / 1_000_000_000L)).putInt((int) (ns % 1_000_000_000L / 1000))
-                                .putInt(caplen).putInt(len);
-                        os.write(rec.array());
-                        os.write(buf, 0, caplen);
+                        file.frame(os, i, origin + e.timeNs(), buf, len);
                         frames++;
                     }
                     if (e.unreadableTail() != null) {
@@ -260,5 +255,90 @@ public final class CaptureExport {
             }
         }
         return new Result(List.of(out), frames, perCapture(tails));
+    }
+
+    /** The largest part of a frame a file holds. */
+    private static final int SNAP_LENGTH = 262_144;
+
+    /** How frames are laid out in the exported file. */
+    private interface FrameFile {
+        void begin(OutputStream os) throws IOException;
+
+        void beginCapture(OutputStream os, String name) throws IOException;
+
+        void frame(OutputStream os, int capture, long epochNs, byte[] frame, int length) throws IOException;
+    }
+
+    /** libpcap: microsecond time stamps, link type 1 (Ethernet). */
+    private static final class ClassicPcap implements FrameFile {
+        private final ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+
+        @Override
+        public void begin(OutputStream os) throws IOException {
+            ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            h.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(SNAP_LENGTH).putInt(1);
+            os.write(h.array());
+        }
+
+        @Override
+        public void beginCapture(OutputStream os, String name) {
+        }
+
+        @Override
+        public void frame(OutputStream os, int capture, long ns, byte[] frame, int length) throws IOException {
+            int caplen = Math.min(length, SNAP_LENGTH);
+            rec.clear();
+            rec.putInt((int) (ns / 1_000_000_000L)).putInt((int) (ns % 1_000_000_000L / 1000)).putInt(caplen).putInt(length);
+            os.write(rec.array());
+            os.write(frame, 0, caplen);
+        }
+    }
+
+    /**
+     * pcapng (draft-ietf-opsawg-pcapng): a section header, an interface description per capture (link type 1,
+     * {@code if_name} the capture's name, {@code if_tsresol} nanoseconds) and an enhanced packet block per frame.
+     */
+    private static final class Pcapng implements FrameFile {
+        @Override
+        public void begin(OutputStream os) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0)
+                    .putLong(-1L) // section length not given
+                    .putInt(28);
+            os.write(b.array());
+        }
+
+        @Override
+        public void beginCapture(OutputStream os, String name) throws IOException {
+            byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int nameOption = 4 + pad4(n.length);
+            int length = 16 + nameOption + 8 /* if_tsresol */ + 4 /* opt_endofopt */ + 4;
+            ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0x00000001).putInt(length).putShort((short) 1).putShort((short) 0).putInt(SNAP_LENGTH);
+            b.putShort((short) 2).putShort((short) n.length).put(n); // if_name
+            b.position(b.position() + pad4(n.length) - n.length);
+            b.putShort((short) 9).putShort((short) 1).put((byte) 9).put(new byte[3]); // if_tsresol: 10^-9 s
+            b.putInt(0); // opt_endofopt
+            b.putInt(length);
+            os.write(b.array());
+        }
+
+        @Override
+        public void frame(OutputStream os, int capture, long ns, byte[] frame, int length) throws IOException {
+            int caplen = Math.min(length, SNAP_LENGTH);
+            int blockLength = 32 + pad4(caplen);
+            ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0x00000006).putInt(blockLength).putInt(capture).putInt((int) (ns >>> 32)).putInt((int) ns)
+                    .putInt(caplen).putInt(length);
+            os.write(b.array());
+            os.write(frame, 0, caplen);
+            os.write(new byte[pad4(caplen) - caplen]);
+            ByteBuffer end = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(blockLength);
+            os.write(end.array());
+        }
+
+        private static int pad4(int n) {
+            return (n + 3) & ~3;
+        }
     }
 }
