@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code trapline export}: the tables as Parquet, Arrow IPC or CSV, or the frames as pcap. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write captures' tables as Parquet (partitioned by table and capture), Arrow IPC or CSV files,"
-                + " or their frames as a pcap file (Wireshark, tshark)."})
+                + " or their frames as a pcap file (pcapng, an interface per capture, for several; Wireshark, tshark)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", arity = "1..*", description = "Capture directories, or NAME=DIR.")
     List<String> captures;
