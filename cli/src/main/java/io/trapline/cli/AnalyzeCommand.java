@@ -53,7 +53,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 print(out, CaptureComparison.measure(s, phase));
                 UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
                 warnings.warn(s.unreadableTails());
-                warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
+                warnings.incomplete(s.captures());
             }
             return 0;
         });

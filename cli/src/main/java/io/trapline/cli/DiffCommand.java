@@ -56,7 +56,8 @@ final class DiffCommand implements Callable<Integer> {
             }
             UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             warnings.warn(d.unreadableTails());
-            warnings.incomplete(java.util.List.of(a, b));
+            warnings.incomplete(a);
+            warnings.incomplete(b);
             return same ? 0 : 1;
         }
     }

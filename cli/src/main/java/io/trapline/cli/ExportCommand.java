@@ -36,17 +36,18 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         return AnalysisSetup.userErrors(() -> {
+            List<io.trapline.analysis.CaptureSource> sources = AnalysisSetup.captures(captures);
             CaptureExport.Result r;
             Path part = CaptureExport.partOf(output);
             try (Interruption stop = Interruption.on("export", "nothing written to " + output,
                     () -> CaptureExport.deleteTree(part))) {
-                r = CaptureExport.export(AnalysisSetup.captures(captures), setup.options(), format, output);
+                r = CaptureExport.export(sources, setup.options(), format, output);
             }
             out.printf("%s: %d %s written to %s%n", format, r.rows(), format == ExportFormat.pcap ? "frames" : "rows",
                     output);
             UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             warnings.warn(r.unreadableTails());
-            warnings.incomplete(AnalysisSetup.captures(captures).stream().map(io.trapline.analysis.CaptureSource::path).toList());
+            warnings.incomplete(sources);
             return 0;
         });
     }

@@ -81,7 +81,7 @@ final class SqlCommand implements Callable<Integer> {
             UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
                 if (query == null) {
-                    warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
+                    warnings.incomplete(s.captures());
                     return new SqlShell(s, format, out, warnings).run(spec.commandLine().getErr());
                 }
                 List<Statements.Located> statements = Statements.locate(query);
@@ -97,7 +97,7 @@ final class SqlCommand implements Callable<Integer> {
                     }
                     warnings.warn(s.unreadableTails());
                 }
-                warnings.incomplete(s.captures().stream().map(io.trapline.analysis.CaptureSource::path).toList());
+                warnings.incomplete(s.captures());
             }
             return 0;
         });

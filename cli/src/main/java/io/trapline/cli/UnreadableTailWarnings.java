@@ -65,7 +65,8 @@ final class UnreadableTailWarnings {
         err.flush();
     }
 
-    void incomplete(Collection<Path> captures) {
-        captures.forEach(this::incomplete);
+    /** {@link #incomplete(Path)} for each capture a command read. */
+    void incomplete(Collection<io.trapline.analysis.CaptureSource> captures) {
+        captures.forEach(c -> incomplete(c.path()));
     }
 }
