@@ -6,6 +6,7 @@ import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.pci.BarKind;
 import io.trapline.emulator.pci.PciConfigSpace;
+import io.trapline.emulator.virtio.net.VirtioNet;
 import io.trapline.guest.kernel.PlatformTap;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureMetadata;
@@ -74,7 +75,7 @@ public final class EmbeddedRecorder {
         GuestRun.Options resolved = new GuestRun.Options(options.nic(), config, options.workload(),
                 options.workloadOptions(), options.profile(), options.seed());
         GuestRun.check(resolved); // bad options are reported before anything exists on disk
-        PciConfigSpace[] pci = new PciConfigSpace[1];
+        Device[] nic = new Device[1]; // the NIC model itself: its BARs and negotiated features go in capture.json
         // The window's counts are taken on the writer thread as events go by: no read-back of the capture. The tally
         // is made on that thread too (AsyncCaptureWriter.create says why).
         AtomicReference<WindowTally> window = new AtomicReference<>();
@@ -96,7 +97,7 @@ public final class EmbeddedRecorder {
 
                 @Override
                 public Device wrapDevice(int deviceIndex, Device device) {
-                    pci[0] = device.pciConfig();
+                    nic[0] = device;
                     return tap.wrapDevice(deviceIndex, device);
                 }
             }, new CaptureMarks(writer), timeNs -> writer.append(timeNs, EventType.OTHER_WRITE, 0, 0, apic, 4,
@@ -109,7 +110,7 @@ public final class EmbeddedRecorder {
         }
         long events = writer.count();
         long closing = System.nanoTime();
-        writer.close(m -> withBars(m, pci[0])); // the BARs the guest programmed, known only now
+        writer.close(m -> withDeviceState(m, nic[0])); // what the guest programmed and accepted, known only now
         long closed = System.nanoTime();
         WindowTally tally = window.get();
         return new Recording(output, result, tally.summary(meta), events, writer.eventBytes(), tally.packets(),
@@ -145,7 +146,9 @@ public final class EmbeddedRecorder {
         return new CaptureException(output + ": the run stopped: " + why + "; " + kept, t);
     }
 
-    private static CaptureMetadata withBars(CaptureMetadata meta, PciConfigSpace pci) {
+    /** The BARs as the guest programmed them and, for virtio, the features it accepted. */
+    private static CaptureMetadata withDeviceState(CaptureMetadata meta, Device device) {
+        PciConfigSpace pci = device.pciConfig();
         List<CaptureMetadata.Bar> bars = new ArrayList<>();
         for (int i = 0; i < PciConfigSpace.BAR_COUNT; i++) {
             BarKind kind = pci.barKind(i);
@@ -154,9 +157,9 @@ public final class EmbeddedRecorder {
             }
         }
         CaptureMetadata.DeviceInfo d = meta.devices().get(0);
-        CaptureMetadata.DeviceInfo withBars = new CaptureMetadata.DeviceInfo(d.index(), d.model(), d.transport(),
-                d.config(), d.negotiatedFeatures(), bars);
+        CaptureMetadata.DeviceInfo programmed = new CaptureMetadata.DeviceInfo(d.index(), d.model(), d.transport(),
+                d.config(), device instanceof VirtioNet v ? Long.valueOf(v.negotiatedFeatures()) : d.negotiatedFeatures(), bars);
         return new CaptureMetadata(meta.format(), meta.tool(), meta.source(), meta.clock(), meta.startedAt(),
-                meta.workload(), List.of(withBars), meta.regions(), meta.status(), meta.events());
+                meta.workload(), List.of(programmed), meta.regions(), meta.status(), meta.events());
     }
 }

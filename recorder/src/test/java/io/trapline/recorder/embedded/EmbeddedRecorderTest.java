@@ -1,5 +1,6 @@
 package io.trapline.recorder.embedded;
 
+import io.trapline.emulator.virtio.pci.VirtioFeatures;
 import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureReader;
@@ -143,6 +144,32 @@ class EmbeddedRecorderTest {
         }
         assertEquals(11, r.window().requests());
         assertTrue(r.window().accesses() > 11 * 30, "an e1000 request costs dozens of register accesses");
+    }
+
+    @Test
+    void aVirtioCaptureSaysWhichFeaturesTheDriverAccepted() {
+        long withEventIdx = negotiated(web("virtio-net", 1), "v-event-idx");
+        assertTrue(VirtioFeatures.has(withEventIdx, VirtioFeatures.VERSION_1), Long.toHexString(withEventIdx));
+        assertTrue(VirtioFeatures.has(withEventIdx, VirtioFeatures.RING_EVENT_IDX), Long.toHexString(withEventIdx));
+        assertTrue(VirtioFeatures.has(withEventIdx, 15), "VIRTIO_NET_F_MRG_RXBUF: " + Long.toHexString(withEventIdx));
+        GuestRun.Options noEventIdx = new GuestRun.Options("virtio-net", Map.of("event_idx", "off"), "web",
+                Map.of("requests", "2x1024"), PlatformProfile.tcg(), 1);
+        long without = negotiated(noEventIdx, "v-no-event-idx");
+        assertEquals(withEventIdx & ~VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX), without,
+                "the device did not offer EVENT_IDX, so the driver could not accept it");
+        EmbeddedRecorder.Recording e1000 = EmbeddedRecorder.record(web("e1000", 1), tmp.resolve("e"), null);
+        try (CaptureReader reader = CaptureReader.open(e1000.capture())) {
+            assertNull(reader.metadata().device(0).negotiatedFeatures(), "e1000 negotiates no features");
+        }
+    }
+
+    private long negotiated(GuestRun.Options options, String name) {
+        EmbeddedRecorder.Recording r = EmbeddedRecorder.record(options, tmp.resolve(name), null);
+        try (CaptureReader reader = CaptureReader.open(r.capture())) {
+            Long features = reader.metadata().device(0).negotiatedFeatures();
+            assertNotNull(features, "capture.json has no negotiatedFeatures");
+            return features;
+        }
     }
 
     @Test

@@ -112,6 +112,25 @@ class FidelityTest {
     }
 
     @Test
+    void virtioNegotiatesTheFeaturesLinuxNegotiatedWithTheSameDevice() {
+        for (FidelityReport.RunWindows w : report.runs()) {
+            if (!w.nic().equals(DeviceCatalog.VIRTIO_NET)) {
+                continue;
+            }
+            Long real = negotiated(work.resolve("real-" + w.run()));
+            Long model = negotiated(work.resolve("model-" + w.run()));
+            assertTrue(real != null && model != null, w.run() + ": real " + real + ", model " + model);
+            assertEquals(Long.toHexString(real), Long.toHexString(model), w.run());
+        }
+    }
+
+    private static Long negotiated(Path capture) {
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            return r.metadata().device(0).negotiatedFeatures();
+        }
+    }
+
+    @Test
     void virtioKicksOnlyOnTransmit() {
         for (FidelityReport.RunWindows w : report.runs()) {
             if (!w.nic().equals(DeviceCatalog.VIRTIO_NET)) {
