@@ -123,6 +123,12 @@ class AnalysisCommandsTest {
         JsonNode priced = new ObjectMapper().readTree(CliRun.of("sql", e.toString(), "-q", "e1000-vs-virtio", "--format",
                 "json").out()).get(0);
         assertTrue(priced.get("kvm_cycles_per_packet").asLong() > 0, priced.toString());
+        JsonNode kvmOnly = new ObjectMapper().readTree(CliRun.of("sql", e.toString(), "--profile", "kvm", "-q",
+                "e1000-vs-virtio", "--format", "json").out()).get(0);
+        assertEquals(3.0, kvmOnly.get("kvm_per_packet").asDouble(), 1e-9, "the NIC's 6 of the 7 (not the EOI): " + kvmOnly);
+        for (String unpriced : new String[] {"tcg_per_packet", "vhost_per_packet", "vhost_cycles_per_packet"}) {
+            assertTrue(kvmOnly.get(unpriced).isNull(), "a profile not chosen has no figure, not 0: " + kvmOnly);
+        }
         CliRun analyze = CliRun.of("analyze", e.toString(), "--format", "json");
         assertEquals(0, analyze.code(), analyze.err());
         assertEquals(3.5, new ObjectMapper().readTree(analyze.out()).get(0).get("exits_per_packet.kvm").asDouble(), 1e-9,

@@ -1,7 +1,7 @@
--- Device models side by side: exits and cycles per packet under each profile, per capture and NIC model,
--- measured where `analyze` measures (each capture's `window` phase, else `workload`, else all of it).
+-- Device models side by side: exits and cycles per packet under each profile, per capture and NIC model.
+-- Measured where `analyze` measures (each capture's `window` phase, else `workload`, else all of it).
 -- Only exits on the NIC itself (not LAPIC or other devices) are counted; cycles per packet are NULL for a profile
--- whose exits are all priced at 0.
+-- whose exits are all priced at 0, and every column of a profile the session does not price (--profile) is NULL.
 -- include: window.sql
 WITH p AS (
     SELECT k.capture, count(*) AS packets FROM packets k
@@ -21,12 +21,15 @@ WITH p AS (
       AND e.time_ns BETWEEN getvariable('trapline_window').starts[list_position(getvariable('trapline_window').names, e.capture)]
                         AND getvariable('trapline_window').ends[list_position(getvariable('trapline_window').names, e.capture)]
     GROUP BY e.capture, e.target
+), chosen AS ( -- the profiles the session prices (--profile): the others' columns are NULL, not 0
+    SELECT bool_or(pr.profile = 'tcg') AS tcg, bool_or(pr.profile = 'kvm') AS kvm, bool_or(pr.profile = 'kvm-vhost') AS vhost
+    FROM profiles pr
 )
 SELECT x.capture, x.model, p.packets,
-       round(tcg_exits / p.packets, 3) AS tcg_per_packet,
-       round(kvm_exits / p.packets, 3) AS kvm_per_packet,
-       round(vhost_exits / p.packets, 3) AS vhost_per_packet,
-       CASE WHEN kvm_exits > 0 AND kvm_cycles = 0 THEN NULL ELSE round(kvm_cycles / p.packets) END AS kvm_cycles_per_packet,
-       CASE WHEN vhost_exits > 0 AND vhost_cycles = 0 THEN NULL ELSE round(vhost_cycles / p.packets) END AS vhost_cycles_per_packet
-FROM x JOIN p USING (capture)
+       CASE WHEN chosen.tcg THEN round(tcg_exits / p.packets, 3) END AS tcg_per_packet,
+       CASE WHEN chosen.kvm THEN round(kvm_exits / p.packets, 3) END AS kvm_per_packet,
+       CASE WHEN chosen.vhost THEN round(vhost_exits / p.packets, 3) END AS vhost_per_packet,
+       CASE WHEN NOT chosen.kvm OR (kvm_exits > 0 AND kvm_cycles = 0) THEN NULL ELSE round(kvm_cycles / p.packets) END AS kvm_cycles_per_packet,
+       CASE WHEN NOT chosen.vhost OR (vhost_exits > 0 AND vhost_cycles = 0) THEN NULL ELSE round(vhost_cycles / p.packets) END AS vhost_cycles_per_packet
+FROM x JOIN p USING (capture) CROSS JOIN chosen
 ORDER BY x.model, x.capture;

@@ -1,5 +1,5 @@
--- Exits by capture, profile, class and register: how many, what they cost, and their share of the cycles,
--- measured where `analyze` measures (each capture's `window` phase, else `workload`, else all of it).
+-- Exits by capture, profile, class and register: how many, what they cost, and their share of the cycles.
+-- Measured where `analyze` measures (each capture's `window` phase, else `workload`, else all of it).
 -- include: window.sql
 SELECT e.capture, e.profile, e.class, e.handler, e.target, e.register,
        count(*) AS exits,

@@ -1,5 +1,5 @@
--- Exits and cycles per packet, for each capture and hypervisor profile, measured where `analyze`
--- measures: each capture's `window` phase (work_start .. work_end + 0.25 s), else its `workload` phase, else the
+-- Exits and cycles per packet, for each capture and hypervisor profile, measured where `analyze` measures.
+-- That is each capture's `window` phase (work_start .. work_end + 0.25 s), else its `workload` phase, else the
 -- whole capture (a capture's boot, with its EEPROM reads and BIOS port I/O, would otherwise swamp the figures).
 -- exits_per_packet counts every exit; attributed_per_packet only those the attribution rule gave a packet.
 -- cycles_per_packet is NULL for a profile whose exits are all priced at 0 (tcg by default), as in `analyze`.
