@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         prepare();
-        List<String> analyzeArgs = new ArrayList<>(List.of("analyze", "--phase", "workload"));
+        List<String> analyzeArgs = new ArrayList<>(List.of("analyze"));
         for (String nic : new String[] {"e1000", "virtio-net"}) {
             Path capture = dir.resolve(nic);
             EmbeddedRecorder.Recording rec;
@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             analyzeArgs.add(nic + "=" + capture);
         }
-        Path real = samples != null ? samples : defaultSamples();
+        Path real = samples != null ? samples : Checkout.existing("samples/qemu-7.2-tcg");
         if (real != null) {
             for (String[] run : new String[][] {{"e1000", "real-e1000"}, {"virtio", "real-virtio"}}) {
                 Path in = real.resolve(run[0]);
@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("What each device model costs in the workload phase (trapline " + String.join(" ", analyzeArgs) + "):");
+        out.println("What each device model costs in the measured window (trapline " + String.join(" ", analyzeArgs) + "):");
         out.flush();
         return spec.parent().commandLine().execute(analyzeArgs.toArray(new String[0]));
     }
@@ -180,19 +180,6 @@ final class DemoCommand implements Callable<Integer> {
             List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
             return names.equals(OUTPUTS.stream().sorted().toList())
                     && OUTPUTS.stream().allMatch(n -> CapturePaths.isCapture(dir.resolve(n)));
-        }
-    }
-
-    /** samples/qemu-7.2-tcg of the checkout this jar was built in (cli/target/trapline.jar), or null. */
-    private static Path defaultSamples() {
-        try {
-            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path root = jar.getParent() == null ? null : jar.getParent().getParent();
-            root = root == null ? null : root.getParent();
-            Path samples = root == null ? null : root.resolve("samples").resolve("qemu-7.2-tcg");
-            return samples != null && Files.isDirectory(samples) ? samples : null;
-        } catch (Exception e) {
-            return null;
         }
     }
 }

@@ -19,9 +19,13 @@ import java.util.concurrent.Callable;
                         + "their spread beside it.",
                 "Exit 0 when every row is within its bound (15%%, or a known gap's own), 1 when one is not, 2 on bad input."})
 final class FidelityCommand implements Callable<Integer> {
-    @Option(names = "--captures", paramLabel = "DIR", defaultValue = "../shared/captures/qemu-7.2-tcg",
+    /** The shared captures' folder, beside the checkout. */
+    static final String SHARED_CAPTURES = "../shared/captures/qemu-7.2-tcg";
+
+    @Option(names = "--captures", paramLabel = "DIR",
             description = {"Folder of real runs, one subfolder each with trace.log.xz, phases.txt and packets.pcap, as "
-                    + "samples/qemu/capture.sh writes them; default ${DEFAULT-VALUE}.",
+                    + "samples/qemu/capture.sh writes them; default " + SHARED_CAPTURES + " beside this checkout "
+                    + "(wherever the command runs).",
                     "A run's workload-results.txt gives its request groups (default: 200 x 1 KiB, 20 x 64 KiB)."})
     Path captures;
 
@@ -34,6 +38,10 @@ final class FidelityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (captures == null) {
+            Path beside = Checkout.existing(SHARED_CAPTURES);
+            captures = beside != null ? beside : Path.of(SHARED_CAPTURES);
+        }
         if (!Files.isDirectory(captures)) {
             throw new UserError("--captures: " + captures + " is not a directory");
         }

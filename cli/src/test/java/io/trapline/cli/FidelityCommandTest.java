@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code trapline fidelity}: the table, the line that sums it up, and an exit status a script can use. */
 class FidelityCommandTest {
@@ -24,6 +25,16 @@ class FidelityCommandTest {
         CliRun r = CliRun.of("fidelity", "--captures", LARGER.toString(), "--runs", "web256-virtio");
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("6 of 6 rows within their bounds (±15%, or a known gap's own: 2 rows)."), r.out());
+    }
+
+    @Test
+    void theSharedCapturesAreFoundBesideTheCheckoutWhereverTheCommandRuns() {
+        // the tests run in cli/, where a path relative to the working directory would miss ../shared
+        Path shared = Path.of("..", "..", "shared", "captures", "qemu-7.2-tcg").toAbsolutePath().normalize();
+        assumeTrue(Files.isDirectory(shared), "shared captures not present");
+        CliRun r = CliRun.of("fidelity", "--runs", "no-such-run");
+        assertEquals(2, r.code(), r.err() + r.out());
+        assertTrue(r.err().contains("no run 'no-such-run' under " + shared + " (runs there: "), r.err());
     }
 
     @Test
