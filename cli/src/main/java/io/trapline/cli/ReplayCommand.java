@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.replay.Divergence;
+import io.trapline.replay.DivergenceKind;
 import io.trapline.replay.ReplayOptions;
 import io.trapline.replay.ReplayResult;
 import io.trapline.replay.Replayer;
@@ -38,6 +39,11 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Report divergences from this sequence on (devices are still re-driven from the start).")
     long from;
 
+    @Option(names = "--context", paramLabel = "N", defaultValue = "4",
+            description = "List the N events replayed before each divergence (default ${DEFAULT-VALUE}, at most "
+                    + ReplayOptions.MAX_CONTEXT + ").")
+    int context;
+
     @Option(names = "--format", defaultValue = "text", description = "Output: ${COMPLETION-CANDIDATES}.")
     OutputFormat format;
 
@@ -52,7 +58,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (from < 0) {
             throw new UserError("--from: must be a sequence number >= 0, got " + from);
         }
-        ReplayOptions options = ReplayOptions.defaults().withMaxDivergences(maxDivergences).from(from);
+        if (context < 0 || context > ReplayOptions.MAX_CONTEXT) {
+            throw new UserError("--context: must be 0 to " + ReplayOptions.MAX_CONTEXT + ", got " + context);
+        }
+        ReplayOptions options = ReplayOptions.defaults().withMaxDivergences(maxDivergences).from(from).withContext(context);
         if (model != null) {
             ModelSpec m = ModelSpec.parse(model);
             options = options.withModel(m.model(), m.options());
@@ -92,6 +101,16 @@ final class ReplayCommand implements Callable<Integer> {
                     Durations.seconds(d.timeNs()), d.device(), d.kind().name().toLowerCase(Locale.ROOT), d.what());
             out.println("      expected: " + d.expected());
             out.println("      actual:   " + d.actual());
+            if (d.cause() >= 0) {
+                try (EventCursor c = reader.cursor(d.cause())) {
+                    if (c.next()) {
+                        out.println("      caused by:  " + lines.text(c));
+                    }
+                }
+            } else if (d.kind() != DivergenceKind.READ_VALUE && d.kind() != DivergenceKind.RECEIVE_RESULT
+                    && d.kind() != DivergenceKind.MISSING_OUTPUT) { // what the device itself did, outside any input
+                out.println("      caused by:  a device timer (no input was being replayed)");
+            }
             if (d.context().length > 0) {
                 out.println("      events before it:");
                 try (EventCursor c = reader.cursor(d.context()[0])) {
@@ -132,6 +151,9 @@ final class ReplayCommand implements Callable<Integer> {
             o.put("actual", d.actual());
             if (d.firstByteDiff() >= 0) {
                 o.put("first_byte_diff", d.firstByteDiff());
+            }
+            if (d.cause() >= 0) {
+                o.put("cause_sequence", d.cause()); // absent: a device timer, or the input itself
             }
             ArrayNode ctx = o.putArray("context_sequences");
             for (long s : d.context()) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -87,6 +88,23 @@ class RecordReplayDiffCommandTest {
         assertTrue(size.err().strip().endsWith(", got '-5'"), size.err());
         assertFalse(Files.exists(tmp.resolve("c")));
         assertFalse(Files.exists(tmp.resolve("s")));
+    }
+
+    @Test
+    void aDivergenceNamesWhatCausedItAndListsTheEventsAskedFor() throws Exception {
+        Path cap = tmp.resolve("v");
+        assertEquals(0, CliRun.of("record", "--nic", "virtio-net", "--requests", "2x1024", "-o", cap.toString()).code());
+        CliRun r = CliRun.of("replay", cap.toString(), "--model", "tx_bh_delay_ns=29000", "--max-divergences", "1",
+                "--context", "2");
+        assertEquals(1, r.code(), r.out() + r.err());
+        List<String> lines = r.out().lines().toList();
+        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("#1 ")).findFirst().orElseThrow());
+        assertTrue(lines.get(at).contains("output_time") && lines.get(at).endsWith(", 1.0 µs early"), lines.get(at));
+        assertEquals("      caused by:  a device timer (no input was being replayed)", lines.get(at + 3));
+        assertEquals("      events before it:", lines.get(at + 4));
+        assertTrue(lines.get(at + 5).contains("notify") && lines.get(at + 6).contains("kick"), r.out());
+        assertEquals(at + 7, lines.size(), "exactly the two events asked for: " + r.out());
+        assertEquals(2, CliRun.of("replay", cap.toString(), "--context", "-1").code());
     }
 
     @Test

@@ -12,7 +12,9 @@ package io.trapline.replay;
  * @param actual        what the device did
  * @param firstByteDiff for payloads, the first differing byte offset; -1 otherwise
  * @param context       sequences of the events replayed just before, oldest first
+ * @param cause         the input whose device call produced the output that differed; -1 when a device timer
+ *                      produced it, or when the divergence is at the input itself (a read's value, a frame refused)
  */
 public record Divergence(long sequence, long timeNs, int device, DivergenceKind kind, String what, String expected,
-                         String actual, int firstByteDiff, long[] context) {
+                         String actual, int firstByteDiff, long[] context, long cause) {
 }

@@ -8,6 +8,11 @@ public enum DivergenceKind {
     OUTPUT_MISMATCH,
     /** The device produced an output the capture does not have at this point. */
     UNEXPECTED_OUTPUT,
+    /**
+     * The device produced the output the capture has next, but at another virtual time: a timer that fires early or
+     * late (interrupt moderation, a settle delay, a bottom half) with everything it does unchanged.
+     */
+    OUTPUT_TIME,
     /** The capture has an output the device did not produce. */
     MISSING_OUTPUT,
     /** The device read guest memory at another address or length than the capture recorded. */

@@ -10,7 +10,7 @@ import java.util.Map;
  *                       start, since its state depends on everything before)
  * @param model          replay against this model instead of the recorded one (null = as recorded)
  * @param configOverride config keys that replace the recorded ones, e.g. {@code mitigation=off}
- * @param contextEvents  how many preceding events each divergence lists
+ * @param contextEvents  how many preceding events each divergence lists (0 to {@link #MAX_CONTEXT})
  */
 public record ReplayOptions(int maxDivergences, long fromSequence, String model, Map<String, String> configOverride,
                             int contextEvents) {
@@ -22,7 +22,17 @@ public record ReplayOptions(int maxDivergences, long fromSequence, String model,
         if (fromSequence < 0) {
             throw new IllegalArgumentException("--from must be a sequence number >= 0, got " + fromSequence);
         }
+        if (contextEvents < 0 || contextEvents > MAX_CONTEXT) {
+            throw new IllegalArgumentException("--context must be 0 to " + MAX_CONTEXT + ", got " + contextEvents);
+        }
         configOverride = configOverride == null ? Map.of() : Map.copyOf(configOverride);
+    }
+
+    /** The most preceding events a divergence lists: each is read again from the capture to print it. */
+    public static final int MAX_CONTEXT = 1000;
+
+    public ReplayOptions withContext(int events) {
+        return new ReplayOptions(maxDivergences, fromSequence, model, configOverride, events);
     }
 
     public static ReplayOptions defaults() {

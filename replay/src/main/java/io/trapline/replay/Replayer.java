@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -60,6 +61,11 @@ public final class Replayer {
     private long unverifiedReads;
     private long unverifiedReadsDiffering;
     private long currentInput;
+    /** True while a recorded input's device call runs: what the device does then, that input caused. */
+    private boolean inInput;
+    /** The last output reported for its time: the outputs after it at the same moment and offset are not reported. */
+    private long lateAt = -1;
+    private long lateBy;
     private final byte[] scratch = new byte[1 << 17];
 
     private Replayer(CaptureReader reader, ReplayOptions options) {
@@ -68,7 +74,7 @@ public final class Replayer {
         this.options = options;
         this.outputsRecorded = meta.source() == null || !"qemu-trace".equals(meta.source().kind());
         this.blankMemory = outputsRecorded ? null : new GuestMemory(QEMU_RAM_LIMIT);
-        this.recent = new long[Math.max(options.contextEvents(), 1)];
+        this.recent = new long[options.contextEvents() + 1]; // the event a divergence is reported at is in it too
         int n = 0;
         for (CaptureMetadata.DeviceInfo d : meta.devices()) {
             n = Math.max(n, d.index() + 1);
@@ -185,6 +191,7 @@ public final class Replayer {
         recent[recentCount++ % recent.length] = seq;
     }
 
+    /** The last {@code contextEvents} events remembered before {@code beforeSeq}, oldest first. */
     private long[] context(long beforeSeq) {
         int n = Math.min(recentCount, recent.length);
         long[] out = new long[n];
@@ -195,7 +202,8 @@ public final class Replayer {
                 out[k++] = s;
             }
         }
-        return Arrays.copyOf(out, k);
+        int keep = Math.min(k, options.contextEvents());
+        return Arrays.copyOfRange(out, k - keep, k);
     }
 
     private void deliverInput() {
@@ -222,6 +230,17 @@ public final class Replayer {
         currentInput = seq;
         advance();
         inputs++;
+        inInput = true;
+        try {
+            deliver(device, seq, time, type, dev, bar, size, address, value, flags, length);
+        } finally {
+            inInput = false;
+        }
+    }
+
+    /** Makes the device call of one recorded input and checks what it returns. */
+    private void deliver(Device device, long seq, long time, EventType type, int dev, int bar, int size, long address,
+                         long value, int flags, int length) {
         switch (type) {
             case MMIO_READ, PIO_READ -> {
                 long got = device.read(bar, address, size);
@@ -307,7 +326,8 @@ public final class Replayer {
         if (seq >= 0 && seq < options.fromSequence()) {
             return;
         }
-        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, context(seq)));
+        long cause = inInput && currentInput != seq ? currentInput : -1;
+        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, context(seq), cause));
         if (divergences.size() >= options.maxDivergences()) {
             stopped = true;
         }
@@ -370,6 +390,7 @@ public final class Replayer {
                 if (ok) {
                     cursor.copyPayload(dst, off);
                 }
+                checkTime(dev);
                 advance();
                 return ok;
             }
@@ -406,6 +427,8 @@ public final class Replayer {
                     diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write 0x" + Long.toHexString(addr),
                             describe(cursor) + " byte +" + diff + " = " + hexByte(scratch, diff, cursor.payloadLength()),
                             actual + " byte +" + diff + " = " + hexByte(src, off + diff, off + len), diff);
+                } else {
+                    checkTime(dev);
                 }
             }
             advance();
@@ -441,6 +464,8 @@ public final class Replayer {
             outputsChecked++;
             if (cursor.value() != value || cursor.address() != address) {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, type.label(), describe(cursor), actual, -1);
+            } else {
+                checkTime(dev);
             }
             advance();
         }
@@ -476,6 +501,8 @@ public final class Replayer {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx",
                         describe(cursor) + ", byte " + diff + " = " + hexByte(scratch, diff, length),
                         actual + ", byte " + diff + " = " + hexByte(frame, offset + diff, offset + length), diff);
+            } else {
+                checkTime(dev);
             }
             advance();
         }
@@ -497,6 +524,30 @@ public final class Replayer {
             }
             check(EventType.KICK, queue, 0, "kick queue " + queue, false);
         }
+    }
+
+    /**
+     * The current event is the output the device just produced, alike in every field: it must also come at its
+     * recorded time. An embedded capture's clock is the one replay runs (outputs inside an input take the input's
+     * time, a timer's output the timer's), so any difference is the model's.
+     */
+    private void checkTime(int dev) {
+        long recorded = cursor.timeNs();
+        long now = scheduler.now();
+        if (recorded != now && !(now == lateAt && now - recorded == lateBy)) {
+            lateAt = now; // one report per moment: every output a timer produces then is off by as much
+            lateBy = now - recorded;
+            String what = describe(cursor);
+            long off = Math.abs(now - recorded);
+            String by = off < 1_000_000 ? String.format(Locale.ROOT, "%.1f µs", off / 1e3)
+                    : String.format(Locale.ROOT, "%.3f ms", off / 1e6);
+            diverge(DivergenceKind.OUTPUT_TIME, dev, what + ", " + by + (now < recorded ? " early" : " late"),
+                    what + " at " + seconds(recorded) + " s", what + " at " + seconds(now) + " s", -1);
+        }
+    }
+
+    private static String seconds(long ns) {
+        return String.format(Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 
     private static String hexByte(byte[] b, int at, int end) {

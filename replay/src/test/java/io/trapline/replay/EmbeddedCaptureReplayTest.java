@@ -4,6 +4,7 @@ import io.trapline.guest.platform.PlatformProfile;
 import io.trapline.guest.run.GuestRun;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.embedded.EmbeddedRecorder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,6 +58,25 @@ class EmbeddedCaptureReplayTest {
             assertEquals(java.util.List.of(), result.divergences());
             assertTrue(result.unverifiable().isEmpty());
             assertTrue(result.outputsChecked() > 100, "outputs checked: " + result.outputsChecked());
+        }
+    }
+
+    @Test
+    void anOutputThatComesEarlyIsReportedOncePerMoment() {
+        EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(new GuestRun.Options("virtio-net", Map.of(), "web",
+                Map.of("requests", "3x1024"), PlatformProfile.tcg(), 1), tmp.resolve("v"), null);
+        try (CaptureReader r = CaptureReader.open(rec.capture())) {
+            // the TX bottom half 1 µs sooner: the same DMA, frames and interrupts, each burst 1 µs early
+            ReplayResult result = Replayer.replay(r, ReplayOptions.defaults().withModel(null,
+                    Map.of("tx_bh_delay_ns", "29000")).withMaxDivergences(3));
+            assertEquals(3, result.divergences().size());
+            for (Divergence d : result.divergences()) {
+                assertEquals(DivergenceKind.OUTPUT_TIME, d.kind(), d.toString());
+                assertTrue(d.what().endsWith(", 1.0 µs early"), d.what());
+                assertEquals(-1, d.cause(), "a timer's output: " + d);
+            }
+            assertTrue(result.divergences().get(1).timeNs() > result.divergences().get(0).timeNs(),
+                    "the other outputs of the first burst are not reported again: " + result.divergences());
         }
     }
 }

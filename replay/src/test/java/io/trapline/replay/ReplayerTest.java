@@ -106,6 +106,12 @@ class ReplayerTest {
         assertEquals(target, d.sequence());
         assertEquals(DivergenceKind.OUTPUT_MISMATCH, d.kind());
         assertEquals(33, d.firstByteDiff());
+        assertTrue(d.cause() >= 0 && d.cause() < target, "the TDT write that sent the frame: " + d);
+        try (CaptureReader reader = CaptureReader.open(bad); var c = reader.cursor(d.cause())) {
+            assertTrue(c.next());
+            assertEquals(EventType.MMIO_WRITE, c.type());
+            assertEquals(0x3818, c.address(), "TDT");
+        }
     }
 
     @Test
@@ -168,7 +174,15 @@ class ReplayerTest {
         ReplayResult r = replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigation", "off")).withMaxDivergences(3));
         assertEquals(3, r.divergences().size());
         assertTrue(r.stoppedEarly());
-        assertTrue(r.divergences().get(0).context().length > 0);
+        Divergence first = r.divergences().get(0);
+        assertEquals(4, first.context().length, "the default: four events before it");
+        assertTrue(first.context()[3] < first.sequence());
+        ReplayResult wide = replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigation", "off"))
+                .withMaxDivergences(1).withContext(12));
+        long[] twelve = wide.divergences().get(0).context();
+        assertEquals(12, twelve.length);
+        assertArrayEquals(first.context(), java.util.Arrays.copyOfRange(twelve, 8, 12), "the same events, and more before");
+        assertThrows(IllegalArgumentException.class, () -> ReplayOptions.defaults().withContext(-1));
     }
 
     @Test
