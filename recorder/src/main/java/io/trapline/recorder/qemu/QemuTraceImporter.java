@@ -477,7 +477,7 @@ public final class QemuTraceImporter {
             for (PciNic nic : nics) {
                 int vector = nic.msixVector(addr, value);
                 if (vector >= 0) {
-                    emit(t, EventType.MSI, nic.index, vector, 0, size, addr, value, 0);
+                    emit(t, EventType.MSI, nic.index, vector, 0, 0, addr, value, 0); // a message, not an access: size 0
                     return;
                 }
             }

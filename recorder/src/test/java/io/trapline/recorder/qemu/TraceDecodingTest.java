@@ -115,7 +115,7 @@ class TraceDecodingTest {
                 new Ev(8000, EventType.MMIO_WRITE, 0, 0, 1, 4, 0x18, 0x27, 0),
                 new Ev(9000, EventType.MMIO_WRITE, 0, 0, 4, 2, 0x3004, 0x1, 0),
                 new Ev(10000, EventType.KICK, 0, 1, 0, 0, 0, 0, EventFlags.DERIVED),
-                new Ev(11000, EventType.MSI, 0, 1, 0, 4, 0xfee01004L, 0x27, 0),
+                new Ev(11000, EventType.MSI, 0, 1, 0, 0, 0xfee01004L, 0x27, 0), // size 0: a message, as embedded MSIs
                 new Ev(12000, EventType.OTHER_WRITE, 0, 0xFFFF, message, 4, 0xfee01004L, 0x8026, 0),
                 new Ev(13000, EventType.OTHER_WRITE, 0, 0, apic, 4, 0xfee000b0L, 0x0, 0),
                 new Ev(14000, EventType.INTX, 0, 0, 0, 0, 0, 1, 0),
