@@ -109,8 +109,10 @@ public final class Replayer {
             int index = d.index();
             try {
                 devices[index] = DeviceCatalog.create(model, config, new ReplayContext(index));
-            } catch (IllegalArgumentException e) {
-                throw new ReplayException("device " + index + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) { // say where the bad value came from: the capture or --model
+                throw new ReplayException("device " + index + " (" + model + ", config from capture.json devices["
+                        + index + "]" + (options.configOverride().isEmpty() ? "" : " with --model "
+                        + options.configOverride()) + "): " + e.getMessage());
             }
             Object vectors = config.get("vectors");
             boolean msix = vectors == null || !"0".equals(String.valueOf(vectors));
@@ -255,8 +257,10 @@ public final class Replayer {
                 }
                 outputsChecked++;
                 if (mask(got, size) != mask(value, size)) {
+                    String where = "BAR" + bar + "+0x" + Long.toHexString(address);
+                    String name = names[dev].name(bar, address);
                     divergeAt(seq, time, dev, DivergenceKind.READ_VALUE,
-                            names[dev].label(bar, address) + " read (BAR" + bar + "+0x" + Long.toHexString(address) + ")",
+                            (name != null ? name + " read (" + where + ")" : where + " read"),
                             hex(mask(value, size)), hex(mask(got, size)), -1);
                 }
             }

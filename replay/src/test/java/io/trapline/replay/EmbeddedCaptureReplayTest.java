@@ -62,6 +62,26 @@ class EmbeddedCaptureReplayTest {
     }
 
     @Test
+    void aReadOfARegisterWithoutANameIsNamedByItsPlaceOnce() {
+        EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(new GuestRun.Options("e1000", Map.of(), "web",
+                Map.of("requests", "2x1024"), PlatformProfile.tcg(), 1), tmp.resolve("e"), null);
+        boolean[] done = {false};
+        Path bad = CaptureRewriter.rewrite(rec.capture(), tmp.resolve("e-bad"), e -> {
+            if (!done[0] && e.type == io.trapline.recorder.EventType.MMIO_READ && e.address == 0x4120) {
+                done[0] = true; // the watchdog's statistics pass reads it; no name in the register map
+                e.value ^= 1;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        assertTrue(done[0], "the capture reads BAR0+0x4120");
+        try (CaptureReader r = CaptureReader.open(bad)) {
+            Divergence d = Replayer.replay(r, ReplayOptions.defaults()).divergences().get(0);
+            assertEquals(DivergenceKind.READ_VALUE, d.kind());
+            assertEquals("BAR0+0x4120 read", d.what());
+        }
+    }
+
+    @Test
     void anOutputThatComesEarlyIsReportedOncePerMoment() {
         EmbeddedRecorder.Recording rec = EmbeddedRecorder.record(new GuestRun.Options("virtio-net", Map.of(), "web",
                 Map.of("requests", "3x1024"), PlatformProfile.tcg(), 1), tmp.resolve("v"), null);

@@ -191,5 +191,7 @@ class ReplayerTest {
         ReplayException e = assertThrows(ReplayException.class,
                 () -> replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigaton", "off"))));
         assertTrue(e.getMessage().contains("mitigaton"));
+        assertTrue(e.getMessage().startsWith("device 0 (e1000, config from capture.json devices[0] with --model "
+                + "{mitigaton=off}): "), "names where the value came from: " + e.getMessage());
     }
 }
