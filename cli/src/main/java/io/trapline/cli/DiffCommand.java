@@ -87,9 +87,11 @@ final class DiffCommand implements Callable<Integer> {
                     per(sb.byRegister().getOrDefault(reg, 0L), sb.packets()));
         }
         out.println();
-        if (!d.sameInputs()) {
+        if (d.inputsDifferAt() != null) {
             out.println("inputs differ (" + d.inputsDifferAt() + "): not the same run; outputs compared up to there: "
                     + d.inputsCompared() + " inputs");
+        } else if (d.truncated()) {
+            out.printf("same inputs as far as compared (%,d; stopped at --max-differences %d)%n", d.inputsCompared(), max);
         } else {
             out.printf("same inputs (%,d compared)%n", d.inputsCompared());
         }
@@ -125,8 +127,13 @@ final class DiffCommand implements Callable<Integer> {
         ObjectNode root = json.createObjectNode();
         root.set("a", json.valueToTree(sa));
         root.set("b", json.valueToTree(sb));
-        root.put("same_inputs", d.sameInputs());
+        if (d.truncated()) {
+            root.putNull("same_inputs"); // not known: the inputs after the last difference listed were not compared
+        } else {
+            root.put("same_inputs", d.sameInputs());
+        }
         root.put("inputs_compared", d.inputsCompared());
+        root.put("stopped_early", d.truncated());
         if (d.inputsDifferAt() != null) {
             root.put("inputs_differ_at", d.inputsDifferAt());
         }

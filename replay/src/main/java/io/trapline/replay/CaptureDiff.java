@@ -22,8 +22,11 @@ public final class CaptureDiff {
     }
 
     /**
-     * @param sameInputs      false when the input streams differ (see {@code inputsDifferAt})
+     * @param sameInputs      true only when every input of both captures was compared and they were the same: false
+     *                        when the input streams differ (see {@code inputsDifferAt}), and also when the diff stopped
+     *                        at {@code maxDifferences} before comparing them all ({@code truncated})
      * @param inputsDifferAt  where they first differ, as "A seq X / B seq Y: ...", or null
+     * @param truncated       the diff stopped at {@code maxDifferences}: the inputs are the same only as far as compared
      * @param unreadableTails for each of the two captures whose scan ended where its queue file becomes unreadable
      *                        (an incomplete capture, EventCursor#unreadableTail), where that was
      */
@@ -152,7 +155,9 @@ public final class CaptureDiff {
                     }
                 }
                 if (out.size() >= maxDifferences) {
-                    return new Result(compared, true, null, out, true, tails(ca, cb));
+                    // inputs left unread may still differ: same inputs only if both captures ended here
+                    boolean ended = !sa.hasPending && !sb.hasPending;
+                    return new Result(compared, ended, null, out, !ended, tails(ca, cb));
                 }
             }
         }

@@ -74,4 +74,25 @@ class CaptureDiffTest {
         assertFalse(r.sameInputs());
         assertNotNull(r.inputsDifferAt());
     }
+
+    @Test
+    void aDiffStoppedAtMaxDifferencesHasNotComparedEveryInput() {
+        int[] seen = {0};
+        Path other = CaptureRewriter.rewrite(good, tmp.resolve("several"), e -> {
+            if (e.type == EventType.MMIO_READ && seen[0]++ % 5 == 3) {
+                e.value ^= 4;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        try (CaptureReader ra = CaptureReader.open(good); CaptureReader rb = CaptureReader.open(other)) {
+            CaptureDiff.Result stopped = CaptureDiff.diff(ra, rb, 1);
+            assertTrue(stopped.truncated());
+            assertFalse(stopped.sameInputs(), "the inputs after the first difference were not compared");
+            assertNull(stopped.inputsDifferAt());
+            CaptureDiff.Result all = CaptureDiff.diff(ra, rb, Integer.MAX_VALUE);
+            assertTrue(all.sameInputs());
+            assertFalse(all.truncated());
+            assertTrue(all.differences().size() > 1);
+        }
+    }
 }

@@ -1,0 +1,57 @@
+package io.trapline.cli;
+
+import io.trapline.analysis.TestCaptures;
+import io.trapline.recorder.CaptureWriter;
+import io.trapline.recorder.EventType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code trapline diff}: what it says about the inputs, and how it names registers and outputs. */
+class DiffCommandTest {
+    @TempDir
+    Path tmp;
+
+    /** Three STATUS reads (the same inputs) whose values are {@code values}. */
+    private Path reads(String name, long... values) {
+        Path dir = tmp.resolve(name);
+        try (CaptureWriter w = CaptureWriter.create(dir, TestCaptures.e1000Metadata())) {
+            for (int i = 0; i < values.length; i++) {
+                w.append(1_000L * (i + 1), EventType.MMIO_READ, 0, 0, 0, 4, 0x8, values[i]);
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void aDiffStoppedAtMaxDifferencesDoesNotClaimTheSameInputs() {
+        Path a = reads("a", 1, 2, 3);
+        Path b = reads("b", 1, 5, 6);
+        CliRun stopped = CliRun.of("diff", a.toString(), b.toString(), "--max-differences", "1");
+        assertEquals(1, stopped.code(), stopped.err());
+        assertTrue(stopped.out().contains("same inputs as far as compared (2; stopped at --max-differences 1)"),
+                stopped.out());
+        assertFalse(stopped.out().contains("same inputs (2 compared)"), stopped.out());
+        CliRun json = CliRun.of("diff", a.toString(), b.toString(), "--max-differences", "1", "--format", "json");
+        assertTrue(json.out().contains("\"same_inputs\" : null"), json.out());
+        assertTrue(json.out().contains("\"stopped_early\" : true"), json.out());
+
+        CliRun all = CliRun.of("diff", a.toString(), b.toString(), "--max-differences", "100000");
+        assertTrue(all.out().contains("same inputs (3 compared)"), all.out());
+        assertTrue(all.out().contains("2 output differences:"), all.out());
+        CliRun allJson = CliRun.of("diff", a.toString(), b.toString(), "--format", "json");
+        assertTrue(allJson.out().contains("\"same_inputs\" : true"), allJson.out());
+        assertTrue(allJson.out().contains("\"stopped_early\" : false"), allJson.out());
+    }
+
+    @Test
+    void aLimitReachedAtTheLastInputComparedThemAll() {
+        CliRun r = CliRun.of("diff", reads("a", 1, 2, 3).toString(), reads("b", 1, 2, 4).toString(),
+                "--max-differences", "1", "--format", "json");
+        assertTrue(r.out().contains("\"same_inputs\" : true"), r.out());
+        assertTrue(r.out().contains("\"stopped_early\" : false"), r.out());
+    }
+}
