@@ -66,6 +66,7 @@ final class ExitsWriter extends TableWriter {
     private boolean details;
     private Labels labels;
     private ExitClassifier classifier;
+    private KickRegisters kickRegisters;
     private Attribution attribution;
     private final boolean[] notifyWritten = new boolean[256];
     private final boolean[] usedPio = new boolean[256];
@@ -125,6 +126,7 @@ final class ExitsWriter extends TableWriter {
         firstCaptureProfile = ProfilesWriter.captureProfile(captureIndex(), 0, profileCount);
         labels = new Labels(metadata);
         classifier = new ExitClassifier(metadata);
+        kickRegisters = new KickRegisters(classifier, labels);
         attribution = new Attribution(classifier);
         attribution.bind(packet);
         java.util.Arrays.fill(notifyWritten, false);
@@ -185,11 +187,11 @@ final class ExitsWriter extends TableWriter {
                     return; // the notify write just before it was this access
                 }
                 // ioeventfd on: QEMU traced the notification but not the write that caused it
-                long[] where = classifier.rules(c.device()).notifyRegister(c.queue());
+                long[] where = kickRegisters.where(c.device(), c.queue());
                 boolean pio = usedPio[c.device()] || (where != null && classifier.isIoBar(c.device(), (int) where[0]));
                 int bar = where == null ? -1 : (int) where[0];
                 long off = where == null ? -1 : where[1];
-                byte[] reg = where == null ? utf8("notify") : labels.register(c.device(), bar, off);
+                byte[] reg = kickRegisters.name(c.device(), where);
                 for (int i = 0; i < profileCount; i++) {
                     row(c, i, classifier.kick(profiles.get(i), pio), KICK, true, true, bar, off, reg, true);
                 }

@@ -1,5 +1,6 @@
 package io.trapline.cli;
 
+import io.trapline.analysis.KickRegisters;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.embedded.WindowSummary;
 import io.trapline.replay.CaptureDiff;
@@ -62,10 +63,11 @@ final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    /** The workload window when the capture has one, else everything. */
+    /** The workload window when the capture has one, else everything; kicks without a write on analyze's register. */
     private static WindowSummary summary(CaptureReader r) {
-        WindowSummary w = WindowSummary.of(r, 250_000_000L);
-        return w.packets() + w.accesses() > 0 ? w : WindowSummary.ofRange(r, Long.MIN_VALUE, Long.MAX_VALUE);
+        KickRegisters kicks = new KickRegisters(r.metadata());
+        WindowSummary w = WindowSummary.of(r, 250_000_000L, kicks);
+        return w.packets() + w.accesses() > 0 ? w : WindowSummary.ofRange(r, Long.MIN_VALUE, Long.MAX_VALUE, kicks);
     }
 
     private static double per(long n, long d) {

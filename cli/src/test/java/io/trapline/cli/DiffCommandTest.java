@@ -1,5 +1,7 @@
 package io.trapline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trapline.analysis.TestCaptures;
 import io.trapline.recorder.CaptureWriter;
 import io.trapline.recorder.EventType;
@@ -53,5 +55,24 @@ class DiffCommandTest {
                 "--max-differences", "1", "--format", "json");
         assertTrue(r.out().contains("\"same_inputs\" : true"), r.out());
         assertTrue(r.out().contains("\"stopped_early\" : false"), r.out());
+    }
+
+    @Test
+    void kicksTracedWithoutTheirWriteAreRowsOfTheNotifyRegisterAsInAnalyze() throws Exception {
+        // one kick traced alone (ioeventfd on), one after its notify write: two notify writes, as analyze counts them
+        Path v = TestCaptures.virtio(tmp.resolve("v"));
+        CliRun r = CliRun.of("diff", v.toString(), v.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode a = new ObjectMapper().readTree(r.out()).get("a");
+        JsonNode rows = a.get("byRegister");
+        assertEquals(2, rows.get("W notify").asLong(), rows.toString());
+        long sum = 0;
+        for (JsonNode n : rows) {
+            sum += n.asLong();
+        }
+        assertEquals(a.get("accesses").asLong(), sum, "rows add up to the NIC accesses: " + rows);
+        CliRun analyze = CliRun.of("sql", v.toString(), "--format", "csv", "-e",
+                "select count(*) from exits where profile = 'tcg' and register = 'notify'");
+        assertTrue(analyze.out().contains("\n2"), analyze.out());
     }
 }

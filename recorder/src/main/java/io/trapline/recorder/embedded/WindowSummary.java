@@ -32,13 +32,31 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
         return rxFrames + txFrames;
     }
 
+    /**
+     * The register a kick lands on when no notify write was seen for it (QEMU with ioeventfd on traces none); analyze
+     * decides it (its {@code KickRegisters}), so that {@code byRegister} puts such kicks where analyze does.
+     */
+    @FunctionalInterface
+    public interface KickRegister {
+        /** The register's label, as {@link RegisterNames#label} gives it. */
+        String label(int device, int queue);
+    }
+
     /** The shared captures' window: [work_start, work_end + tailNs]. Zero counts when the marks are missing. */
     public static WindowSummary of(CaptureReader reader, long tailNs) {
+        return of(reader, tailNs, null);
+    }
+
+    /**
+     * As {@link #of(CaptureReader, long)}; with {@code kicks}, {@code byRegister} also holds the kicks no notify write
+     * was seen for, as writes of the register {@code kicks} names, so that its rows add up to {@code accesses}.
+     */
+    public static WindowSummary of(CaptureReader reader, long tailNs, KickRegister kicks) {
         long[] span = instants(reader, "work_start", "work_end");
         if (span[0] < 0 || span[1] < 0) {
-            return count(reader, 1, 0);
+            return count(reader, 1, 0, kicks);
         }
-        return count(reader, span[0], span[1] + tailNs);
+        return count(reader, span[0], span[1] + tailNs, kicks);
     }
 
     /** The span of phase {@code phase} (its PHASE_START and PHASE_END marks). */
@@ -58,12 +76,17 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
                 }
             }
         }
-        return start < 0 || end < 0 ? count(reader, 1, 0) : count(reader, start, end);
+        return start < 0 || end < 0 ? count(reader, 1, 0, null) : count(reader, start, end, null);
     }
 
     /** Everything between {@code startNs} and {@code stopNs}, inclusive. */
     public static WindowSummary ofRange(CaptureReader reader, long startNs, long stopNs) {
-        return count(reader, startNs, stopNs);
+        return count(reader, startNs, stopNs, null);
+    }
+
+    /** As {@link #ofRange(CaptureReader, long, long)}, with kicks in {@code byRegister} as {@link #of(CaptureReader, long, KickRegister)}. */
+    public static WindowSummary ofRange(CaptureReader reader, long startNs, long stopNs, KickRegister kicks) {
+        return count(reader, startNs, stopNs, kicks);
     }
 
     private static long[] instants(CaptureReader reader, String first, String second) {
@@ -84,7 +107,7 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
         return at;
     }
 
-    private static WindowSummary count(CaptureReader reader, long start, long stop) {
+    private static WindowSummary count(CaptureReader reader, long start, long stop, KickRegister kickRegister) {
         CaptureMetadata meta = reader.metadata();
         RegisterNames[] names = new RegisterNames[256];
         for (CaptureMetadata.DeviceInfo d : meta.devices()) {
@@ -92,6 +115,7 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
         }
         long requests = 0, rx = 0, tx = 0, reads = 0, writes = 0, notifyWrites = 0, kicks = 0, irqs = 0;
         Map<String, Long> byRegister = new TreeMap<>();
+        Map<String, Long> kicksByRegister = new TreeMap<>();
         try (EventCursor c = reader.cursor()) {
             while (c.next()) {
                 long t = c.timeNs();
@@ -116,7 +140,12 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
                         }
                         byRegister.merge((read ? "R " : "W ") + label, 1L, Long::sum);
                     }
-                    case KICK -> kicks++;
+                    case KICK -> {
+                        kicks++;
+                        if (kickRegister != null) {
+                            kicksByRegister.merge(kickRegister.label(c.device(), c.queue()), 1L, Long::sum);
+                        }
+                    }
                     case FRAME_RX -> rx += (c.flags() & EventFlags.REFUSED) == 0 ? 1 : 0;
                     case FRAME_TX -> tx++;
                     case INTX -> irqs += c.value() != 0 ? 1 : 0;
@@ -127,7 +156,16 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
                 }
             }
         }
-        long accesses = reads + writes - Math.min(notifyWrites, kicks) + kicks;
+        long paired = Math.min(notifyWrites, kicks);
+        long accesses = reads + writes - paired + kicks;
+        // the kicks beyond the notify writes are accesses of their own (ioeventfd on): rows for them too
+        for (Map.Entry<String, Long> k : kicksByRegister.entrySet()) {
+            long alreadyWritten = Math.min(paired, k.getValue());
+            paired -= alreadyWritten;
+            if (k.getValue() > alreadyWritten) {
+                byRegister.merge("W " + k.getKey(), k.getValue() - alreadyWritten, Long::sum);
+            }
+        }
         return new WindowSummary(requests, rx, tx, accesses, reads, writes, kicks, irqs, Math.max(0, stop - start), byRegister);
     }
 }
