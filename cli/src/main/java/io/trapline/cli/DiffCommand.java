@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,8 +47,8 @@ final class DiffCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (CaptureReader ra = CaptureReader.open(a); CaptureReader rb = CaptureReader.open(b)) {
-            WindowSummary sa = summary(ra);
-            WindowSummary sb = summary(rb);
+            Measured sa = summary(ra);
+            Measured sb = summary(rb);
             CaptureDiff.Result d = CaptureDiff.diff(ra, rb, max);
             boolean same = d.sameInputs() && d.differences().isEmpty();
             if (format == OutputFormat.json) {
@@ -63,18 +64,34 @@ final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    /** The workload window when the capture has one, else everything; kicks without a write on analyze's register. */
-    private static WindowSummary summary(CaptureReader r) {
+    /** What a capture's counts cover: {@code phase} "window" (as analyze), or null for the whole capture. */
+    private record Measured(String phase, WindowSummary counts) {
+    }
+
+    /** The window phase when the capture has one, else everything; kicks without a write on analyze's register. */
+    private static Measured summary(CaptureReader r) {
         KickRegisters kicks = new KickRegisters(r.metadata());
         WindowSummary w = WindowSummary.of(r, 250_000_000L, kicks);
-        return w.packets() + w.accesses() > 0 ? w : WindowSummary.ofRange(r, Long.MIN_VALUE, Long.MAX_VALUE, kicks);
+        return w.packets() + w.accesses() > 0 ? new Measured("window", w)
+                : new Measured(null, WindowSummary.ofRange(r, Long.MIN_VALUE, Long.MAX_VALUE, kicks));
+    }
+
+    private static String interval(Measured m) {
+        return m.phase() != null ? "window phase (work_start .. work_end + 0.25 s, as analyze)" : "whole capture (no window phase)";
     }
 
     private static double per(long n, long d) {
         return d == 0 ? 0 : (double) n / d;
     }
 
-    private void printText(PrintWriter out, WindowSummary sa, WindowSummary sb, CaptureDiff.Result d) {
+    private void printText(PrintWriter out, Measured ma, Measured mb, CaptureDiff.Result d) {
+        WindowSummary sa = ma.counts();
+        WindowSummary sb = mb.counts();
+        if (java.util.Objects.equals(ma.phase(), mb.phase())) {
+            out.println("counts cover each capture's " + interval(ma));
+        } else {
+            out.println("counts cover A's " + interval(ma) + ", B's " + interval(mb));
+        }
         out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "", "A", "B", "delta");
         row(out, "packets", sa.packets(), sb.packets());
         row(out, "NIC accesses", sa.accesses(), sb.accesses());
@@ -124,11 +141,16 @@ final class DiffCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-34s %14.3f %14.3f %+10.3f%n", what, x, y, y - x);
     }
 
-    private void printJson(PrintWriter out, WindowSummary sa, WindowSummary sb, CaptureDiff.Result d) throws Exception {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private void printJson(PrintWriter out, Measured sa, Measured sb, CaptureDiff.Result d) throws Exception {
+        // snake_case keys, as every other key here and replay's JSON
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         ObjectNode root = json.createObjectNode();
-        root.set("a", json.valueToTree(sa));
-        root.set("b", json.valueToTree(sb));
+        for (Measured m : new Measured[] {sa, sb}) {
+            ObjectNode side = root.putObject(m == sa ? "a" : "b");
+            side.put("phase", m.phase()); // null: the whole capture, as analyze's windows table says it
+            side.setAll((ObjectNode) json.valueToTree(m.counts()));
+        }
         if (d.truncated()) {
             root.putNull("same_inputs"); // not known: the inputs after the last difference listed were not compared
         } else {
@@ -141,7 +163,16 @@ final class DiffCommand implements Callable<Integer> {
         }
         ArrayNode diffs = root.putArray("differences");
         for (CaptureDiff.Difference x : d.differences()) {
-            diffs.addPOJO(x);
+            ObjectNode o = diffs.addObject();
+            o.put("sequence_a", x.sequenceA());
+            o.put("sequence_b", x.sequenceB());
+            o.put("time_ns", x.timeNs());
+            o.put("what", x.what());
+            o.put("a", x.a());
+            o.put("b", x.b());
+            if (x.firstByteDiff() >= 0) {
+                o.put("first_byte_diff", x.firstByteDiff());
+            }
         }
         out.println(json.writeValueAsString(root));
     }

@@ -64,7 +64,7 @@ class DiffCommandTest {
         CliRun r = CliRun.of("diff", v.toString(), v.toString(), "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode a = new ObjectMapper().readTree(r.out()).get("a");
-        JsonNode rows = a.get("byRegister");
+        JsonNode rows = a.get("by_register");
         assertEquals(2, rows.get("W notify").asLong(), rows.toString());
         long sum = 0;
         for (JsonNode n : rows) {
@@ -74,5 +74,20 @@ class DiffCommandTest {
         CliRun analyze = CliRun.of("sql", v.toString(), "--format", "csv", "-e",
                 "select count(*) from exits where profile = 'tcg' and register = 'notify'");
         assertTrue(analyze.out().contains("\n2"), analyze.out());
+    }
+
+    @Test
+    void differencesReadLikeReplaysAndJsonKeysAreSnakeCase() {
+        Path a = reads("a", 1, 2, 3);
+        Path b = reads("b", 1, 5, 3);
+        CliRun text = CliRun.of("diff", a.toString(), b.toString());
+        assertTrue(text.out().contains("read value of STATUS (BAR0+0x8) read"), text.out());
+        assertTrue(text.out().startsWith("counts cover each capture's whole capture (no window phase)"), text.out());
+        CliRun json = CliRun.of("diff", a.toString(), b.toString(), "--format", "json");
+        for (String key : new String[] {"\"rx_frames\"", "\"window_ns\"", "\"by_register\"", "\"sequence_a\"",
+                "\"time_ns\"", "\"phase\" : null"}) {
+            assertTrue(json.out().contains(key), key + " in " + json.out());
+        }
+        assertFalse(json.out().matches("(?s).*\"[a-z]+[A-Z][A-Za-z]*\" :.*"), "no camelCase key: " + json.out());
     }
 }

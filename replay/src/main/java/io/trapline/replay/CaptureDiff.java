@@ -1,5 +1,8 @@
 package io.trapline.replay;
 
+import io.trapline.emulator.device.DeviceCatalog;
+import io.trapline.emulator.device.RegisterNames;
+import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.UnreadableTail;
@@ -17,8 +20,13 @@ import java.util.List;
  */
 public final class CaptureDiff {
 
-    /** One difference: the sequences in A and B, what differs, and both sides. */
-    public record Difference(long sequenceA, long sequenceB, long timeNs, String what, String a, String b) {
+    /**
+     * One difference: the sequences in A and B, what differs, and both sides, named as replay names its divergences.
+     *
+     * @param firstByteDiff for payloads that differ, the first differing byte offset; -1 otherwise
+     */
+    public record Difference(long sequenceA, long sequenceB, long timeNs, String what, String a, String b,
+                             int firstByteDiff) {
     }
 
     /**
@@ -62,24 +70,33 @@ public final class CaptureDiff {
         return sb.toString();
     }
 
+    /** An output: its key (what is compared), how it reads, and its payload (null: none). */
+    private record Output(long sequence, EventType type, String key, String text, byte[] payload) {
+    }
+
     /** One input and the outputs that followed it (until the next input). */
     private static final class Step {
         long sequence;
         long timeNs;
         String input;
+        String inputText;
         long readValue;
         boolean read;
-        final List<String> outputs = new ArrayList<>();
-        final List<Long> outputSequences = new ArrayList<>();
+        final List<Output> outputs = new ArrayList<>();
     }
 
     /** Reads the next step; the cursor is left on the input after it (held in {@code pending}). */
     private static final class Stepper {
         final EventCursor c;
+        final RegisterNames[] names = new RegisterNames[256];
         boolean hasPending;
 
-        Stepper(EventCursor c) {
+        Stepper(EventCursor c, CaptureMetadata meta) {
             this.c = c;
+            Arrays.fill(names, RegisterNames.NONE);
+            for (CaptureMetadata.DeviceInfo d : meta.devices()) {
+                names[d.index() & 0xFF] = DeviceCatalog.registerNames(d.model(), d.transport());
+            }
             advanceToInput();
         }
 
@@ -103,6 +120,7 @@ public final class CaptureDiff {
             s.read = c.type().isRead();
             s.readValue = c.value();
             s.input = key(c, !s.read);
+            s.inputText = EventText.input(c, names[c.device()]);
             hasPending = false;
             while (c.next()) {
                 if (isInput(c.type())) {
@@ -110,8 +128,12 @@ public final class CaptureDiff {
                     break;
                 }
                 if (isOutput(c.type())) {
-                    s.outputs.add(key(c, true));
-                    s.outputSequences.add(c.sequence());
+                    byte[] p = null;
+                    if (c.payloadLength() > 0) {
+                        p = new byte[c.payloadLength()];
+                        c.copyPayload(p, 0);
+                    }
+                    s.outputs.add(new Output(c.sequence(), c.type(), key(c, true), EventText.output(c), p));
                 }
             }
             return s;
@@ -122,8 +144,8 @@ public final class CaptureDiff {
         List<Difference> out = new ArrayList<>();
         long compared = 0;
         try (EventCursor ca = a.cursor(); EventCursor cb = b.cursor()) {
-            Stepper sa = new Stepper(ca);
-            Stepper sb = new Stepper(cb);
+            Stepper sa = new Stepper(ca, a.metadata());
+            Stepper sb = new Stepper(cb, b.metadata());
             while (true) {
                 Step x = sa.next();
                 Step y = sb.next();
@@ -135,22 +157,22 @@ public final class CaptureDiff {
                     return new Result(compared, true, null, out, false, tails(ca, cb));
                 }
                 if (!x.input.equals(y.input)) {
-                    return new Result(compared, false, "A seq " + x.sequence + " / B seq " + y.sequence + ": " + x.input
-                            + " vs " + y.input, out, false, tails(ca, cb));
+                    String differ = x.inputText.equals(y.inputText) ? x.input + " vs " + y.input // they differ in a field the text leaves out
+                            : x.inputText + " vs " + y.inputText;
+                    return new Result(compared, false, "A seq " + x.sequence + " / B seq " + y.sequence + ": " + differ,
+                            out, false, tails(ca, cb));
                 }
                 compared++;
                 if (x.read && x.readValue != y.readValue) {
-                    out.add(new Difference(x.sequence, y.sequence, x.timeNs, "read value of " + x.input,
-                            "0x" + Long.toHexString(x.readValue), "0x" + Long.toHexString(y.readValue)));
+                    out.add(new Difference(x.sequence, y.sequence, x.timeNs, "read value of " + x.inputText,
+                            "0x" + Long.toHexString(x.readValue), "0x" + Long.toHexString(y.readValue), -1));
                 }
                 int n = Math.max(x.outputs.size(), y.outputs.size());
                 for (int i = 0; i < n; i++) {
-                    String ox = i < x.outputs.size() ? x.outputs.get(i) : "(none)";
-                    String oy = i < y.outputs.size() ? y.outputs.get(i) : "(none)";
-                    if (!ox.equals(oy)) {
-                        long seqA = i < x.outputSequences.size() ? x.outputSequences.get(i) : x.sequence;
-                        long seqB = i < y.outputSequences.size() ? y.outputSequences.get(i) : y.sequence;
-                        out.add(new Difference(seqA, seqB, x.timeNs, "output " + (i + 1) + " after input " + x.input, ox, oy));
+                    Output ox = i < x.outputs.size() ? x.outputs.get(i) : null;
+                    Output oy = i < y.outputs.size() ? y.outputs.get(i) : null;
+                    if (ox == null || oy == null || !ox.key().equals(oy.key())) {
+                        out.add(difference(x, y, i, ox, oy));
                         break; // one difference per step: the rest of its outputs usually follow from it
                     }
                 }
@@ -161,6 +183,28 @@ public final class CaptureDiff {
                 }
             }
         }
+    }
+
+    /** Output {@code i} of the steps differs; a payload that differs shows its first differing byte on both sides, as replay does. */
+    private static Difference difference(Step x, Step y, int i, Output ox, Output oy) {
+        String what = "output " + (i + 1) + " after input " + x.inputText;
+        long seqA = ox != null ? ox.sequence() : x.sequence;
+        long seqB = oy != null ? oy.sequence() : y.sequence;
+        String ta = ox != null ? ox.text() : "(none)";
+        String tb = oy != null ? oy.text() : "(none)";
+        int at = -1;
+        if (ox != null && oy != null && ox.payload() != null && oy.payload() != null) {
+            at = Arrays.mismatch(ox.payload(), oy.payload());
+            if (at >= 0 && ox.payload().length == oy.payload().length) {
+                ta = EventText.withByte(ox.type(), ta, ox.payload(), 0, ox.payload().length, at);
+                tb = EventText.withByte(oy.type(), tb, oy.payload(), 0, oy.payload().length, at);
+            }
+        }
+        if (ta.equals(tb)) {
+            ta = ox.key(); // they differ in a field the text leaves out (flags, queue...)
+            tb = oy.key();
+        }
+        return new Difference(seqA, seqB, x.timeNs, what, ta, tb, at);
     }
 
     /** The unreadable tails the two scans ended at so far (none for a capture read to its end). */

@@ -307,16 +307,7 @@ public final class Replayer {
     }
 
     private String describe(EventCursor c) {
-        return switch (c.type()) {
-            case DMA_READ, DMA_WRITE -> String.format("%s 0x%x len %d%s", c.type().label(), c.address(), c.value(),
-                    c.hasFlag(EventFlags.FAULT) ? " (fault)" : "");
-            case INTX -> "intx " + (c.value() != 0 ? "asserted" : "deasserted");
-            case MSI -> String.format("msi address 0x%x data 0x%x", c.address(), c.value());
-            case KICK -> "kick queue " + c.queue();
-            case FRAME_TX -> "frame_tx of " + c.payloadLength() + " bytes";
-            case RX_READY -> "rx_ready";
-            default -> c.type().label();
-        };
+        return EventText.output(c);
     }
 
     private void diverge(DivergenceKind kind, int dev, String what, String expected, String actual, int byteDiff) {
@@ -429,8 +420,8 @@ public final class Replayer {
                 int diff = payloadDiff(src, off, len);
                 if (diff >= 0) {
                     diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write 0x" + Long.toHexString(addr),
-                            describe(cursor) + " byte +" + diff + " = " + hexByte(scratch, diff, cursor.payloadLength()),
-                            actual + " byte +" + diff + " = " + hexByte(src, off + diff, off + len), diff);
+                            EventText.withByte(EventType.DMA_WRITE, describe(cursor), scratch, 0, cursor.payloadLength(), diff),
+                            EventText.withByte(EventType.DMA_WRITE, actual, src, off, off + len, diff), diff);
                 } else {
                     checkTime(dev);
                 }
@@ -503,8 +494,8 @@ public final class Replayer {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx", describe(cursor), actual, diff);
             } else if (diff >= 0) {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx",
-                        describe(cursor) + ", byte " + diff + " = " + hexByte(scratch, diff, length),
-                        actual + ", byte " + diff + " = " + hexByte(frame, offset + diff, offset + length), diff);
+                        EventText.withByte(EventType.FRAME_TX, describe(cursor), scratch, 0, length, diff),
+                        EventText.withByte(EventType.FRAME_TX, actual, frame, offset, offset + length, diff), diff);
             } else {
                 checkTime(dev);
             }
@@ -552,9 +543,5 @@ public final class Replayer {
 
     private static String seconds(long ns) {
         return String.format(Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
-    }
-
-    private static String hexByte(byte[] b, int at, int end) {
-        return at < end ? String.format("0x%02x", b[at] & 0xFF) : "(none)";
     }
 }

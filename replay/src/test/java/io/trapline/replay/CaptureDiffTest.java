@@ -54,6 +54,23 @@ class CaptureDiffTest {
     }
 
     @Test
+    void aDifferenceNamesTheRegisterAndTheFirstDifferingByteAsReplayDoes() {
+        int[] seen = {0};
+        Path other = CaptureRewriter.rewrite(good, tmp.resolve("byte"), e -> {
+            if (e.type == EventType.FRAME_TX && seen[0]++ == 2) {
+                e.payload[20] ^= 1;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        CaptureDiff.Difference d = diff(good, other).differences().get(0);
+        assertEquals(20, d.firstByteDiff());
+        assertTrue(d.what().matches("output \\d+ after input TDT \\(BAR0\\+0x3818\\) <- 0x[0-9a-f]+"), d.what());
+        assertTrue(d.a().matches("frame_tx of \\d+ bytes, byte 20 = 0x[0-9a-f]{2}"), d.a());
+        assertTrue(d.b().matches("frame_tx of \\d+ bytes, byte 20 = 0x[0-9a-f]{2}"), d.b());
+        assertNotEquals(d.a(), d.b());
+    }
+
+    @Test
     void aChangedReadValueIsAnOutputDifference() {
         int[] seen = {0};
         Path other = CaptureRewriter.rewrite(good, tmp.resolve("read"), e -> {
