@@ -2,6 +2,7 @@ package io.trapline.emulator.e1000;
 
 import io.trapline.emulator.device.Device;
 import io.trapline.emulator.device.DeviceContext;
+import io.trapline.emulator.device.GuestAddressNames;
 import io.trapline.emulator.pci.BarKind;
 import io.trapline.emulator.pci.PciConfigSpace;
 import io.trapline.emulator.time.Timer;
@@ -18,7 +19,7 @@ import static io.trapline.emulator.e1000.RegisterMap.Access.*;
  * (ICR/ICS/IMS/IMC, mitigation, INTx), {@link TxPath} and {@link RxPath}. See docs/devices.md for what is
  * and is not modelled.
  */
-public final class E1000 implements Device {
+public final class E1000 implements Device, GuestAddressNames {
     public static final String MODEL = "e1000";
     public static final int VENDOR_INTEL = 0x8086;
     public static final int DEVICE_82540EM = 0x100E;
@@ -356,6 +357,67 @@ public final class E1000 implements Device {
     }
 
     // ---- Device ----
+
+    // ---- GuestAddressNames: read-only, from TDBA/TDLEN, RDBA/RDLEN and the descriptors last fetched ----
+
+    private static final String[] TX_FIELDS = {"buffer address", "buffer address", "buffer address", "buffer address",
+            "buffer address", "buffer address", "buffer address", "buffer address", "length", "length", "CSO", "CMD",
+            "status", "CSS", "special", "special"};
+    private static final String[] RX_FIELDS = {"buffer address", "buffer address", "buffer address", "buffer address",
+            "buffer address", "buffer address", "buffer address", "buffer address", "length", "length", "checksum",
+            "checksum", "status", "errors", "special", "special"};
+
+    /**
+     * {@code TX desc 0 (TDBA+0xc) status}, {@code TX buffer of the last descriptor fetched +0x22}, and when
+     * neither ring nor buffer holds the address, {@code RX desc 256 (RDBA+0x1000), outside the ring (RDLEN 4096)}
+     * (any index the 16-bit TDH/RDH could hold); null elsewhere.
+     */
+    @Override
+    public String describeDma(long address, long length) {
+        String name = null;
+        for (int pass = 0; pass < 2 && name == null; pass++) {
+            boolean outside = pass == 1;
+            name = ringName("TX", "TDBA", "TDLEN", TDBAL, TDBAH, TDLEN, TX_FIELDS, address, length, outside);
+            if (name == null) {
+                name = ringName("RX", "RDBA", "RDLEN", RDBAL, RDBAH, RDLEN, RX_FIELDS, address, length, outside);
+            }
+            if (name == null && !outside) {
+                name = bufferName("TX", tx.lastBufferAddress(), tx.lastBufferLength(), address);
+            }
+            if (name == null && !outside) {
+                name = bufferName("RX", rx.lastBufferAddress(), rx.bufferSize(), address);
+            }
+        }
+        return name;
+    }
+
+    private String ringName(String ring, String base, String lengthName, int lowReg, int highReg, int lengthReg,
+                            String[] fields, long address, long length, boolean outside) {
+        int ringLength = regs[lengthReg >>> 2];
+        if (ringLength <= 0) {
+            return null; // not set up
+        }
+        long off = address - (((long) regs[highReg >>> 2] << 32) + (regs[lowReg >>> 2] & 0xFFFF_FFF0L));
+        if (Long.compareUnsigned(off, (long) DESCRIPTOR_SIZE << 16) >= 0) {
+            return null; // beyond any index the 16-bit head could hold
+        }
+        long index = off / DESCRIPTOR_SIZE;
+        if (outside != index >= ringLength / DESCRIPTOR_SIZE) {
+            return null;
+        }
+        int in = (int) (off % DESCRIPTOR_SIZE);
+        return ring + " desc " + index + " (" + base + "+0x" + Long.toHexString(off) + ")"
+                + (in == 0 && Long.compareUnsigned(length, DESCRIPTOR_SIZE) >= 0 ? "" : " " + fields[in])
+                + (outside ? ", outside the ring (" + lengthName + " " + ringLength + ")" : "");
+    }
+
+    private static String bufferName(String ring, long buffer, long length, long address) {
+        long off = address - buffer;
+        if (buffer == 0 || Long.compareUnsigned(off, length) >= 0) {
+            return null;
+        }
+        return ring + " buffer of the last descriptor fetched +0x" + Long.toHexString(off);
+    }
 
     @Override
     public String model() {

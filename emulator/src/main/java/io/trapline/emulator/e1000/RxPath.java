@@ -66,6 +66,11 @@ final class RxPath {
         return bufferSize;
     }
 
+    /** Buffer address of the last descriptor fetched, for naming (0 for none). */
+    long lastBufferAddress() {
+        return LittleEndian.u64(descriptor, 0);
+    }
+
     long framesDelivered() {
         return framesDelivered;
     }

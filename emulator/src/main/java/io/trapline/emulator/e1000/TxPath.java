@@ -109,6 +109,17 @@ final class TxPath {
         return framesSent;
     }
 
+    /** Buffer address of the last descriptor fetched, for naming (0 for none, or a context descriptor). */
+    long lastBufferAddress() {
+        int lower = LittleEndian.s32(descriptor, 8);
+        return (lower & (TXD_CMD_DEXT | TXD_DTYP_D)) == TXD_CMD_DEXT ? 0 : LittleEndian.u64(descriptor, 0);
+    }
+
+    /** Buffer length of the last descriptor fetched, for naming. */
+    int lastBufferLength() {
+        return LittleEndian.s32(descriptor, 8) & TXD_LENGTH_MASK;
+    }
+
     /** Processes the ring from TDH to TDT (called on TDT and TCTL writes). */
     void start() {
         if ((regs[TCTL >>> 2] & TCTL_EN) == 0 || busy) {

@@ -2,6 +2,8 @@ package io.trapline.emulator.virtio.net;
 
 import io.trapline.emulator.device.Device;
 import io.trapline.emulator.device.DeviceContext;
+import io.trapline.emulator.device.GuestAddressNames;
+import io.trapline.emulator.pci.MsixTable;
 import io.trapline.emulator.pci.PciConfigSpace;
 import io.trapline.emulator.virtio.pci.TransportMode;
 import io.trapline.emulator.virtio.pci.VirtioDevice;
@@ -18,7 +20,7 @@ import static io.trapline.emulator.virtio.pci.VirtioFeatures.bit;
  * pair (receiveq 0, transmitq 1) and a control queue (2), virtio 1.2 section 5.1. Register decoding,
  * interrupts and status live in {@link VirtioPciTransport}; this class holds the network function.
  */
-public final class VirtioNet implements Device, VirtioDevice {
+public final class VirtioNet implements Device, VirtioDevice, GuestAddressNames {
     public static final int RX_QUEUE = 0;
     public static final int TX_QUEUE = 1;
     public static final int CTRL_QUEUE = 2;
@@ -343,5 +345,72 @@ public final class VirtioNet implements Device, VirtioDevice {
 
     public String registerName(int bar, long offset) {
         return transport.registerName(bar, offset);
+    }
+
+    // ---- GuestAddressNames: read-only, from the ring addresses the driver programmed ----
+
+    private static String queueName(int queue) {
+        return "queue " + queue + (queue == RX_QUEUE ? " (receiveq)" : queue == TX_QUEUE ? " (transmitq)"
+                : queue == CTRL_QUEUE ? " (controlq)" : "");
+    }
+
+    /**
+     * {@code queue 2 (controlq) used[1]}, {@code queue 1 (transmitq) avail used_event}, {@code queue 0 (receiveq)
+     * desc 5}; else a buffer of the element each queue took last: {@code queue 1 (transmitq) head 5 buffer 0 +0xc}.
+     */
+    @Override
+    public String describeDma(long address, long length) {
+        int queues = queueCount();
+        for (int q = 0; q < queues; q++) {
+            String part = transport.ring(q).describe(address, length);
+            if (part != null) {
+                return queueName(q) + " " + part;
+            }
+        }
+        for (int q = 0; q < queues; q++) {
+            DescriptorChain chain = transport.chain(q);
+            int n = Math.min(chain.buffers(), DescriptorChain.MAX_BUFFERS);
+            for (int b = 0; b < n; b++) {
+                long off = address - chain.address(b);
+                if (Long.compareUnsigned(off, chain.length(b)) < 0) {
+                    return queueName(q) + " head " + chain.head() + " buffer " + b + " +0x" + Long.toHexString(off);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code MSI-X vector 2: queue 1 (transmitq)}, {@code MSI-X vector 0: config changes}. */
+    @Override
+    public String describeMsi(int vector, long address, int data) {
+        MsixTable msix = transport.msix();
+        if (msix == null) {
+            return null;
+        }
+        if (vector < 0) {
+            for (int v = 0; v < msix.vectors() && vector < 0; v++) {
+                long at = (long) v * MsixTable.ENTRY_SIZE;
+                long a = msix.readTable(at + MsixTable.ENTRY_ADDR_LO, 4) | msix.readTable(at + MsixTable.ENTRY_ADDR_HI, 4) << 32;
+                if (a == address && (int) msix.readTable(at + MsixTable.ENTRY_DATA, 4) == data) {
+                    vector = v;
+                }
+            }
+            if (vector < 0) {
+                return null;
+            }
+        }
+        if (vector >= msix.vectors()) {
+            return "MSI-X vector " + vector + ", outside the table (" + msix.vectors() + " vectors)";
+        }
+        StringBuilder users = new StringBuilder();
+        if (transport.configVector() == vector) {
+            users.append("config changes");
+        }
+        for (int q = 0; q < queueCount(); q++) {
+            if (transport.queueVector(q) == vector) {
+                users.append(users.length() == 0 ? "" : ", ").append(queueName(q));
+            }
+        }
+        return "MSI-X vector " + vector + ": " + (users.length() == 0 ? "no queue uses it" : users);
     }
 }

@@ -334,6 +334,56 @@ public final class SplitRing {
         return ((newIdx - event - 1) & 0xFFFF) < ((newIdx - oldIdx) & 0xFFFF);
     }
 
+    /**
+     * Names the part of this ring at guest address {@code address} for an access of {@code length} bytes:
+     * {@code desc 5}, {@code desc 5.len}, {@code avail idx}, {@code avail ring[3]}, {@code avail used_event},
+     * {@code used idx}, {@code used[1]}, {@code used[1].len}, {@code used avail_event}; null when the address is
+     * outside the ring or the ring has no size. Reads no memory and changes nothing.
+     */
+    public String describe(long address, long length) {
+        if (size <= 0) {
+            return null;
+        }
+        long off = address - usedAddr;
+        if (Long.compareUnsigned(off, UsedRing.size(size)) < 0) {
+            int o = (int) off;
+            if (o < UsedRing.IDX) {
+                return "used flags";
+            } else if (o < UsedRing.RING) {
+                return "used idx";
+            } else if (o >= UsedRing.availEvent(size)) {
+                return "used avail_event";
+            }
+            int slot = (o - UsedRing.RING) / UsedRing.ELEM_SIZE;
+            int in = (o - UsedRing.RING) % UsedRing.ELEM_SIZE;
+            String field = in == 0 && Long.compareUnsigned(length, UsedRing.ELEM_SIZE) >= 0 ? ""
+                    : in < UsedRing.ELEM_LEN ? ".id" : ".len";
+            return "used[" + slot + "]" + field;
+        }
+        off = address - availAddr;
+        if (Long.compareUnsigned(off, AvailRing.size(size)) < 0) {
+            int o = (int) off;
+            if (o < AvailRing.IDX) {
+                return "avail flags";
+            } else if (o < AvailRing.RING) {
+                return "avail idx";
+            } else if (o >= AvailRing.usedEvent(size)) {
+                return "avail used_event";
+            }
+            return "avail ring[" + (o - AvailRing.RING) / 2 + "]";
+        }
+        off = address - descAddr;
+        if (Long.compareUnsigned(off, (long) Descriptor.SIZE * size) < 0) {
+            int o = (int) off;
+            int in = o % Descriptor.SIZE;
+            String field = in == 0 && Long.compareUnsigned(length, Descriptor.SIZE) >= 0 ? ""
+                    : in < Descriptor.LEN ? ".addr" : in < Descriptor.FLAGS ? ".len" : in < Descriptor.NEXT ? ".flags"
+                    : ".next";
+            return "desc " + o / Descriptor.SIZE + field;
+        }
+        return null;
+    }
+
     private int readAvailIdx() throws RingFault {
         shadowAvailIdx = readU16(availAddr + AvailRing.IDX);
         return shadowAvailIdx;
