@@ -1,5 +1,6 @@
 package io.trapline.analysis;
 
+import io.trapline.emulator.net.FrameFields;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;

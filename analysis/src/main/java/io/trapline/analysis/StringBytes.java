@@ -1,5 +1,7 @@
 package io.trapline.analysis;
 
+import io.trapline.emulator.net.FrameFields;
+
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

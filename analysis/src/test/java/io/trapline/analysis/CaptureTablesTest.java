@@ -1,5 +1,7 @@
 package io.trapline.analysis;
 
+import io.trapline.emulator.net.FrameFields;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

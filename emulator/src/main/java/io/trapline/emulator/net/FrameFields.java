@@ -1,33 +1,40 @@
-package io.trapline.analysis;
+package io.trapline.emulator.net;
 
 /**
  * The header fields of an Ethernet frame that the {@code packets} table shows: Ethernet (IEEE 802.3, one
  * optional 802.1Q tag), ARP, IPv4 (RFC 791), IPv6 (RFC 8200, no extension headers walked), TCP (RFC 9293)
  * and UDP (RFC 768) ports and TCP flags. Reads only inside the frame: a short or malformed frame leaves the
- * fields it cannot reach unset (-1 or null).
+ * fields it cannot reach unset (-1 or null). {@link #fieldName} names the header field at a byte offset.
+ * Used by analysis's {@code packets} table and by replay's divergence report.
  */
-final class FrameFields {
-    static final int ETH_IPV4 = 0x0800;
-    static final int ETH_ARP = 0x0806;
-    static final int ETH_VLAN = 0x8100;
-    static final int ETH_IPV6 = 0x86DD;
-    static final int PROTO_ICMP = 1;
-    static final int PROTO_TCP = 6;
-    static final int PROTO_UDP = 17;
-    static final int PROTO_ICMPV6 = 58;
+public final class FrameFields {
+    public static final int ETH_IPV4 = 0x0800;
+    public static final int ETH_ARP = 0x0806;
+    public static final int ETH_VLAN = 0x8100;
+    public static final int ETH_IPV6 = 0x86DD;
+    public static final int PROTO_ICMP = 1;
+    public static final int PROTO_TCP = 6;
+    public static final int PROTO_UDP = 17;
+    public static final int PROTO_ICMPV6 = 58;
 
-    int ethertype;
-    int vlan;
-    int ipProto;
-    String protocol;
-    String srcIp;
-    String dstIp;
-    int srcPort;
-    int dstPort;
-    int tcpFlags;
-    int payloadLength;
+    public int ethertype;
+    public int vlan;
+    public int ipProto;
+    public String protocol;
+    public String srcIp;
+    public String dstIp;
+    public int srcPort;
+    public int dstPort;
+    public int tcpFlags;
+    public int payloadLength;
+    /** Offset of the IPv4/IPv6/ARP header, -1 when the frame has none. */
+    public int networkOffset;
+    /** Offset of the upper-layer (TCP, UDP, ...) header, -1 when the parse did not reach one. */
+    public int transportOffset;
+    /** End of the IP packet in the frame (its total length), -1 without one; bytes after it are padding. */
+    public int networkEnd;
 
-    void parse(byte[] f, int len) {
+    public void parse(byte[] f, int len) {
         ethertype = -1;
         vlan = -1;
         ipProto = -1;
@@ -38,6 +45,9 @@ final class FrameFields {
         dstPort = -1;
         tcpFlags = -1;
         payloadLength = -1;
+        networkOffset = -1;
+        transportOffset = -1;
+        networkEnd = -1;
         if (len < 14) {
             return;
         }
@@ -51,6 +61,7 @@ final class FrameFields {
         }
         int l4;
         int end;
+        networkOffset = at;
         switch (ethertype) {
             case ETH_ARP -> {
                 protocol = "arp";
@@ -72,6 +83,7 @@ final class FrameFields {
                 dstIp = ipv4(f, at + 16);
                 l4 = at + ihl;
                 end = Math.min(len, at + Math.max(total, ihl));
+                networkEnd = end;
                 // a fragment after the first carries no L4 header
                 if ((u16(f, at + 6) & 0x1FFF) != 0) {
                     protocol = protocolName(ipProto);
@@ -88,6 +100,7 @@ final class FrameFields {
                 dstIp = ipv6(f, at + 24);
                 l4 = at + 40;
                 end = Math.min(len, l4 + u16(f, at + 4));
+                networkEnd = end;
                 // extension headers (RFC 8200 4.1) come before the upper layer: an MLD report is ICMPv6 behind
                 // hop-by-hop options. A bounded walk: a hostile chain costs at most a few steps.
                 for (int n = 0; n < 8 && isExtension(ipProto) && l4 + 8 <= end; n++) {
@@ -105,9 +118,11 @@ final class FrameFields {
                 }
             }
             default -> {
+                networkOffset = -1;
                 return;
             }
         }
+        transportOffset = l4;
         protocol = protocolName(ipProto);
         if (ipProto == PROTO_TCP && end >= l4 + 20) {
             srcPort = u16(f, l4);
@@ -122,6 +137,74 @@ final class FrameFields {
         } else if (end >= l4) {
             payloadLength = end - l4;
         }
+    }
+
+    private static final String[] IPV4_FIELDS = {"version/IHL", "DSCP/ECN", "total length", "total length",
+            "identification", "identification", "flags/fragment offset", "flags/fragment offset", "TTL", "protocol",
+            "header checksum", "header checksum", "source address", "source address", "source address", "source address",
+            "destination address", "destination address", "destination address", "destination address"};
+    private static final String[] TCP_FIELDS = {"source port", "source port", "destination port", "destination port",
+            "sequence number", "sequence number", "sequence number", "sequence number", "acknowledgment number",
+            "acknowledgment number", "acknowledgment number", "acknowledgment number", "data offset", "flags", "window",
+            "window", "checksum", "checksum", "urgent pointer", "urgent pointer"};
+    private static final String[] UDP_FIELDS = {"source port", "source port", "destination port", "destination port",
+            "length", "length", "checksum", "checksum"};
+
+    /**
+     * The header field holding byte {@code offset} of the frame {@link #parse} was last given ({@code f}, {@code len}
+     * again): {@code Ethernet source}, {@code IPv4 header checksum}, {@code TCP checksum}, {@code TCP payload +12},
+     * {@code padding}; null past the frame. Reads only inside the frame.
+     */
+    public String fieldName(byte[] f, int len, int offset) {
+        if (offset < 0 || offset >= len) {
+            return null;
+        }
+        boolean tagged = vlan >= 0;
+        if (offset < 6) {
+            return "Ethernet destination";
+        } else if (offset < 12) {
+            return "Ethernet source";
+        } else if (offset < 14) {
+            return tagged ? "802.1Q TPID" : "Ethertype";
+        } else if (tagged && offset < 16) {
+            return "802.1Q TCI";
+        } else if (tagged && offset < 18) {
+            return "Ethertype";
+        }
+        if (networkOffset < 0) {
+            return "Ethernet payload +" + (offset - (tagged ? 18 : 14));
+        }
+        if (networkEnd >= 0 && offset >= networkEnd) {
+            return "padding";
+        }
+        int in = offset - networkOffset;
+        if (ethertype == ETH_ARP) {
+            return "ARP +" + in;
+        }
+        int l4 = transportOffset;
+        if (ethertype == ETH_IPV4) {
+            int ihl = (f[networkOffset] & 0x0F) * 4;
+            if (in < Math.max(ihl, 20) && (l4 < 0 || offset < l4)) {
+                return in < IPV4_FIELDS.length ? "IPv4 " + IPV4_FIELDS[in] : "IPv4 options";
+            } else if (l4 < 0) {
+                return "IPv4 payload +" + (in - ihl);
+            }
+        } else if (ethertype == ETH_IPV6 && (l4 < 0 || offset < l4)) {
+            return in < 4 ? "IPv6 version/traffic class/flow label" : in < 6 ? "IPv6 payload length"
+                    : in == 6 ? "IPv6 next header" : in == 7 ? "IPv6 hop limit" : in < 24 ? "IPv6 source address"
+                    : in < 40 ? "IPv6 destination address" : l4 < 0 ? "IPv6 payload +" + (in - 40) : "IPv6 extension header";
+        }
+        if (l4 < 0) {
+            return protocol + " +" + in;
+        }
+        in = offset - l4;
+        if (ipProto == PROTO_TCP && srcPort >= 0) {
+            int header = ((f[l4 + 12] & 0xF0) >> 4) * 4;
+            return in < TCP_FIELDS.length ? "TCP " + TCP_FIELDS[in] : in < header ? "TCP options" : "TCP payload +" + (in - header);
+        } else if (ipProto == PROTO_UDP && srcPort >= 0) {
+            return in < UDP_FIELDS.length ? "UDP " + UDP_FIELDS[in] : "UDP payload +" + (in - UDP_FIELDS.length);
+        }
+        return protocol + " +" + in;
     }
 
     private static final int IPV6_HOP_BY_HOP = 0;
@@ -148,12 +231,12 @@ final class FrameFields {
         }
     }
 
-    static String protocolName(int proto) {
+    public static String protocolName(int proto) {
         return PROTOCOL_NAMES[proto & 0xFF];
     }
 
     /** TCP flags as their names joined by '|' (FIN SYN RST PSH ACK URG ECE CWR), in bit order. */
-    static String tcpFlagNames(int flags) {
+    public static String tcpFlagNames(int flags) {
         if (flags < 0) {
             return null;
         }
@@ -169,7 +252,7 @@ final class FrameFields {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    static String mac(byte[] f, int at) {
+    public static String mac(byte[] f, int at) {
         char[] c = new char[17];
         for (int i = 0; i < 6; i++) {
             c[i * 3] = HEX[(f[at + i] >> 4) & 0xF];
