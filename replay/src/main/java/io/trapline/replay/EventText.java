@@ -29,8 +29,11 @@ final class EventText {
         EventType t = c.type();
         String value = t.isRead() ? " read" : " <- 0x" + Long.toHexString(c.value());
         return switch (t) {
-            case MMIO_READ, MMIO_WRITE, PIO_READ, PIO_WRITE -> names.label(c.region(), c.address()) + " (BAR" + c.region()
-                    + "+0x" + Long.toHexString(c.address()) + ")" + value;
+            case MMIO_READ, MMIO_WRITE, PIO_READ, PIO_WRITE -> {
+                String where = "BAR" + c.region() + "+0x" + Long.toHexString(c.address());
+                String name = names.name(c.region(), c.address());
+                yield (name != null ? name + " (" + where + ")" : where) + value; // an unnamed register once, by its place
+            }
             case PCI_CFG_READ, PCI_CFG_WRITE -> "config+0x" + Long.toHexString(c.address()) + value;
             case FRAME_RX -> "frame_rx of " + c.payloadLength() + " bytes"
                     + ((c.flags() & EventFlags.REFUSED) != 0 ? " (refused)" : "");
@@ -38,9 +41,9 @@ final class EventText {
         };
     }
 
-    /** {@code described} with the payload byte at {@code at}: " byte +N = 0xVV" for DMA, ", byte N = 0xVV" for frames. */
+    /** {@code described} with the payload byte at {@code at}: ", byte +N = 0xVV" for DMA, ", byte N = 0xVV" for frames. */
     static String withByte(EventType type, String described, byte[] payload, int from, int end, int at) {
         String value = from + at < end ? String.format("0x%02x", payload[from + at] & 0xFF) : "(none)";
-        return described + (type == EventType.FRAME_TX ? ", byte " + at : " byte +" + at) + " = " + value;
+        return described + (type == EventType.FRAME_TX ? ", byte " + at : ", byte +" + at) + " = " + value;
     }
 }

@@ -45,6 +45,9 @@ public final class Replayer {
     private final Scheduler scheduler = new Scheduler();
     private final Device[] devices;
     private final RegisterNames[] names;
+    private final DivergenceNames outputNames;
+    /** A recorded MSI carried a vector other than 0: this capture records MSI-X vectors (older ones hold 0). */
+    private boolean msiVectorsRecorded;
     private final GuestMemory blankMemory;
     private final List<Divergence> divergences = new ArrayList<>();
     private final long[] recent;
@@ -118,6 +121,7 @@ public final class Replayer {
             boolean msix = vectors == null || !"0".equals(String.valueOf(vectors));
             names[index] = DeviceCatalog.registerNames(model, d.transport(), msix);
         }
+        outputNames = new DivergenceNames(devices);
     }
 
     /** Replays the capture open in {@code reader}. */
@@ -307,7 +311,13 @@ public final class Replayer {
     }
 
     private String describe(EventCursor c) {
-        return EventText.output(c);
+        String text = EventText.output(c);
+        return switch (c.type()) { // and what the device model knows the values to be
+            case DMA_READ, DMA_WRITE -> text + outputNames.dma(c.device(), c.address(), c.value());
+            case MSI -> text + outputNames.msi(c.device(), c.queue() != 0 || msiVectorsRecorded ? c.queue() : -1,
+                    c.address(), c.value());
+            default -> text;
+        };
     }
 
     private void diverge(DivergenceKind kind, int dev, String what, String expected, String actual, int byteDiff) {
@@ -389,7 +399,7 @@ public final class Replayer {
                 advance();
                 return ok;
             }
-            String actual = String.format("dma_read 0x%x len %d", addr, len);
+            String actual = String.format("dma_read 0x%x len %d", addr, len) + outputNames.dma(dev, addr, len);
             if (nextOutputIs(EventType.DMA_READ, dev)) {
                 diverge(DivergenceKind.DMA_READ_MISMATCH, dev, "dma_read", describe(cursor), actual, -1);
             } else {
@@ -409,17 +419,21 @@ public final class Replayer {
                 return true;
             }
             if (!nextOutputIs(EventType.DMA_WRITE, dev)) {
-                unexpected(dev, actual);
+                unexpected(dev, actual + outputNames.dma(dev, addr, len));
                 return true;
             }
             outputsChecked++;
             boolean ok = !cursor.hasFlag(EventFlags.FAULT);
             if (cursor.address() != addr || cursor.value() != len) {
-                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write", describe(cursor), actual, -1);
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write", describe(cursor),
+                        actual + outputNames.dma(dev, addr, len), -1);
             } else {
                 int diff = payloadDiff(src, off, len);
                 if (diff >= 0) {
-                    diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write 0x" + Long.toHexString(addr),
+                    actual += outputNames.dma(dev, addr, len);
+                    String at = outputNames.dma(dev, addr + diff, 1);
+                    diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write 0x" + Long.toHexString(addr)
+                                    + (at.isEmpty() ? "" : ", byte +" + diff + ":" + at.substring(1)),
                             EventText.withByte(EventType.DMA_WRITE, describe(cursor), scratch, 0, cursor.payloadLength(), diff),
                             EventText.withByte(EventType.DMA_WRITE, actual, src, off, off + len, diff), diff);
                 } else {
@@ -442,6 +456,11 @@ public final class Replayer {
         private boolean level;
 
         private void check(EventType type, long value, long address, String actual, boolean levelChange) {
+            check(type, value, address, -1, actual, levelChange);
+        }
+
+        /** {@code queue} >= 0: also compare the event's queue field (an MSI's vector, when the capture records it). */
+        private void check(EventType type, long value, long address, int queue, String actual, boolean levelChange) {
             if (stopped) {
                 return;
             }
@@ -457,7 +476,11 @@ public final class Replayer {
                 return;
             }
             outputsChecked++;
-            if (cursor.value() != value || cursor.address() != address) {
+            if (type == EventType.MSI && cursor.queue() != 0) {
+                msiVectorsRecorded = true;
+            }
+            boolean queueDiffers = queue >= 0 && msiVectorsRecorded && cursor.queue() != queue;
+            if (cursor.value() != value || cursor.address() != address || queueDiffers) {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, type.label(), describe(cursor), actual, -1);
             } else {
                 checkTime(dev);
@@ -472,6 +495,16 @@ public final class Replayer {
                 return;
             }
             check(EventType.MSI, data & 0xFFFF_FFFFL, address, String.format("msi address 0x%x data 0x%x", address, data), false);
+        }
+
+        @Override
+        public void sendMsi(int vector, long address, int data) {
+            if (!outputsRecorded) {
+                unverifiedOutputs++;
+                return;
+            }
+            check(EventType.MSI, data & 0xFFFF_FFFFL, address, vector, String.format("msi address 0x%x data 0x%x", address,
+                    data) + outputNames.msi(dev, vector, address, data), false);
         }
 
         @Override
@@ -493,7 +526,7 @@ public final class Replayer {
             if (cursor.payloadLength() != length) {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx", describe(cursor), actual, diff);
             } else if (diff >= 0) {
-                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx",
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "frame_tx" + outputNames.frameByte(scratch, length, diff),
                         EventText.withByte(EventType.FRAME_TX, describe(cursor), scratch, 0, length, diff),
                         EventText.withByte(EventType.FRAME_TX, actual, frame, offset, offset + length, diff), diff);
             } else {
