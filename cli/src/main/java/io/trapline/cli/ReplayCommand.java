@@ -90,6 +90,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (r.identical()) {
             out.println("0 divergences");
+            printActivity(out, r);
             return;
         }
         out.printf("%d divergence%s%s%n", r.divergences().size(), r.divergences().size() == 1 ? "" : "s",
@@ -124,6 +125,32 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
+        printActivity(out, r);
+    }
+
+    /**
+     * What each device model did over the replay, and what it never did: a capture that never wraps the RX ring
+     * cannot show an RX-wrap bug, however many divergences it does not report.
+     */
+    private static void printActivity(PrintWriter out, ReplayResult r) {
+        for (ReplayResult.DeviceReport d : r.activity()) {
+            if (d.counts().isEmpty()) {
+                continue;
+            }
+            out.printf("device %d (%s), what the replay exercised:%n", d.device(), d.model());
+            int width = d.counts().keySet().stream().mapToInt(String::length).max().orElse(0);
+            d.counts().forEach((name, n) -> {
+                if (n > 0) {
+                    out.printf(Locale.ROOT, "  %-" + width + "s %,12d%n", name, n);
+                }
+            });
+            if (!d.neverExercised().isEmpty()) {
+                out.println("  never: " + String.join("; ", d.neverExercised()));
+            }
+            if (d.guestError() != null) {
+                out.println("  stopped serving the guest: " + d.guestError());
+            }
+        }
     }
 
     private void printJson(PrintWriter out, ReplayResult r) throws Exception {
@@ -139,6 +166,16 @@ final class ReplayCommand implements Callable<Integer> {
         root.put("stopped_early", r.stoppedEarly());
         ArrayNode unverifiable = root.putArray("unverifiable");
         r.unverifiable().forEach(unverifiable::add);
+        ArrayNode activity = root.putArray("activity");
+        for (ReplayResult.DeviceReport d : r.activity()) {
+            ObjectNode o = activity.addObject();
+            o.put("device", d.device());
+            o.put("model", d.model());
+            ObjectNode counts = o.putObject("counts");
+            d.counts().forEach(counts::put);
+            d.neverExercised().forEach(o.putArray("never_exercised")::add);
+            o.put("guest_error", d.guestError());
+        }
         ArrayNode divs = root.putArray("divergences");
         for (Divergence d : r.divergences()) {
             ObjectNode o = divs.addObject();

@@ -3,6 +3,7 @@ package io.trapline.replay;
 import io.trapline.recorder.UnreadableTail;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a replay found.
@@ -16,10 +17,27 @@ import java.util.List;
  * @param elapsedNs     host time the replay took
  * @param unreadableTail where the events of an incomplete capture ended because its queue file becomes unreadable
  *                      there (the replay went up to that point), or null
+ * @param activity      what each replayed device model did, in device order: which of its paths the capture exercised
+ *                      (none for an imported capture, whose devices ran against a blank memory)
  */
 public record ReplayResult(long events, long inputs, long outputsChecked, List<Divergence> divergences,
                            boolean stoppedEarly, List<String> unverifiable, long elapsedNs,
-                           UnreadableTail unreadableTail) {
+                           UnreadableTail unreadableTail, List<DeviceReport> activity) {
+
+    /**
+     * One device model after the replay.
+     *
+     * @param device     its index in the capture
+     * @param model      the model replayed
+     * @param counts     its {@link io.trapline.emulator.device.DeviceActivity} counts (empty when it keeps none)
+     * @param guestError why it stopped serving the guest, or null
+     */
+    public record DeviceReport(int device, String model, Map<String, Long> counts, String guestError) {
+        /** The counts that stayed at zero: paths of the model this capture never took. */
+        public List<String> neverExercised() {
+            return counts.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
+        }
+    }
 
     public boolean identical() {
         return divergences.isEmpty();

@@ -1,6 +1,7 @@
 package io.trapline.replay;
 
 import io.trapline.emulator.device.Device;
+import io.trapline.emulator.device.DeviceActivity;
 import io.trapline.emulator.device.DeviceCatalog;
 import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.device.RegisterNames;
@@ -16,6 +17,7 @@ import io.trapline.recorder.UnreadableTail;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -165,8 +167,16 @@ public final class Replayer {
                         + "hold; " + unverifiedReadsDiffering + " of them differed");
             }
         }
+        List<ReplayResult.DeviceReport> activity = new ArrayList<>();
+        for (int d = 0; d < devices.length && outputsRecorded; d++) { // an imported capture's run saw blank memory
+            if (devices[d] != null) {
+                DeviceActivity a = devices[d] instanceof DeviceActivity da ? da : null;
+                Map<String, Long> counts = a == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(a.activity()));
+                activity.add(new ReplayResult.DeviceReport(d, devices[d].model(), counts, a == null ? null : a.guestError()));
+            }
+        }
         return new ReplayResult(events, inputs, outputsChecked, List.copyOf(divergences), stopped, unverifiable,
-                System.nanoTime() - start, tail);
+                System.nanoTime() - start, tail, List.copyOf(activity));
     }
 
     private static boolean isInput(EventType t) {

@@ -58,6 +58,12 @@ class EmbeddedCaptureReplayTest {
             assertEquals(java.util.List.of(), result.divergences());
             assertTrue(result.unverifiable().isEmpty());
             assertTrue(result.outputsChecked() > 100, "outputs checked: " + result.outputsChecked());
+            ReplayResult.DeviceReport device = result.activity().get(0);
+            assertEquals(nic, device.model());
+            assertEquals(r.countByType().get(io.trapline.recorder.EventType.FRAME_TX), device.counts().get("TX frames"),
+                    "the model's own count of what it sent: " + device.counts());
+            assertTrue(device.counts().get("RX frames") > 0, device.counts().toString());
+            assertNull(device.guestError());
         }
     }
 

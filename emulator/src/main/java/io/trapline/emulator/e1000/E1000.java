@@ -1,11 +1,15 @@
 package io.trapline.emulator.e1000;
 
 import io.trapline.emulator.device.Device;
+import io.trapline.emulator.device.DeviceActivity;
 import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.device.GuestAddressNames;
 import io.trapline.emulator.pci.BarKind;
 import io.trapline.emulator.pci.PciConfigSpace;
 import io.trapline.emulator.time.Timer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static io.trapline.emulator.e1000.E1000Registers.*;
 import static io.trapline.emulator.e1000.RegisterMap.Access.*;
@@ -19,7 +23,7 @@ import static io.trapline.emulator.e1000.RegisterMap.Access.*;
  * (ICR/ICS/IMS/IMC, mitigation, INTx), {@link TxPath} and {@link RxPath}. See docs/devices.md for what is
  * and is not modelled.
  */
-public final class E1000 implements Device, GuestAddressNames {
+public final class E1000 implements Device, GuestAddressNames, DeviceActivity {
     public static final String MODEL = "e1000";
     public static final int VENDOR_INTEL = 0x8086;
     public static final int DEVICE_82540EM = 0x100E;
@@ -329,6 +333,32 @@ public final class E1000 implements Device, GuestAddressNames {
 
     public long framesReceived() {
         return rx.framesDelivered();
+    }
+
+    @Override
+    public Map<String, Long> activity() {
+        long[] t = tx.activity();
+        long[] r = rx.activity();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("TX descriptors", t[0]);
+        m.put("TX context descriptors", t[1]);
+        m.put("TX frames", tx.framesSent());
+        m.put("TX TSO segments", t[2]);
+        m.put("TX checksums inserted", t[3]);
+        m.put("TX VLAN tags inserted", t[4]);
+        m.put("TX ring wraps", t[5]);
+        m.put("RX frames", rx.framesDelivered());
+        m.put("RX frames over several descriptors", r[0]);
+        m.put("RX VLAN tags stripped", r[1]);
+        m.put("RX ring wraps", r[2]);
+        m.put("RX frames refused for want of descriptors", r[3]);
+        m.put("RX frames dropped (filtered, oversized)", r[4]);
+        m.put("interrupts asserted", interrupts.assertions());
+        m.put("interrupt moderation windows", interrupts.windows());
+        m.put("guest DMA outside RAM", t[6] + r[5]);
+        m.put("guest writes to unknown registers", map.unknownWrites());
+        m.put("guest writes to read-only registers", map.droppedWrites());
+        return m;
     }
 
     /** Frames taken from the backend but not delivered: filtered, oversized, or no room (RXO). */

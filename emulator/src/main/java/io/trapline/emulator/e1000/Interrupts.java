@@ -37,6 +37,18 @@ final class Interrupts {
         this.window = ctx.newTimer(this::windowClosed);
     }
 
+    /** INTx assertions, and moderation windows opened (each holds later causes back until it closes). */
+    private long assertions;
+    private long windows;
+
+    long assertions() {
+        return assertions;
+    }
+
+    long windows() {
+        return windows;
+    }
+
     void reset() {
         window.cancel();
         windowOpen = false;
@@ -121,6 +133,7 @@ final class Interrupts {
             delay = MIN_DELAY_UNITS;
         }
         windowOpen = true;
+        windows++;
         window.arm(ctx.now() + delay * ITR_UNIT_NS);
         idePending = false;
     }
@@ -142,6 +155,7 @@ final class Interrupts {
         boolean out = level && !lineDisabled;
         if (out != lineDriven) {
             lineDriven = out;
+            assertions += out ? 1 : 0;
             ctx.setIntx(out);
         }
     }

@@ -44,6 +44,12 @@ final class RxPath {
     private int thresholdShift = 1;
     private long framesDelivered;
     private long framesDropped;
+    // What the guest and the network made this path do, for DeviceActivity (never read by the path itself).
+    private long overruns;
+    private long multiDescriptorFrames;
+    private long vlanTagsStripped;
+    private long ringWraps;
+    private long dmaFaults;
 
     RxPath(int[] regs, DeviceContext ctx, Interrupts interrupts) {
         this.regs = regs;
@@ -77,6 +83,15 @@ final class RxPath {
 
     long framesDropped() {
         return framesDropped;
+    }
+
+    /**
+     * Frames over several descriptors, VLAN tags stripped, ring wraps, frames refused for want of descriptors
+     * (overruns), frames dropped otherwise (filtered, oversized), DMA faults, in that order.
+     */
+    long[] activity() {
+        return new long[] {multiDescriptorFrames, vlanTagsStripped, ringWraps, overruns, framesDropped - overruns,
+                dmaFaults};
     }
 
     /** Buffer size from RCTL.BSIZE and BSEX (SDM 13.4.22); reserved encodings give 2048 as QEMU does. */
@@ -154,6 +169,7 @@ final class RxPath {
             start = VLAN_HEADER;
             size -= VLAN_HEADER;
             vlanStatus = RXD_STAT_VP;
+            vlanTagsStripped++;
         }
         boolean broadcast = TxPath.isBroadcast(frame, start);
         boolean multicast = !broadcast && (frame[start] & 1) != 0;
@@ -172,6 +188,7 @@ final class RxPath {
             long address = base + (long) DESCRIPTOR_SIZE * regs[RDH >>> 2];
             if (!ctx.read(address, descriptor, 0, DESCRIPTOR_SIZE)) {
                 Arrays.fill(descriptor, (byte) 0);
+                dmaFaults++;
             }
             LittleEndian.put16(descriptor, 14, special);
             int status = descriptor[12] & ~RXD_STAT_DD;
@@ -197,12 +214,16 @@ final class RxPath {
             int head = regs[RDH >>> 2] + 1;
             if ((long) head * DESCRIPTOR_SIZE >= ringLength) {
                 head = 0;
+                ringWraps++;
             }
             regs[RDH >>> 2] = head;
             if (head == headStart || headStart >= ringLength / DESCRIPTOR_SIZE) {
                 // Went once round the ring (or started outside it) without finishing the frame.
                 overrun();
                 return true;
+            }
+            if (done < totalSize) {
+                multiDescriptorFrames += done == chunk ? 1 : 0; // counted once, at its first descriptor
             }
         } while (done < totalSize);
 
@@ -232,6 +253,7 @@ final class RxPath {
     }
 
     private void overrun() {
+        overruns++;
         Statistics.increment(regs, RNBC);
         Statistics.increment(regs, MPC);
         framesDropped++;

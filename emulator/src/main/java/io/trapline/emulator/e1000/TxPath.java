@@ -86,6 +86,14 @@ final class TxPath {
     private int segmentsSent;
     private boolean busy;
     private long framesSent;
+    // What the guest made this path do, for DeviceActivity (never read by the path itself).
+    private long descriptors;
+    private long contextDescriptors;
+    private long tsoSegments;
+    private long checksumsInserted;
+    private long vlanTagsInserted;
+    private long ringWraps;
+    private long dmaFaults;
 
     TxPath(int[] regs, DeviceContext ctx, Interrupts interrupts, Phy phy, Loopback loopback) {
         this.regs = regs;
@@ -107,6 +115,12 @@ final class TxPath {
 
     long framesSent() {
         return framesSent;
+    }
+
+    /** Descriptors, context descriptors, TSO segments, checksums, VLAN tags, ring wraps, DMA faults, in that order. */
+    long[] activity() {
+        return new long[] {descriptors, contextDescriptors, tsoSegments, checksumsInserted, vlanTagsInserted,
+                ringWraps, dmaFaults};
     }
 
     /** Buffer address of the last descriptor fetched, for naming (0 for none, or a context descriptor). */
@@ -136,12 +150,15 @@ final class TxPath {
                 if (!ctx.read(address, descriptor, 0, DESCRIPTOR_SIZE)) {
                     // Outside guest RAM: the device sees an all-zero descriptor (an empty legacy one).
                     java.util.Arrays.fill(descriptor, (byte) 0);
+                    dmaFaults++;
                 }
+                descriptors++;
                 process();
                 cause |= writeBack(address);
                 int head = regs[TDH >>> 2] + 1;
                 if ((long) head * DESCRIPTOR_SIZE >= ringLength) {
                     head = 0;
+                    ringWraps++;
                 }
                 regs[TDH >>> 2] = head;
                 // Bogus TDT/TDLEN/TDH: stop after one lap, or after one descriptor when TDH began outside the ring.
@@ -174,6 +191,7 @@ final class TxPath {
             interrupts.noteIde();
         }
         if (type == TXD_CMD_DEXT) {
+            contextDescriptors++;
             if ((lower & TXD_CMD_TSE) != 0) {
                 tso.load(descriptor);
                 segmentsSent = 0;
@@ -244,6 +262,7 @@ final class TxPath {
         if (bytes > 0 && !ctx.read(address, buffer, HEADROOM + at, bytes)) {
             // Outside guest RAM: those bytes read as zeros.
             java.util.Arrays.fill(buffer, HEADROOM + at, HEADROOM + at + bytes, (byte) 0);
+            dmaFaults++;
         }
     }
 
@@ -281,6 +300,7 @@ final class TxPath {
                 putBe16(b, d + props.tucso, sum);
             }
             segmentsSent++;
+            tsoSegments++;
         }
         if ((sumNeeded & TXD_POPTS_TXSM) != 0) {
             insertChecksum(props.tucso, props.tucss, props.tucse);
@@ -289,6 +309,7 @@ final class TxPath {
             insertChecksum(props.ipcso, props.ipcss, props.ipcse);
         }
         if (vlanNeeded) {
+            vlanTagsInserted++;
             // Move the two MAC addresses into the headroom and put the 802.1Q tag after them.
             System.arraycopy(b, d, b, 0, 12);
             putBe32(b, 12, vlanTag);
@@ -334,6 +355,7 @@ final class TxPath {
         if (cse != 0 && cse < n) {
             n = cse + 1;
         }
+        checksumsInserted++;
         if (sloc + 1 < n) {
             int sum = css < n ? onesComplementSum(buffer, HEADROOM + css, n - css) : 0;
             int folded = ~sum & 0xFFFF;

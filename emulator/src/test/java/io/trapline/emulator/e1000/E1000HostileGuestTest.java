@@ -116,6 +116,10 @@ class E1000HostileGuestTest {
         out.putTxDescriptor(RING, 0, E1000Rig.RAM - 10, 100, TXD_CMD_EOP | TXD_CMD_RS);
         out.write(TDT, 1);
         assertArrayEquals(new byte[100], out.sent.get(0));
+        assertEquals(0L, rig.nic.activity().get("TX frames"));
+        assertEquals(3L, rig.nic.activity().get("guest DMA outside RAM"), "three descriptors outside RAM");
+        assertEquals(1L, out.nic.activity().get("guest DMA outside RAM"), "one buffer outside RAM");
+        assertEquals(1L, out.nic.activity().get("TX frames"));
 
         E1000Rig rx = E1000ReceiveTest.ready(8, RCTL_EN);
         rx.write(RDBAH, 0x7FFF_FFFF);

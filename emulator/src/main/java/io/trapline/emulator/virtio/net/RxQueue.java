@@ -143,6 +143,7 @@ final class RxQueue {
         ring.flushUsed();
         counters.rxFrames++;
         counters.rxBuffers += used;
+        counters.rxMultiBufferFrames += used > 1 ? 1 : 0;
         transport.queueInterrupt(queue);
         return true;
     }

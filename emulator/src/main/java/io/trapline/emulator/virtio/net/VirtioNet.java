@@ -1,6 +1,7 @@
 package io.trapline.emulator.virtio.net;
 
 import io.trapline.emulator.device.Device;
+import io.trapline.emulator.device.DeviceActivity;
 import io.trapline.emulator.device.DeviceContext;
 import io.trapline.emulator.device.GuestAddressNames;
 import io.trapline.emulator.pci.MsixTable;
@@ -13,6 +14,9 @@ import io.trapline.emulator.virtio.ring.DescriptorChain;
 import io.trapline.emulator.virtio.ring.RingFault;
 import io.trapline.emulator.virtio.ring.SplitRing;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import static io.trapline.emulator.virtio.pci.VirtioFeatures.bit;
 
 /**
@@ -20,7 +24,7 @@ import static io.trapline.emulator.virtio.pci.VirtioFeatures.bit;
  * pair (receiveq 0, transmitq 1) and a control queue (2), virtio 1.2 section 5.1. Register decoding,
  * interrupts and status live in {@link VirtioPciTransport}; this class holds the network function.
  */
-public final class VirtioNet implements Device, VirtioDevice, GuestAddressNames {
+public final class VirtioNet implements Device, VirtioDevice, GuestAddressNames, DeviceActivity {
     public static final int RX_QUEUE = 0;
     public static final int TX_QUEUE = 1;
     public static final int CTRL_QUEUE = 2;
@@ -301,6 +305,41 @@ public final class VirtioNet implements Device, VirtioDevice, GuestAddressNames 
 
     public VirtioPciTransport transport() {
         return transport;
+    }
+
+    @Override
+    public Map<String, Long> activity() {
+        VirtioNetCounters c = counters;
+        long indirect = 0;
+        long wraps = 0;
+        for (int q = 0; q < transport.queueCount(); q++) {
+            indirect += transport.ring(q).indirectTables();
+            wraps += transport.ring(q).usedWraps();
+        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("TX frames", c.txFrames());
+        m.put("TX buffers dropped (bad header, oversized, GSO, link down)", c.txDropped());
+        m.put("TX bottom halves", c.txBottomHalves());
+        m.put("TX kicks while a bottom half was due", c.txKicksIgnored());
+        m.put("RX frames", c.rxFrames());
+        m.put("RX frames over several buffers", c.rxMultiBufferFrames());
+        m.put("RX frames refused for want of buffers", c.rxRefusedNoBuffer());
+        m.put("RX frames refused before the driver was ready", c.rxRefusedNotReady());
+        m.put("RX frames filtered", c.rxFiltered());
+        m.put("RX frames dropped", c.rxDropped());
+        m.put("control commands", c.ctrlCommands());
+        m.put("control commands failed", c.ctrlErrors());
+        m.put("indirect descriptor tables", indirect);
+        m.put("used ring wraps", wraps);
+        m.put("interrupts raised", transport.interruptsRaised());
+        m.put("interrupts suppressed by the driver", transport.interruptsSuppressed());
+        return m;
+    }
+
+    @Override
+    public String guestError() {
+        String why = transport.lastError();
+        return transport.broken() && why != null ? "DEVICE_NEEDS_RESET: " + why : null;
     }
 
     public VirtioNetCounters counters() {

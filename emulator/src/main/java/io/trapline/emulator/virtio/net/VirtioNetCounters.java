@@ -8,6 +8,7 @@ public final class VirtioNetCounters {
     long txKicksIgnored;
     long rxFrames;
     long rxBuffers;
+    long rxMultiBufferFrames;
     long rxRefusedNoBuffer;
     long rxRefusedNotReady;
     long rxFiltered;
@@ -37,6 +38,11 @@ public final class VirtioNetCounters {
 
     public long rxFrames() {
         return rxFrames;
+    }
+
+    /** Frames that took more than one RX buffer (mergeable buffers). */
+    public long rxMultiBufferFrames() {
+        return rxMultiBufferFrames;
     }
 
     /** RX buffers (elements) used, more than frames with mergeable buffers. */

@@ -189,6 +189,7 @@ public final class VirtioPciTransport {
     public void queueInterrupt(int queue) {
         try {
             if (!queues[queue].ring.shouldInterrupt()) {
+                interruptsSuppressed++;
                 return;
             }
         } catch (RingFault fault) {
@@ -240,8 +241,21 @@ public final class VirtioPciTransport {
         return device;
     }
 
-    int queueCount() {
+    public int queueCount() {
         return queues.length;
+    }
+
+    private long interruptsRaised;
+    private long interruptsSuppressed;
+
+    /** Interrupts raised (an MSI-X message or ISR set), for DeviceActivity. */
+    public long interruptsRaised() {
+        return interruptsRaised;
+    }
+
+    /** Used buffers published without an interrupt, because the driver's suppression (EVENT_IDX, NO_INTERRUPT) asked so. */
+    public long interruptsSuppressed() {
+        return interruptsSuppressed;
     }
 
     QueueRegisters queue(int q) {
@@ -346,6 +360,7 @@ public final class VirtioPciTransport {
     }
 
     private void raise(int isrBits, int vector) {
+        interruptsRaised++;
         isr |= isrBits;
         if (msixEnabled()) {
             if (vector != NO_VECTOR) {

@@ -43,6 +43,9 @@ public final class SplitRing {
     private int signalledUsed;
     private boolean signalledUsedValid;
     private int inUse;
+    // What the driver made this ring do, for DeviceActivity (kept across resets: a replay's whole run).
+    private long indirectTables;
+    private long usedWraps;
 
     public SplitRing(DmaMemory memory) {
         this.memory = memory;
@@ -117,6 +120,16 @@ public final class SplitRing {
 
     public int lastAvailIdx() {
         return lastAvailIdx;
+    }
+
+    /** Indirect descriptor tables walked. */
+    public long indirectTables() {
+        return indirectTables;
+    }
+
+    /** Times used->idx went past the ring's last slot. */
+    public long usedWraps() {
+        return usedWraps;
     }
 
     public int usedIdx() {
@@ -195,6 +208,7 @@ public final class SplitRing {
                 if ((flags & Descriptor.F_NEXT) != 0) {
                     throw new RingFault(RingError.INDIRECT_WITH_NEXT);
                 }
+                indirectTables++;
                 walkIndirect(address, length, chain);
                 return;
             }
@@ -266,6 +280,9 @@ public final class SplitRing {
             return;
         }
         int old = usedIdx;
+        if (size > 0 && (old % size) + pendingUsed >= size) {
+            usedWraps++; // the used ring went past its last slot
+        }
         usedIdx = (usedIdx + pendingUsed) & 0xFFFF;
         inUse = Math.max(0, inUse - pendingUsed);
         pendingUsed = 0;

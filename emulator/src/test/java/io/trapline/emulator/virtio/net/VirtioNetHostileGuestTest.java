@@ -39,6 +39,7 @@ class VirtioNetHostileGuestTest {
         assertTrue((d.status() & VirtioStatus.DEVICE_NEEDS_RESET) != 0, "NEEDS_RESET set");
         assertEquals(error, d.net.transport().lastError());
         assertTrue(d.transmitted.isEmpty());
+        assertEquals("DEVICE_NEEDS_RESET: " + error, d.net.guestError(), "what replay reports of the device");
     }
 
     @Test
