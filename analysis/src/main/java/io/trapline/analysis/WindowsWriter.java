@@ -3,6 +3,7 @@ package io.trapline.analysis;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventType;
+import io.trapline.recorder.MeasuredInterval;
 import io.trapline.recorder.PhaseSpans;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -17,8 +18,6 @@ import java.util.List;
  * incomplete one, is scanned for its marks, as the {@code phases} table is.
  */
 final class WindowsWriter extends TableWriter {
-    /** The phases measured in, in order of preference. */
-    static final List<String> PHASES = List.of("window", "workload");
     static final Schema SCHEMA = new Schema(List.of(CAPTURE, str("phase"), i64("start_ns"), i64("end_ns")));
 
     private VarCharVector phase;
@@ -81,27 +80,16 @@ final class WindowsWriter extends TableWriter {
         }
     }
 
-    /** The capture's row: the first of {@link #PHASES} it has (its earliest start to its latest end), else all of it. */
+    /** The capture's row: {@link MeasuredInterval#choose}, the definition {@code diff} uses too. */
     private void row() {
         int r = newRow();
-        for (String p : PHASES) {
-            long s = Long.MAX_VALUE;
-            long e = Long.MIN_VALUE;
-            for (CaptureMetadata.PhaseSpan span : spans) {
-                if (span.name().equals(p)) {
-                    s = Math.min(s, span.startNs());
-                    e = Math.max(e, span.endNs());
-                }
-            }
-            if (s != Long.MAX_VALUE) {
-                phase.setSafe(r, utf8(p));
-                start.setSafe(r, s);
-                end.setSafe(r, e);
-                return;
-            }
+        MeasuredInterval m = MeasuredInterval.choose(spans, first, last);
+        if (m.phase() != null) {
+            phase.setSafe(r, utf8(m.phase()));
+        } else {
+            phase.setNull(r);
         }
-        phase.setNull(r);
-        start.setSafe(r, Math.max(first, 0));
-        end.setSafe(r, last);
+        start.setSafe(r, m.startNs());
+        end.setSafe(r, m.endNs());
     }
 }

@@ -2,6 +2,7 @@ package io.trapline.cli;
 
 import io.trapline.analysis.KickRegisters;
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.MeasuredInterval;
 import io.trapline.recorder.embedded.WindowSummary;
 import io.trapline.replay.CaptureDiff;
 import picocli.CommandLine.Command;
@@ -64,20 +65,20 @@ final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    /** What a capture's counts cover: {@code phase} "window" (as analyze), or null for the whole capture. */
+    /** What a capture's counts cover: {@code phase} as analyze measures it ("window", "workload"), or null for all of it. */
     private record Measured(String phase, WindowSummary counts) {
     }
 
-    /** The window phase when the capture has one, else everything; kicks without a write on analyze's register. */
+    /** Counted where analyze counts ({@link MeasuredInterval}); kicks without a write on analyze's register. */
     private static Measured summary(CaptureReader r) {
-        KickRegisters kicks = new KickRegisters(r.metadata());
-        WindowSummary w = WindowSummary.of(r, 250_000_000L, kicks);
-        return w.packets() + w.accesses() > 0 ? new Measured("window", w)
-                : new Measured(null, WindowSummary.ofRange(r, Long.MIN_VALUE, Long.MAX_VALUE, kicks));
+        MeasuredInterval at = MeasuredInterval.of(r);
+        return new Measured(at.phase(), WindowSummary.ofRange(r, at.startNs(), at.endNs(), new KickRegisters(r.metadata())));
     }
 
     private static String interval(Measured m) {
-        return m.phase() != null ? "window phase (work_start .. work_end + 0.25 s, as analyze)" : "whole capture (no window phase)";
+        return m.phase() == null ? "whole capture (no window or workload phase)"
+                : m.phase().equals("window") ? "window phase (work_start .. work_end + 0.25 s, as analyze)"
+                : m.phase() + " phase (no window phase; as analyze)";
     }
 
     private static double per(long n, long d) {

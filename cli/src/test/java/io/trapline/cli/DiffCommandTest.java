@@ -29,6 +29,20 @@ class DiffCommandTest {
     }
 
     @Test
+    void aCaptureWithAWorkloadPhaseAndNoWindowIsCountedWhereAnalyzeCountsIt() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000")); // a workload phase, no window phase
+        CliRun diff = CliRun.of("diff", e.toString(), e.toString(), "--format", "json");
+        assertEquals(0, diff.code(), diff.err());
+        JsonNode a = new ObjectMapper().readTree(diff.out()).get("a");
+        JsonNode analyze = new ObjectMapper().readTree(CliRun.of("analyze", e.toString(), "--format", "json").out()).get(0);
+        assertEquals("workload", a.get("phase").asText(), a.toString());
+        long packets = a.get("rx_frames").asLong() + a.get("tx_frames").asLong();
+        assertEquals(analyze.get("packets").asLong(), packets, "diff: " + a + "\nanalyze: " + analyze);
+        assertEquals(2, packets);
+        assertTrue(CliRun.of("diff", e.toString(), e.toString()).out().contains("workload phase (no window phase; as analyze)"));
+    }
+
+    @Test
     void aDiffStoppedAtMaxDifferencesDoesNotClaimTheSameInputs() {
         Path a = reads("a", 1, 2, 3);
         Path b = reads("b", 1, 5, 6);
@@ -82,7 +96,7 @@ class DiffCommandTest {
         Path b = reads("b", 1, 5, 3);
         CliRun text = CliRun.of("diff", a.toString(), b.toString());
         assertTrue(text.out().contains("read value of STATUS (BAR0+0x8) read"), text.out());
-        assertTrue(text.out().startsWith("counts cover each capture's whole capture (no window phase)"), text.out());
+        assertTrue(text.out().startsWith("counts cover each capture's whole capture (no window or workload phase)"), text.out());
         CliRun json = CliRun.of("diff", a.toString(), b.toString(), "--format", "json");
         for (String key : new String[] {"\"rx_frames\"", "\"window_ns\"", "\"by_register\"", "\"sequence_a\"",
                 "\"time_ns\"", "\"phase\" : null"}) {

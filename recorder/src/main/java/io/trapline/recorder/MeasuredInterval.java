@@ -1,0 +1,70 @@
+package io.trapline.recorder;
+
+import java.util.List;
+
+/**
+ * Where a capture is measured: its {@code window} phase (work_start .. work_end + 0.25 s), else its {@code workload}
+ * phase, else all of it ({@code phase} null). One definition for {@code analyze} and the saved queries (the
+ * {@code windows} table) and for {@code diff}, so that their figures cover the same events.
+ *
+ * @param phase   the phase measured in, or null for the whole capture
+ * @param startNs its start (the capture's first event when whole)
+ * @param endNs   its end, inclusive (the capture's last event when whole)
+ */
+public record MeasuredInterval(String phase, long startNs, long endNs) {
+    /** The phases measured in, in order of preference. */
+    public static final List<String> PHASES = List.of("window", "workload");
+
+    /**
+     * The interval of a capture with these phases and events from {@code firstNs} to {@code lastNs}: the first of
+     * {@link #PHASES} it has, from its earliest start to its latest end, else all of it.
+     */
+    public static MeasuredInterval choose(List<CaptureMetadata.PhaseSpan> spans, long firstNs, long lastNs) {
+        for (String p : PHASES) {
+            long s = Long.MAX_VALUE;
+            long e = Long.MIN_VALUE;
+            for (CaptureMetadata.PhaseSpan span : spans) {
+                if (span.name().equals(p)) {
+                    s = Math.min(s, span.startNs());
+                    e = Math.max(e, span.endNs());
+                }
+            }
+            if (s != Long.MAX_VALUE) {
+                return new MeasuredInterval(p, s, e);
+            }
+        }
+        return new MeasuredInterval(null, Math.max(firstNs, 0), lastNs);
+    }
+
+    /**
+     * A capture's interval: from capture.json when its writer kept the phases there, else (older and incomplete
+     * captures) from a scan of its marks.
+     */
+    public static MeasuredInterval of(CaptureReader reader) {
+        CaptureMetadata meta = reader.metadata();
+        CaptureMetadata.EventSummary events = meta.events();
+        if (meta.complete() && events != null && events.phases() != null) {
+            return choose(events.phases(), events.count() > 0 ? events.firstTimeNs() : 0, events.lastTimeNs());
+        }
+        PhaseSpans marks = new PhaseSpans();
+        long first = -1;
+        long last = 0;
+        byte[] name = new byte[256];
+        try (EventCursor c = reader.cursor()) {
+            while (c.next()) {
+                if (first < 0) {
+                    first = c.timeNs();
+                }
+                last = c.timeNs();
+                if (c.type() == EventType.MARK) {
+                    if (name.length < c.payloadLength()) {
+                        name = new byte[c.payloadLength()];
+                    }
+                    marks.note(c.timeNs(), c.value(), name, 0, c.copyPayload(name, 0));
+                }
+            }
+        }
+        List<CaptureMetadata.PhaseSpan> spans = marks.spans(last);
+        return choose(spans == null ? List.of() : spans, first, last);
+    }
+}
