@@ -66,7 +66,10 @@ public final class Replayer {
     private long unverifiedReads;
     private long unverifiedReadsDiffering;
     private long currentInput;
-    /** True while a recorded input's device call runs: what the device does then, that input caused. */
+    /**
+     * True from a recorded input's device call until the scheduler runs again: what the device does meanwhile, that
+     * input caused (timers run only inside the scheduler, which replay runs between inputs).
+     */
     private boolean inInput;
     /** The last output reported for its time: the outputs after it at the same moment and offset are not reported. */
     private long lateAt = -1;
@@ -144,6 +147,7 @@ public final class Replayer {
                 } else {
                     // An output nobody produced yet: the device's timers up to its time may produce it.
                     long seq = c.sequence();
+                    inInput = false;
                     scheduler.runUntil(c.timeNs());
                     if (hasCurrent && c.sequence() == seq && !stopped) {
                         diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), describe(c),
@@ -237,6 +241,7 @@ public final class Replayer {
         if (type == EventType.FRAME_RX) {
             length = c.copyPayload(frameBuffer(c.payloadLength()), 0);
         }
+        inInput = false;
         scheduler.runBefore(time);
         if (dev >= devices.length || devices[dev] == null) {
             advance();
@@ -246,17 +251,7 @@ public final class Replayer {
         currentInput = seq;
         advance();
         inputs++;
-        inInput = true;
-        try {
-            deliver(device, seq, time, type, dev, bar, size, address, value, flags, length);
-        } finally {
-            inInput = false;
-        }
-    }
-
-    /** Makes the device call of one recorded input and checks what it returns. */
-    private void deliver(Device device, long seq, long time, EventType type, int dev, int bar, int size, long address,
-                         long value, int flags, int length) {
+        inInput = true; // until the scheduler runs again: what the device does now, this input caused
         switch (type) {
             case MMIO_READ, PIO_READ -> {
                 long got = device.read(bar, address, size);
