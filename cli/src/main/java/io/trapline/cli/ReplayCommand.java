@@ -89,7 +89,10 @@ final class ReplayCommand implements Callable<Integer> {
             out.println("unverifiable: " + u);
         }
         if (r.identical()) {
-            out.println("0 divergences");
+            // an imported trace checks only what it holds: say so where the verdict is read, not only above it
+            out.println(r.unverifiable().isEmpty() ? "0 divergences"
+                    : String.format(Locale.ROOT, "0 divergences in the %,d output%s that could be checked (see unverifiable, above)",
+                            r.outputsChecked(), r.outputsChecked() == 1 ? "" : "s"));
             printActivity(out, r);
             return;
         }

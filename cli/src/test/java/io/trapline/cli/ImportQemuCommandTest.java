@@ -36,6 +36,10 @@ class ImportQemuCommandTest {
         CliRun info = CliRun.of("info", out.toString());
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("qemu-trace"), info.out());
+        CliRun replay = CliRun.of("replay", out.toString());
+        assertEquals(0, replay.code(), replay.out() + replay.err());
+        assertTrue(replay.out().endsWith("0 divergences in the 1 output that could be checked (see unverifiable, above)\n"),
+                "the verdict says it covers only what the trace holds: " + replay.out());
     }
 
     @Test

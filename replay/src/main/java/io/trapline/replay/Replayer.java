@@ -163,12 +163,12 @@ public final class Replayer {
             unverifiable.add("DMA reads and writes: an imported QEMU trace records no guest memory contents; "
                     + "the device read a blank memory holding only its own writes");
             unverifiable.add("interrupts, kicks and transmitted frames: the trace records them as the host saw them "
-                    + "(ioeventfd, interrupt controller), not at the device boundary; " + unverifiedOutputs
+                    + "(ioeventfd, interrupt controller), not at the device boundary; " + String.format(Locale.ROOT, "%,d", unverifiedOutputs)
                     + " device outputs were produced and not compared");
             if (taintedAt >= 0) {
                 unverifiable.add("register reads from sequence " + taintedAt + " on (the device's first DMA read of "
-                        + "guest memory): " + unverifiedReads + " reads depend on memory contents the trace does not "
-                        + "hold; " + unverifiedReadsDiffering + " of them differed");
+                        + "guest memory): " + String.format(Locale.ROOT, "%,d", unverifiedReads) + " reads depend on memory contents the trace does not "
+                        + "hold; " + String.format(Locale.ROOT, "%,d", unverifiedReadsDiffering) + " of them differed");
             }
         }
         List<ReplayResult.DeviceReport> activity = new ArrayList<>();
