@@ -151,6 +151,7 @@ final class DiffCommand implements Callable<Integer> {
             ObjectNode side = root.putObject(m == sa ? "a" : "b");
             side.put("phase", m.phase()); // null: the whole capture, as analyze's windows table says it
             side.setAll((ObjectNode) json.valueToTree(m.counts()));
+            side.set("interval_ns", side.remove("window_ns")); // the interval counted in, a window phase or not
         }
         if (d.truncated()) {
             root.putNull("same_inputs"); // not known: the inputs after the last difference listed were not compared

@@ -101,7 +101,8 @@ final class ReplayCommand implements Callable<Integer> {
         EventLine lines = new EventLine(reader.metadata());
         int n = 0;
         for (Divergence d : r.divergences()) {
-            out.printf(Locale.ROOT, "#%d  sequence %d  time %s s  device %d  %s  %s%n", ++n, d.sequence(),
+            out.printf(Locale.ROOT, "#%d  %s  time %s s  device %d  %s  %s%n", ++n,
+                    d.sequence() < 0 ? "after the last event" : "sequence " + d.sequence(),
                     Durations.seconds(d.timeNs()), d.device(), d.kind().name().toLowerCase(Locale.ROOT), d.what());
             out.println("      expected: " + d.expected());
             out.println("      actual:   " + d.actual());
@@ -140,7 +141,8 @@ final class ReplayCommand implements Callable<Integer> {
             if (d.counts().isEmpty()) {
                 continue;
             }
-            out.printf("device %d (%s), what the replay exercised:%n", d.device(), d.model());
+            out.printf("device %d (%s), what the replay exercised%s:%n", d.device(), d.model(),
+                    d.partial() ? " before it stopped at --max-divergences (partial)" : "");
             int width = d.counts().keySet().stream().mapToInt(String::length).max().orElse(0);
             d.counts().forEach((name, n) -> {
                 if (n > 0) {
@@ -178,6 +180,7 @@ final class ReplayCommand implements Callable<Integer> {
             d.counts().forEach(counts::put);
             d.neverExercised().forEach(o.putArray("never_exercised")::add);
             o.put("guest_error", d.guestError());
+            o.put("partial", d.partial()); // stopped at --max-divergences: counts up to there, no never_exercised
         }
         ArrayNode divs = root.putArray("divergences");
         for (Divergence d : r.divergences()) {

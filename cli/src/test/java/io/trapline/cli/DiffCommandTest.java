@@ -98,7 +98,7 @@ class DiffCommandTest {
         assertTrue(text.out().contains("read value of STATUS (BAR0+0x8) read"), text.out());
         assertTrue(text.out().startsWith("counts cover each capture's whole capture (no window or workload phase)"), text.out());
         CliRun json = CliRun.of("diff", a.toString(), b.toString(), "--format", "json");
-        for (String key : new String[] {"\"rx_frames\"", "\"window_ns\"", "\"by_register\"", "\"sequence_a\"",
+        for (String key : new String[] {"\"rx_frames\"", "\"interval_ns\"", "\"by_register\"", "\"sequence_a\"",
                 "\"time_ns\"", "\"phase\" : null"}) {
             assertTrue(json.out().contains(key), key + " in " + json.out());
         }

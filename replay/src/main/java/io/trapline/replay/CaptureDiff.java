@@ -167,7 +167,8 @@ public final class CaptureDiff {
                     out.add(new Difference(x.sequence, y.sequence, x.timeNs, "read value of " + x.inputText,
                             "0x" + Long.toHexString(x.readValue), "0x" + Long.toHexString(y.readValue), -1));
                 }
-                int n = Math.max(x.outputs.size(), y.outputs.size());
+                // the read's own difference may have reached the limit: no more than asked for
+                int n = out.size() < maxDifferences ? Math.max(x.outputs.size(), y.outputs.size()) : 0;
                 for (int i = 0; i < n; i++) {
                     Output ox = i < x.outputs.size() ? x.outputs.get(i) : null;
                     Output oy = i < y.outputs.size() ? y.outputs.get(i) : null;

@@ -31,11 +31,14 @@ public record ReplayResult(long events, long inputs, long outputsChecked, List<D
      * @param model      the model replayed
      * @param counts     its {@link io.trapline.emulator.device.DeviceActivity} counts (empty when it keeps none)
      * @param guestError why it stopped serving the guest, or null
+     * @param partial    the replay stopped at its divergence limit: the counts cover the events before the stop, and
+     *                   what stayed at zero or went wrong after it says nothing about the capture
      */
-    public record DeviceReport(int device, String model, Map<String, Long> counts, String guestError) {
-        /** The counts that stayed at zero: paths of the model this capture never took. */
+    public record DeviceReport(int device, String model, Map<String, Long> counts, String guestError, boolean partial) {
+        /** The counts that stayed at zero: paths of the model this capture never took (none known when partial). */
         public List<String> neverExercised() {
-            return counts.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
+            return partial ? List.of()
+                    : counts.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
         }
     }
 

@@ -18,6 +18,7 @@ import io.trapline.recorder.UnreadableTail;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,8 @@ public final class Replayer {
     private long taintedAt = -1;
     private long unverifiedReads;
     private long unverifiedReadsDiffering;
+    /** Events remembered beyond the context asked for: an input's outputs and source events read after it. */
+    private static final int CONTEXT_SLACK = 4096;
     private long currentInput;
     /**
      * True from a recorded input's device call until the scheduler runs again: what the device does meanwhile, that
@@ -82,7 +85,8 @@ public final class Replayer {
         this.options = options;
         this.outputsRecorded = meta.source() == null || !"qemu-trace".equals(meta.source().kind());
         this.blankMemory = outputsRecorded ? null : new GuestMemory(QEMU_RAM_LIMIT);
-        this.recent = new long[options.contextEvents() + 1]; // the event a divergence is reported at is in it too
+        // an input's outputs and the events after it are read before its value is judged: room for them too
+        this.recent = new long[options.contextEvents() + CONTEXT_SLACK];
         int n = 0;
         for (CaptureMetadata.DeviceInfo d : meta.devices()) {
             n = Math.max(n, d.index() + 1);
@@ -149,6 +153,9 @@ public final class Replayer {
                     long seq = c.sequence();
                     inInput = false;
                     scheduler.runUntil(c.timeNs());
+                    if (hasCurrent && c.sequence() == seq && !stopped && lateTimerRan(seq)) {
+                        continue; // a timer due before the next input ran: what it did is checked (output_time)
+                    }
                     if (hasCurrent && c.sequence() == seq && !stopped) {
                         diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), describe(c),
                                 "nothing", -1);
@@ -176,11 +183,46 @@ public final class Replayer {
             if (devices[d] != null) {
                 DeviceActivity a = devices[d] instanceof DeviceActivity da ? da : null;
                 Map<String, Long> counts = a == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(a.activity()));
-                activity.add(new ReplayResult.DeviceReport(d, devices[d].model(), counts, a == null ? null : a.guestError()));
+                // once stopped, the device's DMA reads fail: an error it reports then is the stop's, not the guest's
+                String error = a == null || stopped ? null : a.guestError();
+                activity.add(new ReplayResult.DeviceReport(d, devices[d].model(), counts, error, stopped));
             }
         }
-        return new ReplayResult(events, inputs, outputsChecked, List.copyOf(divergences), stopped, unverifiable,
+        // A read's value is judged after its call, whose outputs may have diverged first: report in capture order,
+        // at most the limit (the end of the capture last).
+        List<Divergence> ordered = new ArrayList<>(divergences);
+        ordered.sort(Comparator.comparingLong(d -> d.sequence() < 0 ? Long.MAX_VALUE : d.sequence()));
+        if (ordered.size() > options.maxDivergences()) {
+            ordered = ordered.subList(0, options.maxDivergences());
+        }
+        return new ReplayResult(events, inputs, outputsChecked, List.copyOf(ordered), stopped, unverifiable,
                 System.nanoTime() - start, tail, List.copyOf(activity));
+    }
+
+    /**
+     * The capture's next output {@code seq} did not come by its time. If a device timer is due before the capture's
+     * next input, runs it now (and returns true): a timer that fires late then shows as that output's
+     * {@code output_time}, not as a missing output and an unexpected one. Looks ahead only on this path.
+     */
+    private boolean lateTimerRan(long seq) {
+        long due = scheduler.nextDue();
+        if (due == Long.MAX_VALUE || due >= nextInputTime(seq)) {
+            return false; // inputs at a time go before the timers due then, as runBefore delivers them
+        }
+        scheduler.runUntil(due);
+        return true;
+    }
+
+    /** The time of the first input after sequence {@code seq}, or {@link Long#MAX_VALUE} at the capture's end. */
+    private long nextInputTime(long seq) {
+        try (EventCursor ahead = reader.cursor(seq + 1)) {
+            while (ahead.next()) {
+                if (isInput(ahead.type())) {
+                    return ahead.timeNs();
+                }
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     private static boolean isInput(EventType t) {
@@ -269,7 +311,7 @@ public final class Replayer {
                     String where = "BAR" + bar + "+0x" + Long.toHexString(address);
                     String name = names[dev].name(bar, address);
                     divergeAt(seq, time, dev, DivergenceKind.READ_VALUE,
-                            (name != null ? name + " read (" + where + ")" : where + " read"),
+                            (name != null ? name + " (" + where + ") read" : where + " read"), // as EventText names inputs
                             hex(mask(value, size)), hex(mask(got, size)), -1);
                 }
             }
@@ -337,7 +379,9 @@ public final class Replayer {
             return;
         }
         long cause = inInput && currentInput != seq ? currentInput : -1;
-        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, context(seq), cause));
+        // past the capture's end (seq -1): the events before it are the capture's last
+        long[] before = context(seq < 0 ? Long.MAX_VALUE : seq);
+        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, before, cause));
         if (divergences.size() >= options.maxDivergences()) {
             stopped = true;
         }
@@ -568,11 +612,14 @@ public final class Replayer {
         long recorded = cursor.timeNs();
         long now = scheduler.now();
         if (recorded != now && !(now == lateAt && now - recorded == lateBy)) {
+            if (cursor.sequence() < options.fromSequence()) {
+                return; // not reported (--from): a later output of this moment may be, and must not count as seen
+            }
             lateAt = now; // one report per moment: every output a timer produces then is off by as much
             lateBy = now - recorded;
             String what = describe(cursor);
             long off = Math.abs(now - recorded);
-            String by = off < 1_000_000 ? String.format(Locale.ROOT, "%.1f µs", off / 1e3)
+            String by = off < 1_000 ? off + " ns" : off < 1_000_000 ? String.format(Locale.ROOT, "%.1f µs", off / 1e3)
                     : String.format(Locale.ROOT, "%.3f ms", off / 1e6);
             diverge(DivergenceKind.OUTPUT_TIME, dev, what + ", " + by + (now < recorded ? " early" : " late"),
                     what + " at " + seconds(recorded) + " s", what + " at " + seconds(now) + " s", -1);

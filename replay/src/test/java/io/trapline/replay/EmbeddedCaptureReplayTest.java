@@ -103,6 +103,27 @@ class EmbeddedCaptureReplayTest {
             }
             assertTrue(result.divergences().get(1).timeNs() > result.divergences().get(0).timeNs(),
                     "the other outputs of the first burst are not reported again: " + result.divergences());
+            ReplayResult.DeviceReport device = result.activity().get(0);
+            assertTrue(device.partial(), "stopped at the limit: the counts cover the events before it");
+            assertEquals(java.util.List.of(), device.neverExercised(), "nothing is known never to happen");
+            assertNull(device.guestError(), "DMA reads fail after the stop; that is not the guest's error");
+
+            long first = result.divergences().get(0).sequence();
+            ReplayResult from = Replayer.replay(r, ReplayOptions.defaults().withModel(null,
+                    Map.of("tx_bh_delay_ns", "29000")).withMaxDivergences(1).from(first + 1));
+            assertEquals(first + 1, from.divergences().get(0).sequence(),
+                    "--from inside a moment reports the rest of that moment: " + from.divergences());
+
+            ReplayResult late = Replayer.replay(r, ReplayOptions.defaults().withModel(null,
+                    Map.of("tx_bh_delay_ns", "31000")).withMaxDivergences(1));
+            Divergence d = late.divergences().get(0);
+            assertEquals(DivergenceKind.OUTPUT_TIME, d.kind(), "a timer 1 µs late is that, not a missing output: " + d);
+            assertTrue(d.what().endsWith(", 1.0 µs late"), d.what());
+            assertEquals(first, d.sequence());
+
+            ReplayResult byNs = Replayer.replay(r, ReplayOptions.defaults().withModel(null,
+                    Map.of("tx_bh_delay_ns", "29999")).withMaxDivergences(1));
+            assertTrue(byNs.divergences().get(0).what().endsWith(", 1 ns early"), byNs.divergences().get(0).what());
         }
     }
 }

@@ -77,6 +77,42 @@ class ReplayerTest {
         assertEquals(DivergenceKind.READ_VALUE, d.kind());
         assertTrue(d.what().startsWith("ICR") || d.what().startsWith("STATUS"), d.what());
         assertEquals(1, r.divergences().size(), "a changed read value misleads nothing else: " + r.divergences());
+        assertEquals(4, d.context().length, "the four events before it, though its outputs were read after it");
+        assertTrue(d.context()[3] < target);
+    }
+
+    @Test
+    void aReadWhoseOutputsDivergeTooIsReportedFirstAndTheLimitHolds() {
+        // an ICR read and the INTx deassert it causes, both changed: the read is judged after its call
+        long[] pair = {-1, -1};
+        try (CaptureReader reader = CaptureReader.open(good); var c = reader.cursor()) {
+            long previous = -1;
+            boolean icr = false;
+            while (c.next() && pair[0] < 0) {
+                if (icr && c.type() == EventType.INTX && c.value() == 0) {
+                    pair[0] = previous;
+                    pair[1] = c.sequence();
+                }
+                icr = c.type() == EventType.MMIO_READ && c.address() == 0xC0;
+                previous = c.sequence();
+            }
+        }
+        assertTrue(pair[0] >= 0, "an ICR read that deasserts INTx");
+        Path bad = CaptureRewriter.rewrite(good, tmp.resolve("icr-" + pair[0]), e -> {
+            if (e.sequence == pair[0]) {
+                e.value ^= 0x80;
+            } else if (e.sequence == pair[1]) {
+                e.value = 1;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        ReplayResult r = replay(bad, ReplayOptions.defaults().withMaxDivergences(1));
+        assertEquals(1, r.divergences().size(), r.divergences().toString());
+        assertEquals(pair[0], r.divergences().get(0).sequence(), "the read, first in capture order");
+        assertEquals(DivergenceKind.READ_VALUE, r.divergences().get(0).kind());
+        try (CaptureReader ra = CaptureReader.open(good); CaptureReader rb = CaptureReader.open(bad)) {
+            assertEquals(1, CaptureDiff.diff(ra, rb, 1).differences().size(), "diff holds the limit too");
+        }
     }
 
     @Test

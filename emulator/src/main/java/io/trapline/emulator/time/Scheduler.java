@@ -65,6 +65,12 @@ public final class Scheduler {
         return Heap.before(near.entries[0], far.entries[0]) ? near : far;
     }
 
+    /** When the earliest pending event is due, or {@link Long#MAX_VALUE} when nothing is pending. */
+    public long nextDue() {
+        Heap h = first();
+        return h == null ? Long.MAX_VALUE : h.entries[0].time;
+    }
+
     /** Runs the earliest pending event, advancing time to it; false when nothing is pending. */
     public boolean runNext() {
         Heap h = first();

@@ -331,7 +331,7 @@ public final class VirtioNet implements Device, VirtioDevice, GuestAddressNames,
         m.put("control commands failed", c.ctrlErrors());
         m.put("indirect descriptor tables", indirect);
         m.put("used ring wraps", wraps);
-        m.put("interrupts raised", transport.interruptsRaised());
+        m.put("interrupts signalled (before MSI-X masking or INTx merging)", transport.interruptsRaised());
         m.put("interrupts suppressed by the driver", transport.interruptsSuppressed());
         return m;
     }
