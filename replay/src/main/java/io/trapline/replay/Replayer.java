@@ -66,6 +66,9 @@ public final class Replayer {
     private long taintedAt = -1;
     private long unverifiedReads;
     private long unverifiedReadsDiffering;
+    /** The missing output last reported, and how many of its moment went missing after it (see {@link #missing}). */
+    private long missingSince = -1;
+    private int missingMore;
     /** Events remembered beyond the context asked for: an input's outputs and source events read after it. */
     private static final int CONTEXT_SLACK = 4096;
     private long currentInput;
@@ -157,8 +160,7 @@ public final class Replayer {
                         continue; // a timer due before the next input ran: what it did is checked (output_time)
                     }
                     if (hasCurrent && c.sequence() == seq && !stopped) {
-                        diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), describe(c),
-                                "nothing", -1);
+                        missing(c);
                         advance();
                     }
                 }
@@ -197,6 +199,29 @@ public final class Replayer {
         }
         return new ReplayResult(events, inputs, outputsChecked, List.copyOf(ordered), stopped, unverifiable,
                 System.nanoTime() - start, tail, List.copyOf(activity));
+    }
+
+    /**
+     * The output at the cursor did not come. The rest of its moment usually did not either (a timer that has not
+     * fired yet): they go into the first one's report ("and N more of that moment") instead of one report each.
+     */
+    private void missing(EventCursor c) {
+        Divergence last = divergences.isEmpty() ? null : divergences.get(divergences.size() - 1);
+        if (last != null && last.kind() == DivergenceKind.MISSING_OUTPUT && last.timeNs() == c.timeNs()
+                && last.device() == c.device() && missingSince == last.sequence() && c.sequence() >= options.fromSequence()) {
+            missingMore++;
+            String what = last.what().replaceFirst(" \\(and \\d+ more outputs? of that moment\\)$", "");
+            divergences.set(divergences.size() - 1, new Divergence(last.sequence(), last.timeNs(), last.device(),
+                    last.kind(), what + " (and " + missingMore + " more output" + (missingMore == 1 ? "" : "s")
+                    + " of that moment)", last.expected(), last.actual(), -1, last.context(), last.cause()));
+            return;
+        }
+        int before = divergences.size();
+        diverge(DivergenceKind.MISSING_OUTPUT, c.device(), describe(c), describe(c), "nothing", -1);
+        if (divergences.size() > before) {
+            missingSince = c.sequence();
+            missingMore = 0;
+        }
     }
 
     /**

@@ -121,6 +121,14 @@ class EmbeddedCaptureReplayTest {
             assertTrue(d.what().endsWith(", 1.0 µs late"), d.what());
             assertEquals(first, d.sequence());
 
+            ReplayResult tooLate = Replayer.replay(r, ReplayOptions.defaults().withModel(null,
+                    Map.of("tx_bh_delay_ns", "130000")).withMaxDivergences(2)); // past the next input: missing
+            Divergence missing = tooLate.divergences().get(0);
+            assertEquals(DivergenceKind.MISSING_OUTPUT, missing.kind());
+            assertEquals(first, missing.sequence());
+            assertTrue(missing.what().matches(".* \\(and [1-9][0-9]* more outputs? of that moment\\)"),
+                    "one report for the burst that did not come: " + missing.what());
+
             ReplayResult byNs = Replayer.replay(r, ReplayOptions.defaults().withModel(null,
                     Map.of("tx_bh_delay_ns", "29999")).withMaxDivergences(1));
             assertTrue(byNs.divergences().get(0).what().endsWith(", 1 ns early"), byNs.divergences().get(0).what());
