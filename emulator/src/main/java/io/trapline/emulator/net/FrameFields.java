@@ -155,6 +155,21 @@ public final class FrameFields {
      * again): {@code Ethernet source}, {@code IPv4 header checksum}, {@code TCP checksum}, {@code TCP payload +12},
      * {@code padding}; null past the frame. Reads only inside the frame.
      */
+    /** RFC 826's fields for Ethernet and IPv4 addresses (6 and 4 bytes); other lengths by offset. */
+    private String arpField(byte[] f, int len, int in) {
+        boolean ethernetIpv4 = networkOffset + 5 < len && f[networkOffset + 4] == 6 && f[networkOffset + 5] == 4;
+        if (in < 6) {
+            return in < 2 ? "ARP hardware type" : in < 4 ? "ARP protocol type" : in == 4 ? "ARP hardware address length"
+                    : "ARP protocol address length";
+        } else if (in < 8) {
+            return "ARP operation";
+        } else if (!ethernetIpv4 || in >= 28) {
+            return "ARP +" + in;
+        }
+        return in < 14 ? "ARP sender hardware address" : in < 18 ? "ARP sender protocol address"
+                : in < 24 ? "ARP target hardware address" : "ARP target protocol address";
+    }
+
     public String fieldName(byte[] f, int len, int offset) {
         if (offset < 0 || offset >= len) {
             return null;
@@ -179,7 +194,7 @@ public final class FrameFields {
         }
         int in = offset - networkOffset;
         if (ethertype == ETH_ARP) {
-            return "ARP +" + in;
+            return arpField(f, len, in);
         }
         int l4 = transportOffset;
         if (ethertype == ETH_IPV4) {

@@ -87,6 +87,24 @@ class FrameFieldsTest {
     }
 
     @Test
+    void namesArpFieldsOfEthernetAndIpv4Addresses() {
+        byte[] arp = new byte[60]; // a request padded to the Ethernet minimum
+        arp[12] = 0x08;
+        arp[13] = 0x06;
+        arp[14 + 4] = 6;
+        arp[14 + 5] = 4;
+        assertEquals("ARP hardware type", at(arp, 14));
+        assertEquals("ARP operation", at(arp, 14 + 7));
+        assertEquals("ARP sender hardware address", at(arp, 14 + 8));
+        assertEquals("ARP sender protocol address", at(arp, 14 + 17));
+        assertEquals("ARP target hardware address", at(arp, 14 + 18));
+        assertEquals("ARP target protocol address", at(arp, 14 + 27));
+        assertEquals("ARP +28", at(arp, 14 + 28), "past the message: the padding");
+        arp[14 + 4] = 8; // another hardware address length: fields past the operation by offset
+        assertEquals("ARP +8", at(arp, 14 + 8));
+    }
+
+    @Test
     void shortAndUnknownFramesAreNamedAsFarAsTheyGo() {
         byte[] f = frame(false, false, FrameFields.PROTO_TCP, 0, 0);
         byte[] cut = java.util.Arrays.copyOf(f, 40); // IPv4 header whole, TCP header cut short
