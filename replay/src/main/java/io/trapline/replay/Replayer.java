@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Re-drives device models from a capture and checks every output against it.
@@ -488,23 +489,21 @@ public final class Replayer {
                 unverifiedOutputs++;
                 return blankMemory.write(addr, src, off, len);
             }
-            String actual = String.format("dma_write 0x%x len %d", addr, len);
             if (stopped) {
                 return true;
             }
             if (!nextOutputIs(EventType.DMA_WRITE, dev)) {
-                unexpected(dev, actual + outputNames.dma(dev, addr, len));
+                unexpected(dev, dmaWriteText(addr, len));
                 return true;
             }
             outputsChecked++;
             boolean ok = !cursor.hasFlag(EventFlags.FAULT);
             if (cursor.address() != addr || cursor.value() != len) {
-                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write", describe(cursor),
-                        actual + outputNames.dma(dev, addr, len), -1);
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write", describe(cursor), dmaWriteText(addr, len), -1);
             } else {
                 int diff = payloadDiff(src, off, len);
                 if (diff >= 0) {
-                    actual += outputNames.dma(dev, addr, len);
+                    String actual = dmaWriteText(addr, len);
                     String at = outputNames.dma(dev, addr + diff, 1);
                     diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write 0x" + Long.toHexString(addr)
                                     + (at.isEmpty() ? "" : ", byte +" + diff + ":" + at.substring(1)),
@@ -518,23 +517,32 @@ public final class Replayer {
             return ok;
         }
 
+        /** How a DMA write the device made reads in a report: only built for one (formatting is slow per write). */
+        private String dmaWriteText(long addr, int len) {
+            return String.format("dma_write 0x%x len %d", addr, len) + outputNames.dma(dev, addr, len);
+        }
+
         @Override
         public void setIntx(boolean asserted) {
             if (!outputsRecorded) {
                 unverifiedOutputs++;
                 return;
             }
-            check(EventType.INTX, asserted ? 1 : 0, 0, "intx " + (asserted ? "asserted" : "deasserted"), true);
+            check(EventType.INTX, asserted ? 1 : 0, 0, () -> "intx " + (asserted ? "asserted" : "deasserted"), true);
         }
 
         private boolean level;
 
-        private void check(EventType type, long value, long address, String actual, boolean levelChange) {
+        private void check(EventType type, long value, long address, Supplier<String> actual, boolean levelChange) {
             check(type, value, address, -1, actual, levelChange);
         }
 
-        /** {@code queue} >= 0: also compare the event's queue field (an MSI's vector, when the capture records it). */
-        private void check(EventType type, long value, long address, int queue, String actual, boolean levelChange) {
+        /**
+         * {@code queue} >= 0: also compare the event's queue field (an MSI's vector, when the capture records it).
+         * {@code actual} describes the output for a report, built only for one.
+         */
+        private void check(EventType type, long value, long address, int queue, Supplier<String> actual,
+                           boolean levelChange) {
             if (stopped) {
                 return;
             }
@@ -546,7 +554,7 @@ public final class Replayer {
                 level = asserted;
             }
             if (!nextOutputIs(type, dev)) {
-                unexpected(dev, actual);
+                unexpected(dev, actual.get());
                 return;
             }
             outputsChecked++;
@@ -555,7 +563,7 @@ public final class Replayer {
             }
             boolean queueDiffers = queue >= 0 && msiVectorsRecorded && cursor.queue() != queue;
             if (cursor.value() != value || cursor.address() != address || queueDiffers) {
-                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, type.label(), describe(cursor), actual, -1);
+                diverge(DivergenceKind.OUTPUT_MISMATCH, dev, type.label(), describe(cursor), actual.get(), -1);
             } else {
                 checkTime(dev);
             }
@@ -568,7 +576,7 @@ public final class Replayer {
                 unverifiedOutputs++;
                 return;
             }
-            check(EventType.MSI, data & 0xFFFF_FFFFL, address, String.format("msi address 0x%x data 0x%x", address, data), false);
+            check(EventType.MSI, data & 0xFFFF_FFFFL, address, () -> String.format("msi address 0x%x data 0x%x", address, data), false);
         }
 
         @Override
@@ -577,8 +585,8 @@ public final class Replayer {
                 unverifiedOutputs++;
                 return;
             }
-            check(EventType.MSI, data & 0xFFFF_FFFFL, address, vector, String.format("msi address 0x%x data 0x%x", address,
-                    data) + outputNames.msi(dev, vector, address, data), false);
+            check(EventType.MSI, data & 0xFFFF_FFFFL, address, vector, () -> String.format("msi address 0x%x data 0x%x",
+                    address, data) + outputNames.msi(dev, vector, address, data), false);
         }
 
         @Override
@@ -615,7 +623,7 @@ public final class Replayer {
                 unverifiedOutputs++;
                 return;
             }
-            check(EventType.RX_READY, 0, 0, "rx_ready", false);
+            check(EventType.RX_READY, 0, 0, () -> "rx_ready", false);
         }
 
         @Override
@@ -624,7 +632,7 @@ public final class Replayer {
                 unverifiedOutputs++;
                 return;
             }
-            check(EventType.KICK, queue, 0, "kick queue " + queue, false);
+            check(EventType.KICK, queue, 0, () -> "kick queue " + queue, false);
         }
     }
 
