@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 /** {@code trapline diff A B}: behaviour side by side, and, for captures of the same inputs, every output difference. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Compare two captures: accesses per packet by register, kicks, interrupts, with deltas;",
-                "when both were driven by the same inputs, every output that differs. Exit 0 same outputs, 1 different, 2 error."})
+                "when both were driven by the same inputs, every output that differs, and (embedded captures) where the same events "
+                        + "first come at other virtual times. Exit 0 same outputs at the same times, 1 different, 2 error."})
 final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "First capture.")
     Path a;
@@ -51,7 +52,7 @@ final class DiffCommand implements Callable<Integer> {
             Measured sa = summary(ra);
             Measured sb = summary(rb);
             CaptureDiff.Result d = CaptureDiff.diff(ra, rb, max);
-            boolean same = d.sameInputs() && d.differences().isEmpty();
+            boolean same = d.sameInputs() && d.differences().isEmpty() && d.timesDifferAt() == null;
             if (format == OutputFormat.json) {
                 printJson(out, sa, sb, d);
             } else {
@@ -115,6 +116,9 @@ final class DiffCommand implements Callable<Integer> {
         } else {
             out.printf("same inputs (%,d compared)%n", d.inputsCompared());
         }
+        if (d.timesDifferAt() != null) {
+            out.println("times differ (" + d.timesDifferAt() + "): the same events from there on come at other virtual times");
+        }
         if (d.differences().isEmpty()) {
             out.println("0 output differences");
         } else {
@@ -162,6 +166,9 @@ final class DiffCommand implements Callable<Integer> {
         root.put("stopped_early", d.truncated());
         if (d.inputsDifferAt() != null) {
             root.put("inputs_differ_at", d.inputsDifferAt());
+        }
+        if (d.timesDifferAt() != null) {
+            root.put("times_differ_at", d.timesDifferAt()); // embedded captures: the same events at other virtual times
         }
         ArrayNode diffs = root.putArray("differences");
         for (CaptureDiff.Difference x : d.differences()) {

@@ -43,6 +43,25 @@ class DiffCommandTest {
     }
 
     @Test
+    void theSameEventsAtOtherVirtualTimesAreADifference() throws Exception {
+        Path a = tmp.resolve("bh30");
+        Path b = tmp.resolve("bh29");
+        assertEquals(0, CliRun.of("record", "--nic", "virtio-net", "--requests", "2x1024", "-o", a.toString()).code());
+        assertEquals(0, CliRun.of("record", "--nic", "virtio-net", "--requests", "2x1024", "--device-option",
+                "tx_bh_delay_ns=29000", "-o", b.toString()).code()); // the TX bottom half 1 µs sooner
+        CliRun diff = CliRun.of("diff", a.toString(), b.toString());
+        assertEquals(1, diff.code(), diff.out() + diff.err());
+        assertTrue(diff.out().contains("0 output differences"), diff.out());
+        assertTrue(diff.out().lines().anyMatch(l -> l.startsWith("times differ (A seq ") && l.contains(" after input notify ")
+                && l.endsWith("s): the same events from there on come at other virtual times")), diff.out());
+        JsonNode json = new ObjectMapper().readTree(CliRun.of("diff", a.toString(), b.toString(), "--format", "json").out());
+        assertTrue(json.get("times_differ_at").asText().startsWith("A seq "), json.toString());
+        CliRun same = CliRun.of("diff", a.toString(), a.toString());
+        assertEquals(0, same.code(), same.out());
+        assertFalse(same.out().contains("times differ"), same.out());
+    }
+
+    @Test
     void aDiffStoppedAtMaxDifferencesDoesNotClaimTheSameInputs() {
         Path a = reads("a", 1, 2, 3);
         Path b = reads("b", 1, 5, 6);

@@ -37,9 +37,13 @@ public final class CaptureDiff {
      * @param truncated       the diff stopped at {@code maxDifferences}: the inputs are the same only as far as compared
      * @param unreadableTails for each of the two captures whose scan ended where its queue file becomes unreadable
      *                        (an incomplete capture, EventCursor#unreadableTail), where that was
+     * @param timesDifferAt   for two captures in virtual time (embedded runs), the first input or output that is the
+     *                        same in both but at another time, as "A seq X / B seq Y: ... at T s vs U s", or null:
+     *                        the same events, shifted in time (a device timer that fires sooner), are a difference
+     *                        too. Imported captures run on their host's clock and are not compared this way.
      */
     public record Result(long inputsCompared, boolean sameInputs, String inputsDifferAt, List<Difference> differences,
-                         boolean truncated, List<UnreadableTail> unreadableTails) {
+                         boolean truncated, List<UnreadableTail> unreadableTails, String timesDifferAt) {
     }
 
     private CaptureDiff() {
@@ -71,7 +75,7 @@ public final class CaptureDiff {
     }
 
     /** An output: its key (what is compared), how it reads, and its payload (null: none). */
-    private record Output(long sequence, EventType type, String key, String text, byte[] payload) {
+    private record Output(long sequence, long timeNs, EventType type, String key, String text, byte[] payload) {
     }
 
     /** One input and the outputs that followed it (until the next input). */
@@ -133,7 +137,7 @@ public final class CaptureDiff {
                         p = new byte[c.payloadLength()];
                         c.copyPayload(p, 0);
                     }
-                    s.outputs.add(new Output(c.sequence(), c.type(), key(c, true), EventText.output(c), p));
+                    s.outputs.add(new Output(c.sequence(), c.timeNs(), c.type(), key(c, true), EventText.output(c), p));
                 }
             }
             return s;
@@ -143,6 +147,8 @@ public final class CaptureDiff {
     public static Result diff(CaptureReader a, CaptureReader b, int maxDifferences) {
         List<Difference> out = new ArrayList<>();
         long compared = 0;
+        boolean virtual = "virtual".equals(clock(a)) && "virtual".equals(clock(b));
+        String times = null;
         try (EventCursor ca = a.cursor(); EventCursor cb = b.cursor()) {
             Stepper sa = new Stepper(ca, a.metadata());
             Stepper sb = new Stepper(cb, b.metadata());
@@ -152,17 +158,20 @@ public final class CaptureDiff {
                 if (x == null || y == null) {
                     if (x != y) {
                         String where = x == null ? "A ends; B goes on at seq " + y.sequence : "B ends; A goes on at seq " + x.sequence;
-                        return new Result(compared, false, where, out, false, tails(ca, cb));
+                        return new Result(compared, false, where, out, false, tails(ca, cb), times);
                     }
-                    return new Result(compared, true, null, out, false, tails(ca, cb));
+                    return new Result(compared, true, null, out, false, tails(ca, cb), times);
                 }
                 if (!x.input.equals(y.input)) {
                     String differ = x.inputText.equals(y.inputText) ? x.input + " vs " + y.input // they differ in a field the text leaves out
                             : x.inputText + " vs " + y.inputText;
                     return new Result(compared, false, "A seq " + x.sequence + " / B seq " + y.sequence + ": " + differ,
-                            out, false, tails(ca, cb));
+                            out, false, tails(ca, cb), times);
                 }
                 compared++;
+                if (virtual && times == null) {
+                    times = timeDifference(x, y);
+                }
                 if (x.read && x.readValue != y.readValue) {
                     out.add(new Difference(x.sequence, y.sequence, x.timeNs, "read value of " + x.inputText,
                             "0x" + Long.toHexString(x.readValue), "0x" + Long.toHexString(y.readValue), -1));
@@ -180,10 +189,38 @@ public final class CaptureDiff {
                 if (out.size() >= maxDifferences) {
                     // inputs left unread may still differ: same inputs only if both captures ended here
                     boolean ended = !sa.hasPending && !sb.hasPending;
-                    return new Result(compared, ended, null, out, !ended, tails(ca, cb));
+                    return new Result(compared, ended, null, out, !ended, tails(ca, cb), times);
                 }
             }
         }
+    }
+
+    private static String clock(CaptureReader r) {
+        return r.metadata().clock() == null ? null : r.metadata().clock().domain();
+    }
+
+    /** Where steps alike in every compared field first differ in time: the input, else one of its outputs; or null. */
+    private static String timeDifference(Step x, Step y) {
+        if (x.timeNs != y.timeNs) {
+            return "A seq " + x.sequence + " / B seq " + y.sequence + ": " + x.inputText + " at " + seconds(x.timeNs)
+                    + " s vs " + seconds(y.timeNs) + " s";
+        }
+        for (int i = 0; i < Math.min(x.outputs.size(), y.outputs.size()); i++) {
+            Output ox = x.outputs.get(i);
+            Output oy = y.outputs.get(i);
+            if (!ox.key().equals(oy.key())) {
+                return null; // a difference of its own, listed as such
+            }
+            if (ox.timeNs() != oy.timeNs()) {
+                return "A seq " + ox.sequence() + " / B seq " + oy.sequence() + ": " + ox.text() + " after input "
+                        + x.inputText + " at " + seconds(ox.timeNs()) + " s vs " + seconds(oy.timeNs()) + " s";
+            }
+        }
+        return null;
+    }
+
+    private static String seconds(long ns) {
+        return String.format(java.util.Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 
     /** Output {@code i} of the steps differs; a payload that differs shows its first differing byte on both sides, as replay does. */
