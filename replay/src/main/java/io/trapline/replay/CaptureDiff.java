@@ -219,13 +219,22 @@ public final class CaptureDiff {
         return null;
     }
 
+    private static String span(long ns) {
+        return ns < 1_000 ? ns + " ns" : ns < 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1f µs", ns / 1e3)
+                : String.format(java.util.Locale.ROOT, "%.3f ms", ns / 1e6);
+    }
+
     private static String seconds(long ns) {
         return String.format(java.util.Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 
     /** Output {@code i} of the steps differs; a payload that differs shows its first differing byte on both sides, as replay does. */
     private static Difference difference(Step x, Step y, int i, Output ox, Output oy) {
-        String what = "output " + (i + 1) + " after input " + x.inputText;
+        // an output inside an input's call takes the input's time; a later one came from a device timer
+        Output o = ox != null ? ox : oy;
+        long after = o == null ? 0 : o.timeNs() - x.timeNs;
+        String what = "output " + (i + 1) + (after > 0 ? ", from a device timer " + span(after) + " after input "
+                : " after input ") + x.inputText;
         long seqA = ox != null ? ox.sequence() : x.sequence;
         long seqB = oy != null ? oy.sequence() : y.sequence;
         String ta = ox != null ? ox.text() : "(none)";

@@ -54,6 +54,27 @@ class CaptureDiffTest {
     }
 
     @Test
+    void anOutputLaterThanItsInputIsNamedAsATimersOutput() {
+        long[] target = {-1};
+        long[] lastInput = {-1};
+        Path other = CaptureRewriter.rewrite(good, tmp.resolve("timer"), e -> {
+            boolean input = e.type.role() == EventType.Role.ACCESS || e.type == EventType.FRAME_RX;
+            if (input) {
+                lastInput[0] = e.time;
+            } else if (target[0] < 0 && e.type.role() == EventType.Role.DEVICE_IO && lastInput[0] >= 0
+                    && e.time > lastInput[0]) {
+                target[0] = e.sequence; // e.g. an interrupt when the moderation window closes
+                e.value ^= 1;
+            }
+            return new CaptureRewriter.Event[] {e};
+        });
+        assertTrue(target[0] >= 0, "the session has an output made by a device timer");
+        CaptureDiff.Difference d = diff(good, other).differences().get(0);
+        assertEquals(target[0], d.sequenceA());
+        assertTrue(d.what().matches("output \\d+, from a device timer [0-9.]+ (ns|µs|ms) after input .+"), d.what());
+    }
+
+    @Test
     void aDifferenceNamesTheRegisterAndTheFirstDifferingByteAsReplayDoes() {
         int[] seen = {0};
         Path other = CaptureRewriter.rewrite(good, tmp.resolve("byte"), e -> {
