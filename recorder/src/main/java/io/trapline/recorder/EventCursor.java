@@ -214,6 +214,12 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                     return false;
                 }
                 if (sequence >= fromSequence) {
+                    if (unreadableEndsFrom != Long.MAX_VALUE) {
+                        // An incomplete capture's file may end under the mapping. A read that faulted leaves the bytes
+                        // it was copying into as they were, and an event can verify on them (the one before held the
+                        // same): the fault, still pending, must end the scan here, not surface in the caller's code.
+                        raisePendingFault();
+                    }
                     read++;
                     return true;
                 }
