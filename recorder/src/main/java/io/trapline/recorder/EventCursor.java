@@ -217,8 +217,13 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
                     if (unreadableEndsFrom != Long.MAX_VALUE) {
                         // An incomplete capture's file may end under the mapping. A read that faulted leaves the bytes
                         // it was copying into as they were, and an event can verify on them (the one before held the
-                        // same): the fault, still pending, must end the scan here, not surface in the caller's code.
-                        raisePendingFault();
+                        // same): the fault, still pending, ends the scan at this event, not in the caller's code.
+                        try {
+                            raisePendingFault();
+                        } catch (InternalError f) {
+                            expectedSequence = sequence; // this event is the unreadable one
+                            return endAtFault(f);
+                        }
                     }
                     read++;
                     return true;
