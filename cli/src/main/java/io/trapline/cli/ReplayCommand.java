@@ -106,6 +106,11 @@ final class ReplayCommand implements Callable<Integer> {
                     Durations.seconds(d.timeNs()), d.device(), d.kind().name().toLowerCase(Locale.ROOT), d.what());
             out.println("      expected: " + d.expected());
             out.println("      actual:   " + d.actual());
+            if (!d.deviceState().isEmpty()) {
+                StringBuilder state = new StringBuilder();
+                d.deviceState().forEach((k, v) -> state.append(state.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+                out.println("      device then: " + state);
+            }
             if (d.cause() >= 0) {
                 try (EventCursor c = reader.cursor(d.cause())) {
                     if (c.next()) {
@@ -197,6 +202,10 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (d.cause() >= 0) {
                 o.put("cause_sequence", d.cause()); // absent: a device timer, or the input itself
+            }
+            if (!d.deviceState().isEmpty()) {
+                ObjectNode state = o.putObject("device_state"); // the first divergence only
+                d.deviceState().forEach(state::put);
             }
             ArrayNode ctx = o.putArray("context_sequences");
             for (long s : d.context()) {

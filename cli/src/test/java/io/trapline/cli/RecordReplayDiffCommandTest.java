@@ -104,10 +104,12 @@ class RecordReplayDiffCommandTest {
         List<String> lines = r.out().lines().toList();
         int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("#1 ")).findFirst().orElseThrow());
         assertTrue(lines.get(at).contains("output_time") && lines.get(at).endsWith(", 1.0 µs early"), lines.get(at));
-        assertEquals("      caused by:  a device timer (no input was being replayed)", lines.get(at + 3));
-        assertEquals("      events before it:", lines.get(at + 4));
-        assertTrue(lines.get(at + 5).contains("notify") && lines.get(at + 6).contains("kick"), r.out());
-        assertTrue(lines.get(at + 7).startsWith("device 0 (virtio-net), what the replay exercised"),
+        assertTrue(lines.get(at + 3).startsWith("      device then: device status 0xf, ISR "), lines.get(at + 3));
+        assertTrue(lines.get(at + 3).contains("queue 1 (transmitq) size 256, last_avail_idx "), lines.get(at + 3));
+        assertEquals("      caused by:  a device timer (no input was being replayed)", lines.get(at + 4));
+        assertEquals("      events before it:", lines.get(at + 5));
+        assertTrue(lines.get(at + 6).contains("notify") && lines.get(at + 7).contains("kick"), r.out());
+        assertTrue(lines.get(at + 8).startsWith("device 0 (virtio-net), what the replay exercised"),
                 "exactly the two events asked for, then what the replay exercised: " + r.out());
         assertEquals(2, CliRun.of("replay", cap.toString(), "--context", "-1").code());
     }

@@ -202,6 +202,18 @@ public final class Replayer {
                 System.nanoTime() - start, tail, List.copyOf(activity));
     }
 
+    /** Where device {@code dev} is now ({@link DeviceActivity#state}), or nothing when it cannot say. */
+    private Map<String, String> stateOf(int dev) {
+        if (dev < 0 || dev >= devices.length || !(devices[dev] instanceof DeviceActivity a)) {
+            return Map.of();
+        }
+        try {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(a.state()));
+        } catch (RuntimeException e) {
+            return Map.of(); // a convenience: never let it hide the divergence
+        }
+    }
+
     /**
      * The output at the cursor did not come. The rest of its moment usually did not either (a timer that has not
      * fired yet): they go into the first one's report ("and N more of that moment") instead of one report each.
@@ -214,7 +226,8 @@ public final class Replayer {
             String what = last.what().replaceFirst(" \\(and \\d+ more outputs? of that moment\\)$", "");
             divergences.set(divergences.size() - 1, new Divergence(last.sequence(), last.timeNs(), last.device(),
                     last.kind(), what + " (and " + missingMore + " more output" + (missingMore == 1 ? "" : "s")
-                    + " of that moment)", last.expected(), last.actual(), -1, last.context(), last.cause()));
+                    + " of that moment)", last.expected(), last.actual(), -1, last.context(), last.cause(),
+                    last.deviceState()));
             return;
         }
         int before = divergences.size();
@@ -407,7 +420,8 @@ public final class Replayer {
         long cause = inInput && currentInput != seq ? currentInput : -1;
         // past the capture's end (seq -1): the events before it are the capture's last
         long[] before = context(seq < 0 ? Long.MAX_VALUE : seq);
-        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, before, cause));
+        divergences.add(new Divergence(seq, time, dev, kind, what, expected, actual, byteDiff, before, cause,
+                divergences.isEmpty() ? stateOf(dev) : Map.of()));
         if (divergences.size() >= options.maxDivergences()) {
             stopped = true;
         }

@@ -212,6 +212,9 @@ class ReplayerTest {
         assertTrue(r.stoppedEarly());
         Divergence first = r.divergences().get(0);
         assertEquals(4, first.context().length, "the default: four events before it");
+        assertTrue(first.deviceState().keySet().containsAll(java.util.List.of("ICR", "IMS", "RDH", "RDT", "TDH", "TDT")),
+                "where the model was at the first divergence: " + first.deviceState());
+        assertTrue(r.divergences().get(1).deviceState().isEmpty(), "the first divergence only");
         assertTrue(first.context()[3] < first.sequence());
         ReplayResult wide = replay(good, ReplayOptions.defaults().withModel(null, Map.of("mitigation", "off"))
                 .withMaxDivergences(1).withContext(12));

@@ -14,6 +14,15 @@ public interface DeviceActivity {
     /** Every count the model keeps, zero or not, in a fixed order; names start with the path they belong to. */
     Map<String, Long> activity();
 
+    /**
+     * Where the device is now: the registers and ring positions that say it (e1000 TDH/TDT/RDH/RDT, ICR, IMS...;
+     * virtio status and each queue's indices), by name, in a fixed order. Replay prints them at the first divergence.
+     * Read without side effects: no read-to-clear register is cleared.
+     */
+    default Map<String, String> state() {
+        return Map.of();
+    }
+
     /** Why the device has stopped serving the guest (e.g. virtio's DEVICE_NEEDS_RESET and its cause), or null. */
     default String guestError() {
         return null;

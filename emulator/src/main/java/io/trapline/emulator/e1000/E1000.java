@@ -361,6 +361,25 @@ public final class E1000 implements Device, GuestAddressNames, DeviceActivity {
         return m;
     }
 
+    @Override
+    public Map<String, String> state() {
+        Map<String, String> m = new LinkedHashMap<>();
+        // straight from the register file: a read through the device would clear ICR
+        for (int r : new int[] {CTRL, STATUS, ICR, IMS, ITR, RCTL, TCTL}) {
+            m.put(E1000Registers.name(r), "0x" + Integer.toHexString(regs[r >>> 2]));
+        }
+        m.put("RDBA", "0x" + Long.toHexString((long) regs[RDBAH >>> 2] << 32 | (regs[RDBAL >>> 2] & 0xFFFF_FFFFL)));
+        for (int r : new int[] {RDLEN, RDH, RDT}) {
+            m.put(E1000Registers.name(r), Integer.toString(regs[r >>> 2]));
+        }
+        m.put("TDBA", "0x" + Long.toHexString((long) regs[TDBAH >>> 2] << 32 | (regs[TDBAL >>> 2] & 0xFFFF_FFFFL)));
+        for (int r : new int[] {TDLEN, TDH, TDT}) {
+            m.put(E1000Registers.name(r), Integer.toString(regs[r >>> 2]));
+        }
+        m.put("INTx line", interrupts.level() ? "up" : "down");
+        return m;
+    }
+
     /** Frames taken from the backend but not delivered: filtered, oversized, or no room (RXO). */
     public long framesDropped() {
         return rx.framesDropped();

@@ -36,6 +36,17 @@ class E1000InterruptTest {
     }
 
     @Test
+    void theStateReplayPrintsShowsIcrWithoutClearingIt() {
+        E1000Rig rig = new E1000Rig();
+        rig.write(IMS, 0x9D);
+        rig.write(ICS, ICR_TXDW);
+        assertEquals("0x" + Integer.toHexString(ICR_TXDW), rig.nic.state().get("ICR"));
+        assertEquals("up", rig.nic.state().get("INTx line"));
+        assertTrue(rig.intx, "reading the state deasserts nothing");
+        assertEquals(ICR_TXDW, rig.read(ICR), "nor clears the causes");
+    }
+
+    @Test
     void icrWriteClearsOnlyTheBitsWritten() {
         E1000Rig rig = new E1000Rig();
         rig.write(ICS, ICR_TXDW | ICR_LSC);

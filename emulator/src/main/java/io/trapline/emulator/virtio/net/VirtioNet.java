@@ -337,6 +337,26 @@ public final class VirtioNet implements Device, VirtioDevice, GuestAddressNames,
     }
 
     @Override
+    public Map<String, String> state() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("device status", "0x" + Integer.toHexString(transport.status()));
+        m.put("ISR", "0x" + Integer.toHexString(transport.isr()));
+        m.put("features", "0x" + Long.toHexString(transport.negotiatedFeatures()));
+        for (int q = 0; q < transport.queueCount(); q++) {
+            SplitRing r = transport.ring(q);
+            if (r.size() > 0) { // last_avail_idx: the next buffer the device takes; used idx: the next it gives back
+                m.put(queueName(q), "size " + r.size() + ", last_avail_idx "
+                        + r.lastAvailIdx() + ", used idx " + r.usedIdx() + ", vector " + vectorText(transport.queueVector(q)));
+            }
+        }
+        return m;
+    }
+
+    private static String vectorText(int vector) {
+        return vector == 0xFFFF ? "none" : Integer.toString(vector);
+    }
+
+    @Override
     public String guestError() {
         String why = transport.lastError();
         return transport.broken() && why != null ? "DEVICE_NEEDS_RESET: " + why : null;
