@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
 
 /** {@code trapline replay}: re-drive the recorded device models and report every divergence. Exit 0 identical, 1 divergent, 2 error. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay a capture through the device models and check every output against it.",
+        description = {"Replay a capture through the device models and check every output against it (in embedded "
+                + "captures also the virtual time it came at). Each divergence names its cause, what its addresses "
+                + "are, and (the first) where the model was; then what each model did and which of its paths the "
+                + "capture never took.",
                 "Exit code: 0 identical, 1 divergences found, 2 error."})
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", description = "Capture directory.")
