@@ -44,19 +44,11 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
 
     /** The shared captures' window: [work_start, work_end + tailNs]. Zero counts when the marks are missing. */
     public static WindowSummary of(CaptureReader reader, long tailNs) {
-        return of(reader, tailNs, null);
-    }
-
-    /**
-     * As {@link #of(CaptureReader, long)}; with {@code kicks}, {@code byRegister} also holds the kicks no notify write
-     * was seen for, as writes of the register {@code kicks} names, so that its rows add up to {@code accesses}.
-     */
-    public static WindowSummary of(CaptureReader reader, long tailNs, KickRegister kicks) {
         long[] span = instants(reader, "work_start", "work_end");
         if (span[0] < 0 || span[1] < 0) {
-            return count(reader, 1, 0, kicks);
+            return count(reader, 1, 0, null);
         }
-        return count(reader, span[0], span[1] + tailNs, kicks);
+        return count(reader, span[0], span[1] + tailNs, null);
     }
 
     /** The span of phase {@code phase} (its PHASE_START and PHASE_END marks). */
@@ -84,7 +76,10 @@ public record WindowSummary(long requests, long rxFrames, long txFrames, long ac
         return count(reader, startNs, stopNs, null);
     }
 
-    /** As {@link #ofRange(CaptureReader, long, long)}, with kicks in {@code byRegister} as {@link #of(CaptureReader, long, KickRegister)}. */
+    /**
+     * As {@link #ofRange(CaptureReader, long, long)}; with {@code kicks}, {@code byRegister} also holds the kicks no
+     * notify write was seen for, as writes of the register {@code kicks} names, so that its rows add up to {@code accesses}.
+     */
     public static WindowSummary ofRange(CaptureReader reader, long startNs, long stopNs, KickRegister kicks) {
         return count(reader, startNs, stopNs, kicks);
     }
