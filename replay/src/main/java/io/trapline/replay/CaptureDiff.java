@@ -202,8 +202,8 @@ public final class CaptureDiff {
     /** Where steps alike in every compared field first differ in time: the input, else one of its outputs; or null. */
     private static String timeDifference(Step x, Step y) {
         if (x.timeNs != y.timeNs) {
-            return "A seq " + x.sequence + " / B seq " + y.sequence + ": " + x.inputText + " at " + seconds(x.timeNs)
-                    + " s vs " + seconds(y.timeNs) + " s";
+            return "A seq " + x.sequence + " / B seq " + y.sequence + ": " + x.inputText + " at " + EventText.seconds(x.timeNs)
+                    + " s vs " + EventText.seconds(y.timeNs) + " s";
         }
         for (int i = 0; i < Math.min(x.outputs.size(), y.outputs.size()); i++) {
             Output ox = x.outputs.get(i);
@@ -213,19 +213,10 @@ public final class CaptureDiff {
             }
             if (ox.timeNs() != oy.timeNs()) {
                 return "A seq " + ox.sequence() + " / B seq " + oy.sequence() + ": " + ox.text() + " after input "
-                        + x.inputText + " at " + seconds(ox.timeNs()) + " s vs " + seconds(oy.timeNs()) + " s";
+                        + x.inputText + " at " + EventText.seconds(ox.timeNs()) + " s vs " + EventText.seconds(oy.timeNs()) + " s";
             }
         }
         return null;
-    }
-
-    private static String span(long ns) {
-        return ns < 1_000 ? ns + " ns" : ns < 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1f µs", ns / 1e3)
-                : String.format(java.util.Locale.ROOT, "%.3f ms", ns / 1e6);
-    }
-
-    private static String seconds(long ns) {
-        return String.format(java.util.Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 
     /** Output {@code i} of the steps differs; a payload that differs shows its first differing byte on both sides, as replay does. */
@@ -233,7 +224,7 @@ public final class CaptureDiff {
         // an output inside an input's call takes the input's time; a later one came from a device timer
         Output o = ox != null ? ox : oy;
         long after = o == null ? 0 : o.timeNs() - x.timeNs;
-        String what = "output " + (i + 1) + (after > 0 ? ", from a device timer " + span(after) + " after input "
+        String what = "output " + (i + 1) + (after > 0 ? ", from a device timer " + EventText.span(after) + " after input "
                 : " after input ") + x.inputText;
         long seqA = ox != null ? ox.sequence() : x.sequence;
         long seqB = oy != null ? oy.sequence() : y.sequence;

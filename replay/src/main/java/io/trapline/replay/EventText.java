@@ -5,6 +5,8 @@ import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
 
+import java.util.Locale;
+
 /** How replay and diff name the events they report: registers by name, outputs as replay's divergences show them. */
 final class EventText {
     private EventText() {
@@ -39,6 +41,17 @@ final class EventText {
                     + ((c.flags() & EventFlags.REFUSED) != 0 ? " (refused)" : "");
             default -> output(c);
         };
+    }
+
+    /** A time stamp as seconds with nanosecond digits: 4.019170067. */
+    static String seconds(long ns) {
+        return String.format(Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
+    }
+
+    /** A span between two events: 850 ns, 30.0 µs, 3.250 ms. */
+    static String span(long ns) {
+        return ns < 1_000 ? ns + " ns" : ns < 1_000_000 ? String.format(Locale.ROOT, "%.1f µs", ns / 1e3)
+                : String.format(Locale.ROOT, "%.3f ms", ns / 1e6);
     }
 
     /** {@code described} with the payload byte at {@code at}: ", byte +N = 0xVV" for DMA, ", byte N = 0xVV" for frames. */

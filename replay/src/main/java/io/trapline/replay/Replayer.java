@@ -665,15 +665,10 @@ public final class Replayer {
             lateAt = now; // one report per moment: every output a timer produces then is off by as much
             lateBy = now - recorded;
             String what = describe(cursor);
-            long off = Math.abs(now - recorded);
-            String by = off < 1_000 ? off + " ns" : off < 1_000_000 ? String.format(Locale.ROOT, "%.1f µs", off / 1e3)
-                    : String.format(Locale.ROOT, "%.3f ms", off / 1e6);
+            String by = EventText.span(Math.abs(now - recorded));
             diverge(DivergenceKind.OUTPUT_TIME, dev, what + ", " + by + (now < recorded ? " early" : " late"),
-                    what + " at " + seconds(recorded) + " s", what + " at " + seconds(now) + " s", -1);
+                    what + " at " + EventText.seconds(recorded) + " s", what + " at " + EventText.seconds(now) + " s", -1);
         }
     }
 
-    private static String seconds(long ns) {
-        return String.format(Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
-    }
 }
