@@ -19,6 +19,11 @@ public interface DeviceExitRules {
         return path(true, bar, offset) == AccessPath.IOEVENTFD;
     }
 
+    /** The path of a queue notification traced only as a KICK, without its write (QEMU with ioeventfd on). */
+    default AccessPath kickPath() {
+        return AccessPath.IOEVENTFD;
+    }
+
     /**
      * Whether a guest write here can start a transmission, so that a frame sent right after it is the TX it started
      * (the doorbell of the attribution rule, docs/sql.md). Unknown models: any write.
@@ -45,7 +50,9 @@ public interface DeviceExitRules {
             return E1000ExitRules.INSTANCE;
         }
         if (model.equals(DeviceCatalog.VIRTIO_NET)) {
-            return VirtioNetExitRules.forTransport(device.transport());
+            Object qemu = device.config() == null ? null : device.config().get("qemuOptions");
+            return VirtioNetExitRules.forTransport(device.transport(),
+                    qemu == null || DeviceCatalog.qemuIoeventfd(String.valueOf(qemu)));
         }
         return ALL_EXIT;
     }

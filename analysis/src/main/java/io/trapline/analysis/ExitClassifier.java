@@ -93,12 +93,9 @@ public final class ExitClassifier {
         };
     }
 
-    /** The exit class of a queue notification traced only as a KICK (ioeventfd on: QEMU traced no write). */
-    public ExitClass kick(Profile p, boolean pio) {
-        if (p == Profile.TCG) {
-            return ExitClass.TCG_ACCESS;
-        }
-        return pio ? ExitClass.PIO_IOEVENTFD : ExitClass.MMIO_IOEVENTFD;
+    /** The exit class of a queue notification of {@code device} traced only as a KICK (QEMU traced no write). */
+    public ExitClass kick(Profile p, int device, boolean pio) {
+        return deviceAccess(p, pio, rules[device & 0xFF].kickPath());
     }
 
     public ExitClass pciConfig(Profile p) {

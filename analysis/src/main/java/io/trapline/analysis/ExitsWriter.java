@@ -193,7 +193,7 @@ final class ExitsWriter extends TableWriter {
                 long off = where == null ? -1 : where[1];
                 byte[] reg = kickRegisters.name(c.device(), where);
                 for (int i = 0; i < profileCount; i++) {
-                    row(c, i, classifier.kick(profiles.get(i), pio), KICK, true, true, bar, off, reg, true);
+                    row(c, i, classifier.kick(profiles.get(i), c.device(), pio), KICK, true, true, bar, off, reg, true);
                 }
             }
             default -> {

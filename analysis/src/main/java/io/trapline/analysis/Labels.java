@@ -84,7 +84,7 @@ final class Labels {
         return b;
     }
 
-    /** A register of an unmodelled region: the LAPIC's by name (Intel SDM vol. 3, table 11-1), else +0xOFF. */
+    /** A register of an unmodelled region: the LAPIC's and the HPET's by name, else its address. */
     byte[] otherRegister(int region, long address) {
         long key = (0xFFL << 56) | ((long) (region & 0xFFFF) << 40) | (address & 0xFF_FFFF_FFFFL);
         byte[] b = registerCache.get(key);
@@ -105,9 +105,38 @@ final class Labels {
                 return n.getBytes(UTF_8);
             }
         }
+        if (r.equals("hpet")) {
+            String n = hpetRegister(address & 0x3FF);
+            if (n != null) {
+                return n.getBytes(UTF_8);
+            }
+        }
         return String.format("0x%x", address).getBytes(UTF_8);
     }
 
+    /** The HPET's registers (IA-PC HPET specification 1.0a, table 3); 32-bit halves of 64-bit ones as _HI. */
+    static String hpetRegister(long off) {
+        String half = (off & 4) != 0 ? "_HI" : "";
+        long reg = off & ~7L;
+        if (reg >= 0x100 && reg < 0x400) {
+            long n = (reg - 0x100) >> 5;
+            return switch ((int) (reg & 0x1F)) {
+                case 0x00 -> "TIM" + n + "_CONF" + half;
+                case 0x08 -> "TIM" + n + "_COMP" + half;
+                case 0x10 -> "TIM" + n + "_FSB" + half;
+                default -> null;
+            };
+        }
+        return switch ((int) reg) {
+            case 0x000 -> "GCAP_ID" + half;
+            case 0x010 -> "GEN_CONF" + half;
+            case 0x020 -> "GINTR_STA" + half;
+            case 0x0F0 -> "MAIN_CNT" + half;
+            default -> null;
+        };
+    }
+
+    /** The LAPIC's registers (Intel SDM vol. 3, table 11-1). */
     static String lapicRegister(long off) {
         return switch ((int) off) {
             case 0x20 -> "ID";

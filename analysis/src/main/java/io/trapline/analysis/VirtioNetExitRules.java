@@ -8,39 +8,52 @@ import java.util.Locale;
  * virtio-net over virtio-pci under KVM. QEMU binds every queue's notification address to an ioeventfd
  * (virtio-pci's ioeventfd property, on by default): a write there is completed in the kernel. That is the
  * notify region of the modern BAR, or the queue-notify port of the legacy I/O BAR. Everything else
- * (common config, ISR, device config, the MSI-X table and PBA) exits to userspace.
+ * (common config, ISR, device config, the MSI-X table and PBA) exits to userspace, and so do the notifications of a
+ * device QEMU ran with {@code ioeventfd=off} (an imported capture's {@code qemuOptions} say so).
  */
 final class VirtioNetExitRules implements DeviceExitRules {
     private final boolean modern;
     private final boolean legacy;
+    /** The notifications are bound to ioeventfds (QEMU's default). */
+    private final boolean ioeventfd;
 
-    private VirtioNetExitRules(boolean modern, boolean legacy) {
+    private VirtioNetExitRules(boolean modern, boolean legacy, boolean ioeventfd) {
         this.modern = modern;
         this.legacy = legacy;
+        this.ioeventfd = ioeventfd;
     }
 
     static VirtioNetExitRules forTransport(String transport) {
+        return forTransport(transport, true);
+    }
+
+    static VirtioNetExitRules forTransport(String transport, boolean ioeventfd) {
         String t = transport == null ? "transitional" : transport.toLowerCase(Locale.ROOT);
         return switch (t) {
-            case "modern" -> new VirtioNetExitRules(true, false);
-            case "legacy" -> new VirtioNetExitRules(false, true);
-            default -> new VirtioNetExitRules(true, true);
+            case "modern" -> new VirtioNetExitRules(true, false, ioeventfd);
+            case "legacy" -> new VirtioNetExitRules(false, true, ioeventfd);
+            default -> new VirtioNetExitRules(true, true, ioeventfd);
         };
     }
 
     @Override
     public AccessPath path(boolean write, int bar, long offset) {
-        if (!write) {
-            return AccessPath.USERSPACE;
-        }
+        return write && ioeventfd && isNotify(bar, offset) ? AccessPath.IOEVENTFD : AccessPath.USERSPACE;
+    }
+
+    /** The notify region of the modern BAR or the legacy queue-notify port, whichever the transport has. */
+    @Override
+    public boolean isNotify(int bar, long offset) {
         if (modern && bar == VirtioPciRegisters.MODERN_BAR && offset >= VirtioPciRegisters.NOTIFY_OFFSET
                 && offset < VirtioPciRegisters.NOTIFY_OFFSET + VirtioPciRegisters.REGION_SIZE) {
-            return AccessPath.IOEVENTFD;
+            return true;
         }
-        if (legacy && bar == VirtioPciRegisters.LEGACY_BAR && offset == VirtioPciRegisters.LEGACY_QUEUE_NOTIFY) {
-            return AccessPath.IOEVENTFD;
-        }
-        return AccessPath.USERSPACE;
+        return legacy && bar == VirtioPciRegisters.LEGACY_BAR && offset == VirtioPciRegisters.LEGACY_QUEUE_NOTIFY;
+    }
+
+    @Override
+    public AccessPath kickPath() {
+        return ioeventfd ? AccessPath.IOEVENTFD : AccessPath.USERSPACE;
     }
 
     /** A queue notification (only a kick starts a transmission). */

@@ -1,6 +1,10 @@
 package io.trapline.analysis;
 
+import io.trapline.recorder.CaptureMetadata;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -15,7 +19,7 @@ class ExitClassifierTest {
         assertEquals(ExitClass.TCG_ACCESS, e1000.deviceAccess(Profile.TCG, 0, false, true, 0, 0x2818));
         assertEquals(ExitClass.TCG_ACCESS, virtio.deviceAccess(Profile.TCG, 0, false, true, 4, 0x3004));
         assertEquals(ExitClass.TCG_ACCESS, e1000.pciConfig(Profile.TCG));
-        assertEquals(ExitClass.TCG_ACCESS, virtio.kick(Profile.TCG, false));
+        assertEquals(ExitClass.TCG_ACCESS, virtio.kick(Profile.TCG, 0, false));
     }
 
     @Test
@@ -46,6 +50,30 @@ class ExitClassifierTest {
         assertEquals(ExitClass.PIO, legacy.deviceAccess(Profile.KVM, 0, true, true, 0, 0x12), "legacy status");
         // a modern-only device has no legacy notify port
         assertEquals(ExitClass.MMIO, virtio.deviceAccess(Profile.KVM, 0, false, true, 0, 0x10));
+    }
+
+    @Test
+    void aDeviceQemuRanWithIoeventfdOffExitsToUserspaceOnEveryNotify() {
+        ExitClassifier off = new ExitClassifier(withQemuOptions("virtio-net-pci,netdev=n0,ioeventfd=off"));
+        ExitClassifier on = new ExitClassifier(withQemuOptions("virtio-net-pci,netdev=n0,vectors=0"));
+        for (Profile p : new Profile[] {Profile.KVM, Profile.KVM_VHOST}) {
+            assertEquals(ExitClass.MMIO, off.deviceAccess(p, 0, false, true, 4, 0x3004), p + " modern notify");
+            assertEquals(ExitClass.PIO, off.deviceAccess(p, 0, true, true, 0, 0x10), p + " legacy notify");
+            assertEquals(ExitClass.MMIO, off.kick(p, 0, false), p + " kick without its write");
+            assertEquals(ExitClass.MMIO_IOEVENTFD, on.deviceAccess(p, 0, false, true, 4, 0x3004), p + " default");
+            assertEquals(ExitClass.MMIO_IOEVENTFD, on.kick(p, 0, false), p + " default kick");
+        }
+        // still a notification: the KICK traced right after the write is the same access
+        assertTrue(off.rules(0).isNotify(4, 0x3004));
+        assertEquals("qemu", ExitClassifier.handler(Profile.KVM_VHOST, off.kick(Profile.KVM_VHOST, 0, false)));
+    }
+
+    private static CaptureMetadata withQemuOptions(String qemuOptions) {
+        CaptureMetadata.DeviceInfo d = TestCaptures.virtioMetadata("transitional").devices().get(0);
+        return CaptureMetadata.create(new CaptureMetadata.Source("qemu", "import fixture", null),
+                new CaptureMetadata.Clock("host", null), "2026-11-25T00:00:00Z", null,
+                List.of(new CaptureMetadata.DeviceInfo(0, d.model(), d.transport(), Map.of("qemuOptions", qemuOptions),
+                        null, d.bars())));
     }
 
     @Test
