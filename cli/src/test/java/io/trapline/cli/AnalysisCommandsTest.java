@@ -239,6 +239,48 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void parquetExportHasAPartitionForEveryCaptureInEveryTableEvenWithoutRows() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        Path v = TestCaptures.virtio(tmp.resolve("virtio"));
+        // an e1000 capture alone has no kicks at all
+        CliRun alone = CliRun.of("export", e.toString(), "--format", "parquet", "-o", tmp.resolve("alone").toString());
+        assertEquals(0, alone.code(), alone.err());
+        // a name DuckDB percent-encodes in the partition's directory
+        CliRun two = CliRun.of("export", "old run 2%\u00e9=" + e, v.toString(), "--format", "parquet",
+                "-o", tmp.resolve("two").toString());
+        assertEquals(0, two.code(), two.err());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = c.createStatement()) {
+            for (io.trapline.analysis.Table t : io.trapline.analysis.Table.values()) {
+                String glob = "/" + t.label() + "/*/*.parquet', hive_partitioning=true)";
+                try (java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM read_parquet('" + tmp.resolve("alone")
+                        + glob)) {
+                    assertTrue(r.next(), t.label());
+                }
+                // every capture's partition is there and decodes to its name, with or without rows
+                try (java.sql.ResultSet r = st.executeQuery("SELECT string_agg(DISTINCT capture, ',' ORDER BY capture)"
+                        + " FROM read_parquet('" + tmp.resolve("two") + "/" + t.label() + "/*/*.parquet',"
+                        + " hive_partitioning=true, filename=true) WHERE filename IS NOT NULL")) {
+                    r.next();
+                    String names = r.getString(1);
+                    assertTrue(names == null || List.of("old run 2%\u00e9,virtio", "old run 2%\u00e9", "virtio").contains(names),
+                            t.label() + ": " + names);
+                }
+                try (var parts = Files.list(tmp.resolve("two").resolve(t.label()))) {
+                    assertEquals(List.of("capture=old%20run%202%25%C3%A9", "capture=virtio"),
+                            parts.map(d -> d.getFileName().toString()).sorted().toList(), t.label());
+                }
+            }
+            try (java.sql.ResultSet r = st.executeQuery("SELECT capture, count(*) FROM read_parquet('"
+                    + tmp.resolve("two") + "/kicks/*/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1")) {
+                assertTrue(r.next());
+                assertEquals("virtio", r.getString(1), "the e1000 capture's empty partition adds no rows");
+                assertFalse(r.next());
+            }
+        }
+    }
+
+    @Test
     void exportWritesParquetArrowCsvAndPcap() throws Exception {
         Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         CliRun pq = CliRun.of("export", e.toString(), "--format", "parquet", "-o", tmp.resolve("pq").toString());

@@ -183,9 +183,80 @@ public final class CaptureExport {
                     files.add(target);
                 }
                 rows += s.query(sql, rs -> rs != null && rs.next() ? rs.getLong(1) : Math.max(0, s.updateCount()));
+                if (format == ExportFormat.parquet) {
+                    emptyPartitions(s, t, dir.resolve(t.label()), captures);
+                }
             }
             return new Result(files, rows, s.unreadableTails());
         }
+    }
+
+    /**
+     * A partitioned COPY writes no partition for a capture without rows in the table (an e1000 capture's kicks),
+     * and no directory at all when no capture has any: a reader's {@code TABLE/*}{@code /*.parquet} then finds
+     * nothing, or misses a capture. Each such capture gets a partition holding one file with the table's columns
+     * and no rows. DuckDB names partitions by the percent-encoded value, which any encoding of the same name
+     * decodes to, so the names are compared decoded.
+     */
+    private static void emptyPartitions(SqlSession s, Table t, Path tableDir, List<CaptureSource> captures) {
+        java.util.Set<String> written = new java.util.HashSet<>();
+        if (Files.isDirectory(tableDir)) {
+            try (var dirs = Files.list(tableDir)) {
+                dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith(PARTITION))
+                        .forEach(n -> written.add(percentDecode(n.substring(PARTITION.length()))));
+            } catch (IOException e) {
+                throw new AnalysisException(tableDir + ": " + IoErrors.describe(e));
+            }
+        }
+        for (CaptureSource c : captures) {
+            if (written.contains(c.name())) {
+                continue;
+            }
+            Path file = tableDir.resolve(PARTITION + percentEncode(c.name())).resolve("data_0.parquet");
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new AnalysisException(file.getParent() + ": " + IoErrors.describe(e));
+            }
+            s.query("COPY (SELECT * FROM " + t.label() + " LIMIT 0) TO " + CaptureComparison.quote(file.toString())
+                    + " (FORMAT parquet)", rs -> 0L);
+        }
+    }
+
+    private static final String PARTITION = "capture=";
+
+    /** RFC 3986 percent-encoding of UTF-8, every byte but the unreserved characters. */
+    static String percentEncode(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char ch = (char) (b & 0xFF);
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || "-._~".indexOf(ch) >= 0) {
+                sb.append(ch);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The inverse of {@link #percentEncode} (a '+' stays a '+'); a malformed escape is kept as it is. */
+    static String percentDecode(String value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i < value.length()) {
+            int hi = value.charAt(i) == '%' && i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(value.charAt(i + 2), 16) : -1;
+            if (lo >= 0) {
+                out.write(hi << 4 | lo);
+                i += 3;
+            } else {
+                int cp = value.codePointAt(i);
+                out.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                i += Character.charCount(cp);
+            }
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static Result arrow(List<CaptureSource> captures, AnalysisOptions options, Path dir) throws IOException {
