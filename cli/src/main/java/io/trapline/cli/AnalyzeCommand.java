@@ -50,13 +50,31 @@ final class AnalyzeCommand implements Callable<Integer> {
                 return 0;
             }
             try (SqlSession s = SqlSession.open(AnalysisSetup.captures(captures), setup.options())) {
-                print(out, CaptureComparison.measure(s, phase));
+                CaptureComparison c = CaptureComparison.measure(s, phase);
+                print(out, c);
+                wholeCaptureNotes(c);
                 UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
                 warnings.warn(s.unreadableTails());
                 warnings.incomplete(s.captures());
             }
             return 0;
         });
+    }
+
+    /**
+     * A capture with no window or workload phase is measured whole, start-up and idle included (an import without
+     * {@code --phases}): its per-packet figures are then not the workload's, which the table alone does not say.
+     */
+    private void wholeCaptureNotes(CaptureComparison c) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (int i = 0; i < c.captures().size(); i++) {
+            if (c.windows().get(i).phase() == null) {
+                err.println(spec.qualifiedName() + ": note: '" + c.captures().get(i) + "' marks no window or workload"
+                        + " phase, so it is measured whole, start-up and idle time included (an import takes the phases"
+                        + " with --phases FILE)");
+            }
+        }
+        err.flush();
     }
 
     /** Shown for a figure that cannot be given (no cost anchor, no requests). */

@@ -353,6 +353,26 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void analyzeSaysWhenACaptureWithoutPhasesIsMeasuredWhole() throws Exception {
+        Path marked = TestCaptures.e1000(tmp.resolve("marked"));
+        Path bare = tmp.resolve("bare"); // as an import without --phases: frames and accesses, no marks
+        try (io.trapline.recorder.CaptureWriter w = io.trapline.recorder.CaptureWriter.create(bare,
+                io.trapline.analysis.TestCaptures.e1000Metadata())) {
+            w.append(500, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0x80080783L);
+            TestCaptures.frame(w, 1_000, false, TestCaptures.tcp("10.0.2.2", "10.0.2.15", 40000, 80, TestCaptures.SYN, 0));
+        }
+        CliRun both = CliRun.of("analyze", marked.toString(), bare.toString());
+        assertEquals(0, both.code(), both.err());
+        assertTrue(both.out().contains("(whole capture)"), both.out());
+        List<String> notes = both.err().lines().toList();
+        assertEquals(1, notes.size(), both.err());
+        assertTrue(notes.get(0).contains("'bare' marks no window or workload phase")
+                && notes.get(0).contains("--phases"), notes.get(0));
+        CliRun one = CliRun.of("analyze", marked.toString());
+        assertEquals("", one.err());
+    }
+
+    @Test
     void badInputsAreOneLine() throws Exception {
         Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "SELECT nope FROM events"), "nope");

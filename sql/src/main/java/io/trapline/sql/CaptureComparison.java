@@ -205,7 +205,8 @@ public final class CaptureComparison {
             return out;
         }
         Map<String, Map<String, long[]>> found = new LinkedHashMap<>();
-        s.query("SELECT capture, name, min(start_ns), max(end_ns) FROM phases WHERE kind = 'phase' GROUP BY 1, 2", rs -> {
+        s.query("SELECT capture, name, min(start_ns), max(end_ns) FROM phases WHERE kind = 'phase' GROUP BY 1, 2"
+                + " ORDER BY 1, 3, 2", rs -> {
             while (rs.next()) {
                 found.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
                         .put(rs.getString(2), new long[] {rs.getLong(3), rs.getLong(4)});
