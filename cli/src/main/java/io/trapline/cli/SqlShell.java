@@ -66,6 +66,7 @@ final class SqlShell {
             // the banner only for a person at a terminal: on a pipe it would be mixed into the results (--format csv)
             out.println("trapline sql: tables " + tableList() + ". End statements with ';'. .help for commands.");
             out.flush();
+            atTerminal = true;
             return loop(prompt -> {
                 while (true) {
                     try {
@@ -98,6 +99,8 @@ final class SqlShell {
 
     /** Statements and dot commands that ended in an error so far. */
     private int failed;
+    /** A person reads the output: a statement without results says it ran; on a pipe stdout holds only results. */
+    private boolean atTerminal;
 
     private int loop(Lines lines, PrintWriter err) {
         StringBuilder buf = new StringBuilder();
@@ -146,7 +149,7 @@ final class SqlShell {
                 session.query(st, rs -> {
                     if (rs != null) {
                         ResultPrinter.print(out, rs, format);
-                    } else {
+                    } else if (atTerminal) {
                         out.println("OK");
                     }
                     return null;

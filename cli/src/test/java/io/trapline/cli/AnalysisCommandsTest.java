@@ -221,6 +221,10 @@ class AnalysisCommandsTest {
         assertEquals("0", r[0], r[2]);
         assertEquals("n\n2\n", r[1], "no banner in the CSV");
         assertEquals("", r[2]);
+        // a statement without results prints nothing there (at a terminal it says OK)
+        String[] set = shell(e, "SET VARIABLE x = 2;\nSELECT getvariable('x') AS v;\n");
+        assertEquals("0", set[0], set[2]);
+        assertEquals("v\n2\n", set[1]);
     }
 
     @Test
