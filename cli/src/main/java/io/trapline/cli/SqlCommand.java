@@ -88,12 +88,13 @@ final class SqlCommand implements Callable<Integer> {
                 if (statements.isEmpty()) {
                     throw new UserError("no SQL statement given");
                 }
-                for (Statements.Located st : statements) {
+                for (int i = 0; i < statements.size(); i++) {
+                    Statements.Located st = statements.get(i);
                     try {
                         run(s, st.sql(), out);
                     } catch (SqlException e) {
-                        // DuckDB's LINE counts within the statement: name where in the file the statement starts
-                        throw file == null ? e : new UserError(file + ":" + st.line() + ": " + e.getMessage());
+                        String where = where(st, i, statements.size());
+                        throw where == null ? e : new UserError(where + ": " + e.getMessage());
                     }
                     warnings.warn(s.unreadableTails());
                 }
@@ -101,6 +102,21 @@ final class SqlCommand implements Callable<Integer> {
             }
             return 0;
         });
+    }
+
+    /**
+     * Which statement failed, when there is more than one place it could be: DuckDB's LINE counts within the
+     * statement, so a file names the line the statement starts on, a saved query its name and that line, and -e
+     * with several statements the statement's number. Null for a single -e statement.
+     */
+    private String where(Statements.Located st, int index, int count) {
+        if (file != null) {
+            return file + ":" + st.line();
+        }
+        if (saved != null) {
+            return "query " + saved + ", line " + st.line();
+        }
+        return count > 1 ? "-e statement " + (index + 1) + " of " + count : null;
     }
 
     void run(SqlSession s, String statement, PrintWriter out) {

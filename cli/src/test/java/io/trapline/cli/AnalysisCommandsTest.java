@@ -240,6 +240,10 @@ class AnalysisCommandsTest {
         Files.writeString(later, "SELECT 1 AS one; SELECT 2 AS two;\n\n  SELECT nope\n  FROM events;\n");
         assertOneErrorLine(CliRun.of("sql", e.toString(), "-f", later.toString()), later + ":3: ", "nope");
         assertOneErrorLine(CliRun.of("sql", e.toString(), "-e", "SELECT nope FROM events"), "nope");
+        CliRun second = CliRun.of("sql", e.toString(), "-e", "SELECT 1 AS one; SELECT nope FROM events; SELECT 3",
+                "--format", "csv");
+        assertOneErrorLine(second, "trapline sql: -e statement 2 of 3: ", "nope");
+        assertEquals("one\n1\n", second.out());
     }
 
     @Test
