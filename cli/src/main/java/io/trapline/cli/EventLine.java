@@ -1,5 +1,6 @@
 package io.trapline.cli;
 
+import io.trapline.analysis.OtherRegisters;
 import io.trapline.emulator.device.RegisterNames;
 import io.trapline.recorder.CaptureEvent;
 import io.trapline.recorder.CaptureMetadata;
@@ -62,8 +63,13 @@ final class EventLine {
                 MarkKind k = MarkKind.ofCode(e.value());
                 d.append(k == null ? "kind " + e.value() : k.name().toLowerCase()).append(" \"").append(payloadText(e)).append('"');
             }
-            case OTHER_READ, OTHER_WRITE -> d.append(meta.regionName(e.region())).append(String.format(
-                    " 0x%x size %d %s 0x%x", e.address(), e.size(), t.isRead() ? "->" : "<-", e.value()));
+            case OTHER_READ, OTHER_WRITE -> {
+                String region = meta.regionName(e.region());
+                String register = OtherRegisters.name(region, e.address());
+                d.append(region).append(register == null ? String.format(" 0x%x", e.address())
+                        : String.format(" %s (0x%x)", register, e.address())).append(String.format(" size %d %s 0x%x",
+                        e.size(), t.isRead() ? "->" : "<-", e.value()));
+            }
             case RX_READY -> d.append("device can receive again");
             default -> d.append("value 0x").append(Long.toHexString(e.value()));
         }
@@ -121,7 +127,12 @@ final class EventLine {
         } else if (t == EventType.MARK) {
             sb.append(",\"name\":\"").append(escape(payloadText(e))).append('"');
         } else if (t == EventType.OTHER_READ || t == EventType.OTHER_WRITE) {
-            sb.append(",\"region_name\":\"").append(escape(meta.regionName(e.region()))).append('"');
+            String region = meta.regionName(e.region());
+            sb.append(",\"region_name\":\"").append(escape(region)).append('"');
+            String register = OtherRegisters.name(region, e.address());
+            if (register != null) {
+                sb.append(",\"register\":\"").append(register).append('"');
+            }
         }
         sb.append(",\"detail\":\"").append(escape(detail(e))).append("\"}");
         return sb.toString();

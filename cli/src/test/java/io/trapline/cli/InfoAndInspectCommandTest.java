@@ -134,7 +134,7 @@ class InfoAndInspectCommandTest {
         assertTrue(lines.get(1).contains("mark") && lines.get(1).contains("phase_start \"workload\""), lines.get(1));
         assertTrue(lines.get(2).contains("0.000002000") && lines.get(2).contains("size 4 -> 0x80080783"), lines.get(2));
         assertTrue(lines.get(4).contains("dma_read") && lines.get(4).contains("[16 B: ab 00"), lines.get(4));
-        assertTrue(lines.get(8).contains("apic 0xfee000b0"), lines.get(8));
+        assertTrue(lines.get(8).contains("apic EOI (0xfee000b0) size 4 <- 0x0"), lines.get(8));
     }
 
     @Test
@@ -184,6 +184,7 @@ class InfoAndInspectCommandTest {
         assertEquals(0x80080783L, read.path("value").asLong());
         assertEquals(2000, read.path("time_ns").asLong());
         assertEquals("apic", json.readTree(lines[7]).path("region_name").asText());
+        assertEquals("EOI", json.readTree(lines[7]).path("register").asText(), "named as the accesses table names it");
     }
 
     @Test
