@@ -12,16 +12,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code trapline export}: the tables as Parquet, Arrow IPC or CSV, or the frames as pcap. */
+/** {@code trapline export}: the tables as Parquet, Arrow IPC or CSV, the frames as pcap, the events as a timeline. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write captures' tables as Parquet (partitioned by table and capture), Arrow IPC or CSV files,"
-                + " or their frames as a pcap file (pcapng, an interface per capture, for several; Wireshark, tshark)."})
+                + " their frames as a pcap file (pcapng, an interface per capture, for several; Wireshark, tshark),"
+                + " or their events as a timeline (Chrome's Trace Event Format JSON: ui.perfetto.dev, chrome://tracing)."})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", arity = "1..*", description = "Capture directories, or NAME=DIR.")
     List<String> captures;
 
-    @Option(names = "--format", required = true, description = "parquet | arrow | csv (a directory of files) or pcap (one file).")
+    @Option(names = "--format", required = true,
+            description = "parquet | arrow | csv (a directory of files), pcap or timeline (one file).")
     ExportFormat format;
+
+    @Option(names = "--phase", paramLabel = "NAME",
+            description = "timeline only: the events of this phase, timed from its start, so captures line up.")
+    String phase;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "Where to write.")
     Path output;
@@ -41,10 +47,10 @@ final class ExportCommand implements Callable<Integer> {
             Path part = CaptureExport.partOf(output);
             try (Interruption stop = Interruption.on("export", "nothing written to " + output,
                     () -> CaptureExport.deleteTree(part))) {
-                r = CaptureExport.export(sources, setup.options(), format, output);
+                r = CaptureExport.export(sources, setup.options(), format, phase, output);
             }
-            out.printf("%s: %d %s written to %s%n", format, r.rows(), format == ExportFormat.pcap ? "frames" : "rows",
-                    output);
+            out.printf("%s: %d %s written to %s%n", format, r.rows(),
+                    format == ExportFormat.pcap ? "frames" : format == ExportFormat.timeline ? "events" : "rows", output);
             UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             warnings.warn(r.unreadableTails());
             warnings.incomplete(sources);

@@ -289,6 +289,82 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void timelineExportIsATraceEventFileWithATrackPerKindOfEventAndEachAccessesExit() throws Exception {
+        Path e = TestCaptures.e1000(tmp.resolve("e1000"));
+        Path v = TestCaptures.virtio(tmp.resolve("virtio"));
+        Path file = tmp.resolve("t.json");
+        CliRun r = CliRun.of("export", e.toString(), v.toString(), "--format", "timeline", "-o", file.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        assertEquals("ns", root.path("displayTimeUnit").asText());
+        List<JsonNode> events = new java.util.ArrayList<>();
+        root.path("traceEvents").forEach(events::add);
+        assertTrue(r.out().startsWith("timeline: "), r.out());
+        // a process per capture, named after it; a named track per device and kind of event
+        assertEquals(List.of("e1000", "virtio"), events.stream().filter(x -> x.path("name").asText().equals("process_name"))
+                .map(x -> x.path("args").path("name").asText()).toList());
+        assertTrue(events.stream().anyMatch(x -> x.path("name").asText().equals("thread_name")
+                && x.path("pid").asInt() == 1 && x.path("args").path("name").asText().equals("dev0 e1000: accesses")));
+        // times in µs from the capture's first event (at 10 ns), to the nanosecond
+        JsonNode icr = only(events, x -> x.path("name").asText().equals("read ICR"));
+        assertEquals("i", icr.path("ph").asText());
+        assertTrue(Files.readString(file).contains("\"name\":\"read ICR\",\"ph\":\"i\",\"pid\":1,\"tid\":1000,\"s\":\"t\","
+                + "\"ts\":1.990,"), "2,000 ns after the first event, written exactly");
+        assertEquals("0x80", icr.path("args").path("value").asText());
+        assertEquals("mmio, 8800 cycles (qemu)", icr.path("args").path("exit kvm").asText());
+        assertEquals("none (coalesced)", only(events, x -> x.path("name").asText().equals("write RDT"))
+                .path("args").path("exit kvm").asText());
+        assertEquals("irqchip, 3600 cycles (kvm)", only(events, x -> x.path("name").asText().equals("write apic-msi EOI"))
+                .path("args").path("exit kvm").asText());
+        // virtio: a notify under kvm-vhost is vhost's
+        assertTrue(events.stream().anyMatch(x -> x.path("pid").asInt() == 2 && x.path("args").path("exit kvm-vhost")
+                .asText().equals("mmio_ioeventfd, 3600 cycles (vhost)")), "the notify write");
+        // the INTx line as a counter, the frames with what they carry, the request and phase as slices
+        assertEquals(List.of(1, 0), events.stream().filter(x -> x.path("ph").asText().equals("C") && x.path("pid").asInt() == 1)
+                .map(x -> x.path("args").path("level").asInt()).toList());
+        assertEquals("TCP 10.0.2.2:40000 > 10.0.2.15:80 [SYN] len 0", only(events,
+                x -> x.path("pid").asInt() == 1 && x.path("name").asText().equals("frame_rx")).path("args").path("frame").asText());
+        JsonNode request = only(events, x -> x.path("pid").asInt() == 1 && x.path("name").asText().equals("GET /"));
+        assertEquals("X", request.path("ph").asText());
+        assertEquals(0.09, request.path("ts").asDouble(), 1e-9);
+        assertEquals(2.9, request.path("dur").asDouble(), 1e-9);
+        assertEquals("X", only(events, x -> x.path("pid").asInt() == 1 && x.path("name").asText().equals("workload"))
+                .path("ph").asText());
+        assertEquals("first event", root.path("otherData").path("e1000").path("time 0").asText());
+
+        // --phase: only that phase's events, timed from its start
+        Path phase = tmp.resolve("w.json");
+        CliRun w = CliRun.of("export", e.toString(), "--format", "timeline", "--phase", "workload", "-o", phase.toString());
+        assertEquals(0, w.code(), w.err());
+        List<JsonNode> in = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(phase.toFile()).path("traceEvents").forEach(in::add);
+        assertEquals(1.9, only(in, x -> x.path("name").asText().equals("read ICR")).path("ts").asDouble(), 1e-9);
+        assertEquals(2, in.stream().filter(x -> x.path("name").asText().equals("read STATUS")).count(),
+                "the STATUS reads before the phase (10 ns) and after it (the watchdog, 1 s) are left out");
+        assertEquals(0.0, only(in, x -> x.path("name").asText().equals("workload")).path("ts").asDouble());
+
+        // names are JSON strings whatever they hold
+        Path odd = tmp.resolve("odd.json");
+        assertEquals(0, CliRun.of("export", "we\"ird\\\u0001 name=" + e, "--format", "timeline", "-o", odd.toString()).code());
+        assertEquals("we\"ird\\\u0001 name", new ObjectMapper().readTree(odd.toFile()).path("traceEvents").get(0)
+                .path("args").path("name").asText());
+
+        assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "timeline", "--phase", "boot", "-o",
+                tmp.resolve("b.json").toString()), "capture 'e1000' has no phase 'boot'", "workload");
+        assertFalse(Files.exists(tmp.resolve("b.json")), "nothing left behind");
+        assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "csv", "--phase", "workload", "-o",
+                tmp.resolve("c").toString()), "--phase", "timeline");
+        assertOneErrorLine(CliRun.of("export", e.toString(), "--format", "timeline", "-o", file.toString()),
+                "refusing to overwrite");
+    }
+
+    private static JsonNode only(List<JsonNode> events, java.util.function.Predicate<JsonNode> which) {
+        List<JsonNode> found = events.stream().filter(which).toList();
+        assertEquals(1, found.size(), found.toString());
+        return found.get(0);
+    }
+
+    @Test
     void exportWritesParquetArrowCsvAndPcap() throws Exception {
         Path e = TestCaptures.e1000(tmp.resolve("e1000"));
         CliRun pq = CliRun.of("export", e.toString(), "--format", "parquet", "-o", tmp.resolve("pq").toString());

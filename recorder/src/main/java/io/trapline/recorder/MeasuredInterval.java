@@ -41,30 +41,60 @@ public record MeasuredInterval(String phase, long startNs, long endNs) {
      * captures) from a scan of its marks.
      */
     public static MeasuredInterval of(CaptureReader reader) {
-        CaptureMetadata meta = reader.metadata();
-        CaptureMetadata.EventSummary events = meta.events();
-        if (meta.complete() && events != null && events.phases() != null) {
-            return choose(events.phases(), events.count() > 0 ? events.firstTimeNs() : 0, events.lastTimeNs());
-        }
-        PhaseSpans marks = new PhaseSpans();
-        long first = -1;
-        long last = 0;
-        byte[] name = new byte[256];
-        try (EventCursor c = reader.cursor()) {
-            while (c.next()) {
-                if (first < 0) {
-                    first = c.timeNs();
-                }
-                last = c.timeNs();
-                if (c.type() == EventType.MARK) {
-                    if (name.length < c.payloadLength()) {
-                        name = new byte[c.payloadLength()];
-                    }
-                    marks.note(c.timeNs(), c.value(), name, 0, c.copyPayload(name, 0));
-                }
+        Phases p = Phases.of(reader);
+        return choose(p.spans(), p.firstNs(), p.lastNs());
+    }
+
+    /**
+     * The interval of phase {@code name} in a capture (its earliest start to its latest end, as {@link #choose}
+     * takes it), or null when the capture has no such phase.
+     */
+    public static MeasuredInterval named(Phases phases, String name) {
+        long s = Long.MAX_VALUE;
+        long e = Long.MIN_VALUE;
+        for (CaptureMetadata.PhaseSpan span : phases.spans()) {
+            if (span.name().equals(name)) {
+                s = Math.min(s, span.startNs());
+                e = Math.max(e, span.endNs());
             }
         }
-        List<CaptureMetadata.PhaseSpan> spans = marks.spans(last);
-        return choose(spans == null ? List.of() : spans, first, last);
+        return s == Long.MAX_VALUE ? null : new MeasuredInterval(name, s, e);
+    }
+
+    /** A capture's phases, in start order, and the times of its first and last events. */
+    public record Phases(List<CaptureMetadata.PhaseSpan> spans, long firstNs, long lastNs) {
+        /** From capture.json when its writer kept the phases there, else from a scan of the capture's marks. */
+        public static Phases of(CaptureReader reader) {
+            CaptureMetadata meta = reader.metadata();
+            CaptureMetadata.EventSummary events = meta.events();
+            if (meta.complete() && events != null && events.phases() != null) {
+                return new Phases(events.phases(), events.count() > 0 ? events.firstTimeNs() : 0, events.lastTimeNs());
+            }
+            PhaseSpans marks = new PhaseSpans();
+            long first = -1;
+            long last = 0;
+            byte[] name = new byte[256];
+            try (EventCursor c = reader.cursor()) {
+                while (c.next()) {
+                    if (first < 0) {
+                        first = c.timeNs();
+                    }
+                    last = c.timeNs();
+                    if (c.type() == EventType.MARK) {
+                        if (name.length < c.payloadLength()) {
+                            name = new byte[c.payloadLength()];
+                        }
+                        marks.note(c.timeNs(), c.value(), name, 0, c.copyPayload(name, 0));
+                    }
+                }
+            }
+            List<CaptureMetadata.PhaseSpan> spans = marks.spans(last);
+            return new Phases(spans == null ? List.of() : spans, first, last);
+        }
+
+        /** The names of the phases, each once, in start order. */
+        public List<String> names() {
+            return spans.stream().map(CaptureMetadata.PhaseSpan::name).distinct().toList();
+        }
     }
 }

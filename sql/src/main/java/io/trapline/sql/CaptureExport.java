@@ -54,13 +54,32 @@ public final class CaptureExport {
     }
 
     public static Result export(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, Path out) {
+        return export(captures, options, format, null, out);
+    }
+
+    /** {@code phase}: for a timeline, only the events of that phase, timed from its start (null: all of them). */
+    public static Result export(List<CaptureSource> captures, AnalysisOptions options, ExportFormat format, String phase,
+                                Path out) {
         // never into a capture, the exported ones or any other: a file there becomes part of it
         Path enclosing = CapturePaths.enclosingCapture(out);
         if (enclosing != null) {
             throw new AnalysisException(out + ": inside capture " + enclosing + " (export never writes into a capture)");
         }
+        if (phase != null && format != ExportFormat.timeline) {
+            throw new AnalysisException("--phase: only a timeline export takes a phase (tables have the phases table)");
+        }
         if (format == ExportFormat.pcap) {
-            return pcapFile(captures, out);
+            return oneFile(out, tmp -> pcap(captures, tmp));
+        }
+        if (format == ExportFormat.timeline) {
+            return oneFile(out, tmp -> {
+                List<UnreadableTail> tails = new ArrayList<>();
+                long events;
+                try (java.io.Writer w = Files.newBufferedWriter(tmp, java.nio.charset.StandardCharsets.UTF_8)) {
+                    events = TimelineExport.write(captures, options, phase, w, tails);
+                }
+                return new Result(List.of(tmp), events, perCapture(tails));
+            });
         }
         Path part = partOf(out);
         try {
@@ -101,12 +120,17 @@ public final class CaptureExport {
         return target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
     }
 
-    /** The frames into a new file beside {@code out}, moved in place once complete: an existing file is never touched. */
-    private static Result pcapFile(List<CaptureSource> captures, Path out) {
+    /** Writes one export file into the part file it is given. */
+    private interface FileWriter {
+        Result write(Path part) throws IOException;
+    }
+
+    /** One file written beside {@code out}, moved in place once complete: an existing file is never touched. */
+    private static Result oneFile(Path out, FileWriter writer) {
         Path tmp = null;
         try {
             if (Files.isDirectory(out)) {
-                throw new AnalysisException(out + ": is a directory (pcap export writes one file)");
+                throw new AnalysisException(out + ": is a directory (this export writes one file)");
             }
             if (Files.exists(out) && Files.size(out) > 0) {
                 throw new AnalysisException(out + ": exists (refusing to overwrite)");
@@ -121,7 +145,7 @@ public final class CaptureExport {
             }
             // Beside the target (same file system, so the move is atomic), with the permissions a new file gets.
             tmp = partOf(out);
-            Result r = pcap(captures, tmp);
+            Result r = writer.write(tmp);
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             return new Result(List.of(out), r.rows(), r.unreadableTails());
         } catch (IOException e) {

@@ -9,5 +9,12 @@ public enum ExportFormat {
     /** A directory: TABLE.csv with a header line for every table. */
     csv,
     /** One file: the captures' frames, libpcap format, Ethernet link type. */
-    pcap
+    pcap,
+    /** One file: the captures' events as a timeline, Chrome's Trace Event Format (JSON) for Perfetto's UI. */
+    timeline;
+
+    /** Whether the export is one file rather than a directory of tables. */
+    public boolean oneFile() {
+        return this == pcap || this == timeline;
+    }
 }
