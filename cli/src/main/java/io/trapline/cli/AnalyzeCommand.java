@@ -26,7 +26,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", arity = "0..*", description = "Capture directories, or NAME=DIR.")
     List<String> captures;
 
-    @Option(names = "--phase", paramLabel = "NAME", description = "Measure inside this phase of every capture.")
+    @Option(names = "--phase", paramLabel = "NAME[,NAME...]",
+            description = "Measure inside this phase of every capture (of several names, the first each capture has).")
     String phase;
 
     @Option(names = "--format", defaultValue = "table", description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")

@@ -25,8 +25,9 @@ final class ExportCommand implements Callable<Integer> {
             description = "parquet | arrow | csv (a directory of files), pcap or timeline (one file).")
     ExportFormat format;
 
-    @Option(names = "--phase", paramLabel = "NAME",
-            description = "timeline only: the events of this phase, timed from its start, so captures line up.")
+    @Option(names = "--phase", paramLabel = "NAME[,NAME...]",
+            description = "timeline only: the events of this phase (of several names, the first each capture has),"
+                    + " timed from its start, so captures line up.")
     String phase;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "Where to write.")

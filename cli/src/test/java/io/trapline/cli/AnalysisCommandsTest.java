@@ -68,6 +68,12 @@ class AnalysisCommandsTest {
         assertFalse(table.out().contains("tcg"), table.out());
         CliRun md = CliRun.of("analyze", e.toString(), "--format", "markdown", "--phase", "workload");
         assertTrue(md.out().startsWith("| metric | e1000 |"), md.out());
+        // several names: each capture in the first it has
+        CliRun either = CliRun.of("analyze", e.toString(), v.toString(), "--phase", "large, workload", "--format", "csv");
+        assertEquals(0, either.code(), either.err());
+        assertTrue(either.out().contains("phase,workload,workload"), either.out());
+        assertOneErrorLine(CliRun.of("analyze", e.toString(), "--phase", "large,boot"), "no phase 'large,boot'",
+                "workload");
     }
 
     @Test
@@ -334,7 +340,8 @@ class AnalysisCommandsTest {
 
         // --phase: only that phase's events, timed from its start
         Path phase = tmp.resolve("w.json");
-        CliRun w = CliRun.of("export", e.toString(), "--format", "timeline", "--phase", "workload", "-o", phase.toString());
+        CliRun w = CliRun.of("export", e.toString(), "--format", "timeline", "--phase", "large,workload", "-o",
+                phase.toString());
         assertEquals(0, w.code(), w.err());
         List<JsonNode> in = new java.util.ArrayList<>();
         new ObjectMapper().readTree(phase.toFile()).path("traceEvents").forEach(in::add);

@@ -213,14 +213,18 @@ public final class CaptureComparison {
             }
             return null;
         });
+        // "small,200x1024": the first of these names each capture has, since real and embedded runs name the same
+        // part of a workload differently (phases from a phases file, or from the request groups)
+        List<String> choices = List.of(phase.split(","));
         for (String n : names) {
             Map<String, long[]> ph = found.getOrDefault(n, Map.of());
-            long[] w = ph.get(phase);
-            if (w == null) {
+            String chosen = choices.stream().map(String::strip).filter(ph::containsKey).findFirst().orElse(null);
+            if (chosen == null) {
                 throw new AnalysisException("capture '" + n + "' has no phase '" + phase + "'"
                         + (ph.isEmpty() ? " (it has no phases)" : " (it has: " + String.join(", ", ph.keySet()) + ")"));
             }
-            out.add(new Window(phase, w[0], w[1]));
+            long[] w = ph.get(chosen);
+            out.add(new Window(chosen, w[0], w[1]));
         }
         return out;
     }

@@ -66,7 +66,9 @@ final class TimelineExport {
                     MeasuredInterval window = null;
                     if (phase != null) {
                         MeasuredInterval.Phases phases = MeasuredInterval.Phases.of(r);
-                        window = MeasuredInterval.named(phases, phase);
+                        for (String name : phase.split(",")) { // the first of several names the capture has
+                            window = window != null ? window : MeasuredInterval.named(phases, name.strip());
+                        }
                         if (window == null) {
                             throw new AnalysisException("capture '" + c.name() + "' has no phase '" + phase + "'"
                                     + (phases.names().isEmpty() ? " (it has no phases)"
