@@ -92,6 +92,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 for (CaptureComparison.Metric m : c.metrics()) {
                     o.putPOJO(m.key(), m.values().get(i));
                 }
+                o.putPOJO("counts", c.counts().get(i)); // unrounded, for programs
             }
             out.println(json.writeValueAsString(arr));
             return;

@@ -52,6 +52,15 @@ class AnalysisCommandsTest {
         assertEquals((6 * 8_800 + 3_600) / 2, e1000.get("cycles_per_packet.kvm").asLong());
         assertEquals(0.5, e1000.get("interrupts_per_packet").asDouble(), 1e-9);
         assertTrue(e1000.get("top_registers.kvm").asText().startsWith("STATUS 2"), e1000.toString());
+        // the counts behind the figures, unrounded, for programs
+        JsonNode counts = e1000.get("counts");
+        assertEquals(100, counts.get("window_start_ns").asLong());
+        assertEquals(3_000, counts.get("window_end_ns").asLong());
+        assertEquals(1, counts.get("interrupts").asLong());
+        assertEquals(7, counts.get("exits").get("kvm").asLong());
+        assertEquals(6 * 8_800 + 3_600, counts.get("cycles").get("kvm").asLong());
+        assertEquals("STATUS", counts.get("top_registers").get(0).get("register").asText());
+        assertEquals(2, counts.get("top_registers").get(0).get("exits").asLong());
         // virtio: 3 packets; kicks 2, one of them only as a KICK
         JsonNode virtio = json.get(1);
         assertEquals(2, virtio.get("kicks").asLong());

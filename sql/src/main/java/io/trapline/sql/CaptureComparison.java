@@ -31,11 +31,23 @@ public final class CaptureComparison {
     private final List<String> captures;
     private final List<Window> windows;
     private final List<Metric> metrics;
+    private final List<Map<String, Object>> counts;
 
-    private CaptureComparison(List<String> captures, List<Window> windows, List<Metric> metrics) {
+    private CaptureComparison(List<String> captures, List<Window> windows, List<Metric> metrics,
+                              List<Map<String, Object>> counts) {
         this.captures = captures;
         this.windows = windows;
         this.metrics = metrics;
+        this.counts = counts;
+    }
+
+    /**
+     * Per capture, the counts the metrics are made of, unrounded, for programs ({@code analyze --format json}): the
+     * window in ns, interrupts, and per profile the exits, cycles, exits on the NIC and served by QEMU, and the top
+     * registers by exits as a list.
+     */
+    public List<Map<String, Object>> counts() {
+        return counts;
     }
 
     public List<String> captures() {
@@ -115,12 +127,18 @@ public final class CaptureComparison {
                 });
         Profile topProfile = profiles.stream().filter(p -> p != Profile.TCG).findFirst().orElse(profiles.get(0));
         Map<String, String> top = new LinkedHashMap<>();
-        s.query("SELECT capture, string_agg(register || ' ' || n, ', ' ORDER BY n DESC, register) FROM ("
+        Map<String, List<Map<String, Object>>> topList = new LinkedHashMap<>();
+        s.query("SELECT capture, register, n FROM ("
                 + " SELECT t.capture, register, count(*) AS n, row_number() OVER (PARTITION BY t.capture"
                 + " ORDER BY count(*) DESC, register) AS r FROM exits t" + in + " WHERE profile = "
-                + quote(topProfile.label()) + " GROUP BY 1, 2) WHERE r <= " + TOP_REGISTERS + " GROUP BY 1", rs -> {
+                + quote(topProfile.label()) + " GROUP BY 1, 2) WHERE r <= " + TOP_REGISTERS + " ORDER BY 1, r", rs -> {
                     while (rs.next()) {
-                        top.put(rs.getString(1), rs.getString(2));
+                        String capture = rs.getString(1);
+                        top.merge(capture, rs.getString(2) + " " + rs.getLong(3), (a, b) -> a + ", " + b);
+                        Map<String, Object> reg = new LinkedHashMap<>();
+                        reg.put("register", rs.getString(2));
+                        reg.put("exits", rs.getLong(3));
+                        topList.computeIfAbsent(capture, k -> new ArrayList<>()).add(reg);
                     }
                     return null;
                 });
@@ -177,7 +195,30 @@ public final class CaptureComparison {
         }
         m.add(metric("top_registers." + topProfile.label(), "top registers by exits, " + topProfile.label(), names,
                 top::get));
-        return new CaptureComparison(names, windows, m);
+        List<Map<String, Object>> counts = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("window_start_ns", windows.get(i).startNs());
+            c.put("window_end_ns", windows.get(i).endNs());
+            c.put("interrupts", irqs.get(n)[0]);
+            for (String what : List.of("exits", "cycles", "nic_exits", "userspace_exits")) {
+                Map<String, Object> per = new LinkedHashMap<>();
+                int col = switch (what) {
+                    case "exits" -> 0;
+                    case "cycles" -> 1;
+                    case "nic_exits" -> 2;
+                    default -> 3;
+                };
+                for (Profile p : profiles) {
+                    per.put(p.label(), exits.get(p.label()).get(n)[col]);
+                }
+                c.put(what, per);
+            }
+            c.put("top_registers", topList.getOrDefault(n, List.of()));
+            counts.add(c);
+        }
+        return new CaptureComparison(names, windows, m, counts);
     }
 
     /** Exits counted but none priced: {exits, cycles, ...}. */
