@@ -1,6 +1,7 @@
 package io.trapline.cli;
 
 import io.trapline.recorder.qemu.ImportReport;
+import io.trapline.recorder.qemu.PcapFileException;
 import io.trapline.recorder.qemu.PhasesFileException;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
@@ -35,7 +36,7 @@ final class ImportQemuCommand implements Callable<Integer> {
             description = "QEMU version of the trace, X.Y or X.Y.Z (default: from a qemu-X.Y path component). The importer reads 7.2's trace events; another version, given or from the path, is imported with a warning, refused with --strict.")
     String qemuVersion;
 
-    @Option(names = "--strict", description = "Stop at the first malformed line, or at a phases line outside the trace (no capture is left behind).")
+    @Option(names = "--strict", description = "Stop at the first malformed line, at a phases line outside the trace, or at a pcap that ends inside its last record (no capture is left behind).")
     boolean strict;
 
     @Option(names = "--allow-unaligned-pcap",
@@ -70,7 +71,7 @@ final class ImportQemuCommand implements Callable<Integer> {
             report = QemuTraceImporter.run(options);
         } catch (PhasesFileException e) {
             throw new UserError("--phases: " + e.getMessage());
-        } catch (UnalignedPcapException e) {
+        } catch (UnalignedPcapException | PcapFileException e) {
             throw new UserError("--pcap: " + e.getMessage());
         }
         spec.commandLine().getOut().print(report.summary());

@@ -502,6 +502,42 @@ class BadInputTest {
         assertTrue(r.out().contains("20 frames"), r.out());
     }
 
+    /**
+     * A record that is not one is named (record, byte offset, what) even where the pcap could not be aligned, and with
+     * --allow-unaligned-pcap too; a pcap that ends inside its last record is a warning naming where, its frames kept.
+     */
+    @Test
+    void aDamagedPcapRecordIsAnErrorNamingItAndACutLastRecordAWarning() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        byte[] good = pcapBytes(20);
+        Path pcap = tmp.resolve("packets.pcap");
+        Path out = tmp.resolve("imported");
+        for (int[] field : new int[][] {{32, 0x7fffffff}, {32, 0}, {28, 0xffffffff}}) {
+            byte[] bad = good.clone();
+            java.nio.ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(field[0], field[1]);
+            Files.write(pcap, bad);
+            for (String allow : new String[] {"--strict", "--allow-unaligned-pcap"}) {
+                assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", pcap.toString(),
+                        allow, "-o", out.toString()), "--pcap: " + pcap + ": record 1 at byte offset 24: ",
+                        field[0] == 28 ? "time stamp fraction 4294967295" : "frame length " + field[1]);
+                assertFalse(Files.exists(out), "no capture is left behind");
+            }
+        }
+
+        Files.write(pcap, java.util.Arrays.copyOf(good, good.length - 30));
+        CliRun r = CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", pcap.toString(),
+                "--allow-unaligned-pcap", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("trapline import qemu: warning: --pcap: " + pcap + ": the pcap ends inside record 20"
+                + " at byte offset 2228 (after 70 of its 100 frame bytes)"), r.err());
+        assertTrue(r.out().contains("19 frames"), r.out());
+        assertFalse(r.out().contains("malformed " + pcap), "a warning, not a malformed line: " + r.out());
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", pcap.toString(),
+                "--allow-unaligned-pcap", "--strict", "-o", tmp.resolve("strict").toString()),
+                "--pcap: " + pcap + ": the pcap ends inside record 20", "(--strict)");
+    }
+
     @Test
     void aPcapOfAnotherRunIsAnError() {
         Path shared = Path.of(System.getProperty("trapline.shared.dir", "../shared"), "captures", "qemu-7.2-tcg");

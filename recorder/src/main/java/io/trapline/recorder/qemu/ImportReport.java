@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param lines            trace lines read
  * @param eventsByType     events written, by type
- * @param malformedCount   malformed trace lines and damaged pcap records (all counted)
+ * @param malformedCount   malformed trace lines (all counted; a pcap record that is not one refuses the import)
  * @param malformed        the first {@link #MAX_LISTED} of them, with line numbers
  * @param informational    well-formed trace lines of events the importer only reads for state or does not use
  * @param unattributed     kicks seen for no known virtio NIC
@@ -20,7 +20,7 @@ import java.util.Map;
  * @param pcapOffsetNs     added to pcap times to put them on the trace clock; null without a pcap
  * @param pcapAlignment    how that offset was found
  * @param warnings         one line each: inputs imported although something about them looks wrong (a phases line
- *                         outside the trace, a pcap merged unaligned)
+ *                         outside the trace, a pcap merged unaligned, a pcap that ends inside its last record)
  */
 public record ImportReport(Path output, Path trace, long lines, long eventsWritten, Map<EventType, Long> eventsByType,
                            long malformedCount, List<MalformedLine> malformed,

@@ -1,6 +1,6 @@
 package io.trapline.recorder.qemu;
 
-/** An input line (or pcap record) that could not be imported: file, 1-based line/record number, why, and its text. */
+/** A trace line that could not be imported: file, 1-based line number, why, and its text. */
 public record MalformedLine(String file, long line, String reason, String text) {
     @Override
     public String toString() {

@@ -27,6 +27,13 @@ final class PcapAlignment {
     record PcapAnchor(long timeNs, long record, byte[] guestMac) {
     }
 
+    /**
+     * A whole pass over the pcap: the anchor (null without a SYN), the records read whole, and where the last one is
+     * cut short ({@link PcapReader#cutShort()}, null when the file ends between records).
+     */
+    record PcapScan(PcapAnchor anchor, long wholeRecords, String cutShort) {
+    }
+
     record Result(long offsetNs, String method) {
     }
 
@@ -34,44 +41,51 @@ final class PcapAlignment {
     }
 
     /**
-     * Scans the pcap for the anchor. {@code guestMac} may be null: then the destination of the first TCP SYN
-     * is taken as the guest (the workload connects to a server in the guest). Returns null without a SYN.
+     * Reads the whole pcap before anything is written: a record that is not one, or a damaged compressed stream,
+     * throws {@link PcapFileException} here; on the way it finds the anchor. {@code guestMac} may be null: then the
+     * destination of the first TCP SYN is taken as the guest (the workload connects to a server in the guest).
      */
-    static PcapAnchor anchor(Path pcap, byte[] guestMac) {
+    static PcapScan scan(Path pcap, byte[] guestMac) {
         try (PcapReader r = new PcapReader(CompressedInput.open(pcap), pcap.toString())) {
-            byte[] mac = guestMac;
-            long burstStart = -1;
-            long burstRecord = -1;
-            long lastRx = Long.MIN_VALUE;
+            PcapAnchor anchor = anchor(r, guestMac);
             while (r.next()) {
-                byte[] f = r.frame();
-                int len = r.length();
-                if (len < 14) {
+                // the rest is read only to find out whether every record is one
+            }
+            return new PcapScan(anchor, r.wholeRecords(), r.cutShort());
+        }
+    }
+
+    /** Reads {@code r} up to the anchor; null without a SYN (then the whole pcap was read). */
+    private static PcapAnchor anchor(PcapReader r, byte[] guestMac) {
+        byte[] mac = guestMac;
+        long burstStart = -1;
+        long burstRecord = -1;
+        long lastRx = Long.MIN_VALUE;
+        while (r.next()) {
+            byte[] f = r.frame();
+            int len = r.length();
+            boolean syn = PcapReader.isTcpSyn(f, len);
+            if (mac == null) {
+                if (!syn) {
                     continue;
                 }
-                boolean syn = PcapReader.isTcpSyn(f, len);
-                if (mac == null) {
-                    if (!syn) {
-                        continue;
-                    }
-                    mac = java.util.Arrays.copyOfRange(f, 0, 6);
-                    return new PcapAnchor(r.timeNs(), r.record(), mac); // no direction known before this frame
-                }
-                if (PcapReader.sourceIs(f, len, mac)) {
-                    continue; // guest to host
-                }
-                long t = r.timeNs();
-                if (burstStart < 0 || t - lastRx >= BURST_GAP_NS) {
-                    burstStart = t;
-                    burstRecord = r.record();
-                }
-                lastRx = t;
-                if (syn) {
-                    return new PcapAnchor(burstStart, burstRecord, mac);
-                }
+                mac = java.util.Arrays.copyOfRange(f, 0, 6);
+                return new PcapAnchor(r.timeNs(), r.record(), mac); // no direction known before this frame
             }
-            return null;
+            if (PcapReader.sourceIs(f, len, mac)) {
+                continue; // guest to host
+            }
+            long t = r.timeNs();
+            if (burstStart < 0 || t - lastRx >= BURST_GAP_NS) {
+                burstStart = t;
+                burstRecord = r.record();
+            }
+            lastRx = t;
+            if (syn) {
+                return new PcapAnchor(burstStart, burstRecord, mac);
+            }
         }
+        return null;
     }
 
     static String macString(byte[] mac) {

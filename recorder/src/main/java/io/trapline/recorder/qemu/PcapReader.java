@@ -1,6 +1,5 @@
 package io.trapline.recorder.qemu;
 
-import io.trapline.recorder.CaptureException;
 import io.trapline.recorder.IoErrors;
 
 import java.io.EOFException;
@@ -9,15 +8,21 @@ import java.io.InputStream;
 
 /**
  * Streams a classic libpcap file (the format QEMU's {@code filter-dump} writes): either byte order, micro- or
- * nanosecond timestamps, Ethernet link type. One reusable frame buffer; a damaged record ends the stream
- * and is described by {@link #problem()} (the frames before it stay usable). A compressed pcap whose xz or gzip
- * stream breaks off or does not decode is refused as a whole instead, as a compressed trace is: a
- * {@link CaptureException} naming the file and the last whole record before the break.
+ * nanosecond timestamps, Ethernet link type. One reusable frame buffer. A record that no pcap writer produces (a
+ * frame longer than {@link #MAX_FRAME} or than the frame it was captured from, shorter than an Ethernet header, a time
+ * stamp fraction of a second or more) is refused with a {@link PcapFileException} naming the file, the record and its
+ * byte offset: the records after it cannot be found. A last record cut short (a capture stopped while writing) ends the
+ * stream instead, described by {@link #cutShort()}: the frames before it stay usable. A compressed pcap whose xz or
+ * gzip stream breaks off or does not decode is refused as a whole, as a compressed trace is: a
+ * {@link PcapFileException} naming the file and the last whole record before the break.
  */
 final class PcapReader implements AutoCloseable {
     static final int LINKTYPE_ETHERNET = 1;
     /** Largest frame accepted (a 64 KiB GSO frame plus headers). */
     static final int MAX_FRAME = 256 * 1024;
+    /** Smallest frame accepted: an Ethernet header. */
+    static final int MIN_FRAME = 14;
+    static final int FILE_HEADER = 24;
 
     private final InputStream in;
     private final String file;
@@ -31,15 +36,18 @@ final class PcapReader implements AutoCloseable {
     private boolean headerRead;
     private long timeNs;
     private int length;
-    private String problem;
+    /** Bytes of the (decompressed) pcap read so far, and where the current record starts. */
+    private long offset;
+    private long recordOffset;
+    private String cutShort;
 
     PcapReader(InputStream in, String file) {
         this.in = in;
         this.file = file;
-        byte[] g = new byte[24];
-        int n = readFully(g, 24);
-        if (n < 24) {
-            throw new CaptureException(file + ": not a pcap file (shorter than the 24-byte header)");
+        byte[] g = new byte[FILE_HEADER];
+        int n = readFully(g, FILE_HEADER);
+        if (n < FILE_HEADER) {
+            throw new PcapFileException(file + ": not a pcap file (shorter than the 24-byte header)");
         }
         long magic = le32(g, 0);
         switch ((int) magic) {
@@ -47,41 +55,53 @@ final class PcapReader implements AutoCloseable {
             case 0xa1b23c4d -> { swapped = false; nanos = true; }
             case 0xd4c3b2a1 -> { swapped = true; nanos = false; }
             case 0x4d3cb2a1 -> { swapped = true; nanos = true; }
-            default -> throw new CaptureException(file + ": not a classic pcap file (magic 0x"
+            default -> throw new PcapFileException(file + ": not a classic pcap file (magic 0x"
                     + Long.toHexString(magic) + "; pcapng is not supported)");
         }
         long linkType = u32(g, 20) & 0x0fffffff;
         if (linkType != LINKTYPE_ETHERNET) {
-            throw new CaptureException(file + ": pcap link type " + linkType + " is not Ethernet (1)");
+            throw new PcapFileException(file + ": pcap link type " + linkType + " is not Ethernet (1)");
         }
         headerRead = true;
     }
 
-    /** Next frame; false at the end or at a damaged record (then {@link #problem()} says why). */
+    /**
+     * Next frame; false at the end or at a last record cut short (then {@link #cutShort()} says where). Throws a
+     * {@link PcapFileException} at a record no pcap writer produces.
+     */
     boolean next() {
-        if (problem != null) {
+        if (cutShort != null) {
             return false;
         }
+        recordOffset = offset;
         int n = readFully(header, 16);
         if (n == 0) { // the end (of a compressed stream, too: one that breaks off throws instead)
             return false;
         }
         record++;
         if (n < 16) {
-            return damagedRecord("record " + record + ": truncated record header");
+            return cutShort("after " + n + " of its 16 header bytes");
         }
         long sec = u32(header, 0);
         long sub = u32(header, 4);
         long incl = u32(header, 8);
+        long orig = u32(header, 12);
         if (sub >= (nanos ? 1_000_000_000L : 1_000_000L)) {
-            return damagedRecord("record " + record + ": bad timestamp fraction " + sub);
+            throw malformed("time stamp fraction " + sub + (nanos ? " ns" : " us") + " is a second or more");
         }
         if (incl > MAX_FRAME) {
-            return damagedRecord("record " + record + ": frame length " + incl + " exceeds " + MAX_FRAME + " bytes");
+            throw malformed("frame length " + incl + " exceeds " + MAX_FRAME + " bytes");
+        }
+        if (incl < MIN_FRAME) {
+            throw malformed("frame length " + incl + " is shorter than an Ethernet header (" + MIN_FRAME + " bytes)");
+        }
+        if (incl > orig) {
+            throw malformed("frame length " + incl + " exceeds the length of the frame it was captured from (" + orig
+                    + ")");
         }
         int got = readFully(frame, (int) incl);
         if (got < incl) {
-            return damagedRecord("record " + record + ": truncated frame (" + got + " of " + incl + " bytes)");
+            return cutShort("after " + got + " of its " + incl + " frame bytes");
         }
         timeNs = sec * 1_000_000_000L + (nanos ? sub : sub * 1000);
         length = (int) incl;
@@ -89,16 +109,27 @@ final class PcapReader implements AutoCloseable {
         return true;
     }
 
+    /** Where the current record starts, in words: the file's byte offset, or the decompressed data's. */
+    private String where() {
+        return "record " + record + " at " + (in instanceof DecompressingReader ? "decompressed " : "") + "byte offset "
+                + recordOffset;
+    }
+
     /**
-     * Ends the stream at a damaged record. In a compressed pcap the record may be what a damaged xz or gzip stream
-     * decoded to before its check failed: the rest of the stream is decoded first, and a stream that breaks off or
-     * does not decode is refused as such.
+     * A record no pcap writer produces. In a compressed pcap it may be what a damaged xz or gzip stream decoded to
+     * before its check failed: the rest of the stream is decoded first, and a stream that breaks off or does not decode
+     * is refused as such.
      */
-    private boolean damagedRecord(String why) {
+    private PcapFileException malformed(String what) {
         checkCompressedStream();
-        if (problem == null) {
-            problem = why;
-        }
+        return new PcapFileException(file + ": " + where() + ": " + what + "; not a pcap record (a damaged file?),"
+                + " nothing imported");
+    }
+
+    /** Ends the stream at a record the file ends inside (in a compressed pcap: once the stream proves whole). */
+    private boolean cutShort(String what) {
+        checkCompressedStream();
+        cutShort = "the pcap ends inside " + where() + " (" + what + ")";
         return false;
     }
 
@@ -117,27 +148,28 @@ final class PcapReader implements AutoCloseable {
             int r;
             try {
                 r = in.read(b, off, len - off);
-            } catch (IOException | RuntimeException e) {
-                if (in instanceof DecompressingReader d && e instanceof IOException io) {
-                    throw damaged(d, io);
+            } catch (IOException e) {
+                if (in instanceof DecompressingReader d) {
+                    throw damaged(d, e);
                 }
-                problem = "record " + (record + 1) + ": read error: " + e.getMessage();
-                return off;
+                throw new PcapFileException(file + ": cannot read after byte offset " + (offset + off) + ": "
+                        + IoErrors.describe(e) + "; nothing imported", e);
             }
             if (r < 0) {
                 break;
             }
             off += r;
         }
+        offset += off;
         return off;
     }
 
     /** A compressed pcap whose stream broke off or does not decode, named with the last whole record before it. */
-    private CaptureException damaged(DecompressingReader d, IOException e) {
+    private PcapFileException damaged(DecompressingReader d, IOException e) {
         String where = headerRead ? "after record " + whole : "before the first record";
         String what = e instanceof EOFException ? "truncated " + d.format() + " data: the stream breaks off " + where
                 : "corrupt " + d.format() + " data " + where + " (" + IoErrors.describe(e) + ")";
-        return new CaptureException(file + ": " + what + "; nothing imported", e);
+        return new PcapFileException(file + ": " + what + "; nothing imported", e);
     }
 
     private long u32(byte[] b, int o) {
@@ -168,8 +200,14 @@ final class PcapReader implements AutoCloseable {
         return length;
     }
 
-    String problem() {
-        return problem;
+    /** Records read whole so far. */
+    long wholeRecords() {
+        return whole;
+    }
+
+    /** Where the last record is cut short ("the pcap ends inside record N at byte offset O (...)"); else null. */
+    String cutShort() {
+        return cutShort;
     }
 
     String file() {

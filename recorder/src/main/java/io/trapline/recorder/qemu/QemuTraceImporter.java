@@ -200,7 +200,6 @@ public final class QemuTraceImporter {
                 throw new CaptureException(options.trace() + ": no QEMU trace events in it (" + lines + " lines, "
                         + malformedCount + " of them malformed): not a trace-event log of a NIC?");
             }
-            finishPcap();
             writer.updateMetadata(finalMetadata());
             writer.close();
             ok = true;
@@ -825,21 +824,26 @@ public final class QemuTraceImporter {
         return t;
     }
 
-    private void finishPcap() {
-        if (pcap != null && pcap.problem() != null) {
-            malformed(pcap.file(), pcap.record(), pcap.problem(), null, 0, 0);
-        }
-    }
-
     /** Finds the pcap offset before the main pass (see {@link PcapAlignment}). */
     private void alignPcap() {
         String mac = configuredMac();
         guestMac = PcapAlignment.parseMac(mac);
-        PcapAlignment.PcapAnchor anchor = PcapAlignment.anchor(options.pcap(), guestMac);
+        PcapAlignment.PcapScan scan = PcapAlignment.scan(options.pcap(), guestMac);
+        if (scan.cutShort() != null) {
+            // a capture stopped while writing: the frames before the cut are whole, the cut one is lost
+            String why = options.pcap() + ": " + scan.cutShort();
+            if (options.strict()) {
+                throw new PcapFileException(why + " (--strict)");
+            }
+            warnings.add("--pcap: " + why + ": a capture stopped while writing? The " + scan.wholeRecords()
+                    + " records before it are imported");
+        }
+        PcapAlignment.PcapAnchor anchor = scan.anchor();
         boolean aligned = false;
         if (anchor == null) {
             pcapOffsetNs = 0;
-            pcapAlignment = "no host-to-guest TCP SYN in the pcap: offset 0 (unaligned)";
+            pcapAlignment = "no host-to-guest TCP SYN in the pcap" + (scan.cutShort() == null ? ""
+                    : "'s " + scan.wholeRecords() + " whole records") + ": offset 0 (unaligned)";
         } else {
             if (guestMac == null) {
                 guestMac = anchor.guestMac();
@@ -880,7 +884,6 @@ public final class QemuTraceImporter {
             // frames merged at an arbitrary offset would pass for what the NIC did at that point of the run
             String why = options.pcap() + ": cannot be aligned to the trace (" + pcapAlignment + "); a pcap of another run?";
             if (!options.allowUnalignedPcap()) {
-                readWholePcap(); // a damaged compressed pcap is refused as such: that is the error to report
                 throw new UnalignedPcapException(why + " (--allow-unaligned-pcap merges it anyway)");
             }
             warnings.add("--pcap: " + why + "; merged anyway (--allow-unaligned-pcap)");
@@ -888,15 +891,6 @@ public final class QemuTraceImporter {
         pcapOffsetReported = pcapOffsetNs;
         sourceDetails.put("pcapOffsetNs", pcapOffsetNs);
         sourceDetails.put("pcapAlignment", pcapAlignment);
-    }
-
-    /** Reads the pcap to its end: a compressed one whose stream breaks off or does not decode throws. */
-    private void readWholePcap() {
-        try (PcapReader r = new PcapReader(CompressedInput.open(options.pcap()), options.pcap().toString())) {
-            while (r.next()) {
-                // only the stream's integrity matters here
-            }
-        }
     }
 
     /** The guest MAC from the command line's NIC -device (mac=), or null. */

@@ -199,8 +199,9 @@ class DamagedInputTest {
         assertFalse(Files.exists(tmp.resolve("strict")));
     }
 
+    /** A plain pcap whose last record is cut short (a capture stopped while writing): a warning, its frames kept. */
     @Test
-    void aTruncatedPcapIsReported() throws IOException {
+    void aPcapCutInsideItsLastRecordIsAWarningAndItsFramesBeforeTheCutAreImported() throws IOException {
         Path run = SharedCapturesImportTest.sharedRuns().resolve("e1000");
         byte[] pcap = Files.readAllBytes(run.resolve("packets.pcap"));
         Path cutPcap = tmp.resolve("cut.pcap");
@@ -209,15 +210,60 @@ class DamagedInputTest {
 
         ImportReport r = QemuTraceImporter.run(QemuImportOptions.of(trace, tmp.resolve("o"))
                 .withPcap(cutPcap).withPhases(run.resolve("phases.txt")));
-        assertEquals(1, r.malformedCount(), r.summary());
-        assertEquals(cutPcap.toString(), r.malformed().get(0).file());
-        assertTrue(r.malformed().get(0).reason().contains("truncated"), r.malformed().get(0).toString());
+        assertEquals(0, r.malformedCount(), r.summary());
+        List<String> pcapWarnings = r.warnings().stream().filter(w -> w.startsWith("--pcap: ")).toList();
+        assertEquals(1, pcapWarnings.size(), r.warnings().toString());
+        String w = pcapWarnings.get(0);
+        assertTrue(w.startsWith("--pcap: " + cutPcap + ": the pcap ends inside record "), w);
+        assertTrue(w.contains(" at byte offset ") && w.contains(" frame bytes)"), w);
+        assertTrue(w.endsWith(" The " + r.frames() + " records before it are imported"), w);
         assertTrue(r.frames() > 0, "frames before the cut are kept");
+
+        CaptureException e = assertThrows(PcapFileException.class, () -> QemuTraceImporter.run(
+                QemuImportOptions.of(trace, tmp.resolve("strict")).withPcap(cutPcap).withStrict(true)));
+        assertTrue(e.getMessage().startsWith(cutPcap + ": the pcap ends inside record ")
+                && e.getMessage().endsWith("(--strict)"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("strict")));
     }
 
     /**
-     * Unlike a plain pcap cut short (above: its frames are kept and the cut record listed), a compressed one whose
-     * stream breaks off or does not decode is refused as a compressed trace is.
+     * A record no pcap writer produces (an absurd length, a time stamp fraction of a second or more), first or later:
+     * the pcap is refused naming the record and its offset, before the capture is made. Neither the alignment (which
+     * would see no SYN in it) nor --allow-unaligned-pcap hides it.
+     */
+    @Test
+    void aDamagedPcapRecordIsRefusedNamingTheRecordAndItsOffset() throws IOException {
+        Path run = SharedCapturesImportTest.sharedRuns().resolve("e1000");
+        byte[] pcap = Files.readAllBytes(run.resolve("packets.pcap"));
+        Path trace = write("t.log", clean.subList(0, 5000));
+        int second = 24 + 16 + (pcap[24 + 8] & 0xff | (pcap[24 + 9] & 0xff) << 8);
+        Object[][] cases = {
+                {24 + 8, 0x7fffffff, "record 1 at byte offset 24: frame length 2147483647 exceeds 262144 bytes"},
+                {24 + 8, 0, "record 1 at byte offset 24: frame length 0 is shorter than an Ethernet header"},
+                {24 + 4, 0xffffffff, "record 1 at byte offset 24: time stamp fraction 4294967295 us is a second or more"},
+                {second + 8, 0x7fffffff, "record 2 at byte offset " + second + ": frame length 2147483647"}};
+        for (Object[] c : cases) {
+            byte[] bad = pcap.clone();
+            java.nio.ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) c[0], (int) c[1]);
+            Path file = tmp.resolve("bad.pcap");
+            Files.write(file, bad);
+            for (boolean allow : new boolean[] {false, true}) {
+                Path out = tmp.resolve("o-" + allow);
+                CaptureException e = assertThrows(PcapFileException.class, () -> QemuTraceImporter.run(
+                        QemuImportOptions.of(trace, out).withPcap(file).withPhases(run.resolve("phases.txt"))
+                                .withAllowUnalignedPcap(allow)));
+                assertTrue(e.getMessage().startsWith(file + ": " + c[2]), e.getMessage());
+                assertTrue(e.getMessage().endsWith("; not a pcap record (a damaged file?), nothing imported"),
+                        e.getMessage());
+                assertFalse(Files.exists(out), "no capture is left behind");
+            }
+        }
+    }
+
+    /**
+     * Unlike a plain pcap cut short inside its last record (above: its frames are kept, with a warning), a compressed
+     * one whose stream breaks off or does not decode is refused as a compressed trace is.
      */
     @Test
     void aTruncatedOrCorruptCompressedPcapIsRefusedNamingTheFileAndLeavesNoCapture() throws IOException {

@@ -47,7 +47,7 @@ class PcapReaderTest {
             assertTrue(r.next());
             assertEquals(1514, r.length());
             assertFalse(r.next());
-            assertNull(r.problem());
+            assertNull(r.cutShort());
         }
         PcapReader ns = new PcapReader(new ByteArrayInputStream(pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b23c4d, 1, frames, 0)), "n");
         assertTrue(ns.next());
@@ -55,26 +55,54 @@ class PcapReaderTest {
     }
 
     @Test
-    void aCutRecordEndsTheStreamWithAReason() {
+    void aCutLastRecordEndsTheStreamSayingWhere() {
         byte[] b = pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 1, new long[][] {{1, 0, 60}, {2, 0, 60}}, 24 + 76 + 30);
         PcapReader r = new PcapReader(new ByteArrayInputStream(b), "t.pcap");
         assertTrue(r.next());
         assertFalse(r.next());
-        assertEquals("record 2: truncated frame (14 of 60 bytes)", r.problem());
+        assertFalse(r.next());
+        assertEquals("the pcap ends inside record 2 at byte offset 100 (after 14 of its 60 frame bytes)", r.cutShort());
+        assertEquals(1, r.wholeRecords());
+
+        r = new PcapReader(new ByteArrayInputStream(java.util.Arrays.copyOf(b, 24 + 76 + 9)), "t.pcap");
+        assertTrue(r.next());
+        assertFalse(r.next());
+        assertEquals("the pcap ends inside record 2 at byte offset 100 (after 9 of its 16 header bytes)", r.cutShort());
+
+        r = new PcapReader(new ByteArrayInputStream(java.util.Arrays.copyOf(b, 24 + 76)), "t.pcap");
+        assertTrue(r.next());
+        assertFalse(r.next());
+        assertNull(r.cutShort(), "a file that ends between records is whole");
+    }
+
+    /** The first record of a good pcap with one header field overwritten: the reader refuses it, naming what. */
+    private static String refusedFirstRecord(int fieldOffset, int value) {
+        byte[] b = pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 1, new long[][] {{1, 0, 60}, {2, 0, 60}}, 0);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + fieldOffset, value);
+        PcapReader r = new PcapReader(new ByteArrayInputStream(b), "t.pcap");
+        return assertThrows(PcapFileException.class, r::next).getMessage();
     }
 
     @Test
-    void absurdLengthsAndForeignFilesAreRefused() {
-        byte[] b = pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 1, new long[][] {{1, 0, 60}}, 0);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 8, 1 << 30);
-        PcapReader r = new PcapReader(new ByteArrayInputStream(b), "t.pcap");
-        assertFalse(r.next());
-        assertTrue(r.problem().contains("exceeds"));
-        assertThrows(CaptureException.class, () -> new PcapReader(new ByteArrayInputStream(
+    void aRecordNoPcapWriterProducesIsRefusedNamingTheFileTheRecordAndItsOffset() {
+        String tail = "; not a pcap record (a damaged file?), nothing imported";
+        assertEquals("t.pcap: record 1 at byte offset 24: frame length 2147483647 exceeds 262144 bytes" + tail,
+                refusedFirstRecord(8, 0x7fffffff));
+        assertEquals("t.pcap: record 1 at byte offset 24: frame length 0 is shorter than an Ethernet header (14 bytes)"
+                + tail, refusedFirstRecord(8, 0));
+        assertEquals("t.pcap: record 1 at byte offset 24: frame length 60 exceeds the length of the frame it was captured"
+                + " from (59)" + tail, refusedFirstRecord(12, 59));
+        assertEquals("t.pcap: record 1 at byte offset 24: time stamp fraction 4294967295 us is a second or more" + tail,
+                refusedFirstRecord(4, 0xffffffff));
+    }
+
+    @Test
+    void foreignFilesAreRefused() {
+        assertThrows(PcapFileException.class, () -> new PcapReader(new ByteArrayInputStream(
                 pcap(ByteOrder.LITTLE_ENDIAN, 0x0a0d0d0a, 1, new long[0][], 0)), "ng.pcapng"));
-        assertThrows(CaptureException.class, () -> new PcapReader(new ByteArrayInputStream(
+        assertThrows(PcapFileException.class, () -> new PcapReader(new ByteArrayInputStream(
                 pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 113, new long[0][], 0)), "sll.pcap"));
-        assertThrows(CaptureException.class, () -> new PcapReader(new ByteArrayInputStream(new byte[10]), "short"));
+        assertThrows(PcapFileException.class, () -> new PcapReader(new ByteArrayInputStream(new byte[10]), "short"));
     }
 
     private static byte[] gzip(byte[] b) throws java.io.IOException {
@@ -91,18 +119,20 @@ class PcapReaderTest {
     }
 
     /**
-     * A damaged record in a whole gzip stream is listed like one in a plain pcap; when the stream itself is damaged (its
-     * check fails further on: the record was decoded from corrupt data) or breaks off, the pcap is refused.
+     * A damaged record in a whole gzip stream is refused like one in a plain pcap, at its offset in the decompressed
+     * data; when the stream itself is damaged (its check fails further on: the record was decoded from corrupt data) or
+     * breaks off, the pcap is refused for that.
      */
     @Test
-    void aDamagedCompressedStreamIsRefusedWhereADamagedRecordIsListed() throws Exception {
+    void aDamagedCompressedStreamIsRefusedAsSuchAndADamagedRecordInAWholeOneAsARecord() throws Exception {
         byte[] b = pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, 1, new long[][] {{1, 0, 60}, {2, 0, 60}, {3, 0, 60}}, 0);
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 76 + 4, 2_000_000); // record 2: bad fraction
         byte[] gz = gzip(b);
         try (PcapReader r = gzipReader(gz)) {
             assertTrue(r.next());
-            assertFalse(r.next());
-            assertEquals("record 2: bad timestamp fraction 2000000", r.problem());
+            assertEquals("t.pcap.gz: record 2 at decompressed byte offset 100: time stamp fraction 2000000 us is a second"
+                    + " or more; not a pcap record (a damaged file?), nothing imported",
+                    assertThrows(PcapFileException.class, r::next).getMessage());
         }
 
         gz[gz.length - 8] ^= 1; // the CRC of the data: the trailer no longer matches
