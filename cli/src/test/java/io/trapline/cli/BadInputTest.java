@@ -538,6 +538,41 @@ class BadInputTest {
                 "--pcap: " + pcap + ": the pcap ends inside record 20", "(--strict)");
     }
 
+    /** A FIFO at {@code p} (mkfifo), or the test is skipped where there is none. */
+    private static Path fifo(Path p) throws Exception {
+        Process mk = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(p), "no mkfifo here");
+        return p;
+    }
+
+    /**
+     * A device or a FIFO named as the trace or pcap is refused at once, saying what it is (not "no such file"; a FIFO
+     * without a writer must not block the import); a command-line file that never ends stops at the side-file limit.
+     */
+    @Test
+    void aTraceOrPcapThatIsNotARegularFileAndACmdlineThatNeverEndsAreErrors() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path fifo = fifo(tmp.resolve("fifo"));
+        Path zero = Files.createSymbolicLink(tmp.resolve("zero"), Path.of("/dev/zero"));
+        Path out = tmp.resolve("imported");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", zero.toString(), "-o", out.toString()),
+                    zero + ": is a character device, not a regular file");
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", fifo.toString(), "-o", out.toString()),
+                    fifo + ": is a FIFO (named pipe), not a regular file");
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", fifo.toString(),
+                    "-o", out.toString()), "--pcap: " + fifo + ": is a FIFO (named pipe), not a regular file");
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap", zero.toString(),
+                    "-o", out.toString()), "--pcap: " + zero + ": is a character device, not a regular file");
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--pcap",
+                    tmp.resolve("none.pcap").toString(), "-o", out.toString()), "--pcap: ", "none.pcap: no such pcap file");
+            assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--cmdline", zero.toString(),
+                    "-o", out.toString()), zero + ": command-line file larger than 4194304 bytes");
+        });
+        assertFalse(Files.exists(out), "no capture is left behind");
+    }
+
     @Test
     void aPcapOfAnotherRunIsAnError() {
         Path shared = Path.of(System.getProperty("trapline.shared.dir", "../shared"), "captures", "qemu-7.2-tcg");

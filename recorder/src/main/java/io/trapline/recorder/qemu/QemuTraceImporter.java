@@ -146,20 +146,16 @@ public final class QemuTraceImporter {
     }
 
     private ImportReport importAll() {
-        if (!Files.isRegularFile(options.trace())) {
-            throw new CaptureException(options.trace() + (Files.isDirectory(options.trace()) ? ": is a directory, not a trace file"
-                    : ": no such trace file"));
+        String notFile = notARegularFile(options.trace(), "trace");
+        if (notFile != null) {
+            throw new CaptureException(options.trace() + ": " + notFile);
+        }
+        if (options.pcap() != null && (notFile = notARegularFile(options.pcap(), "pcap")) != null) {
+            throw new PcapFileException(options.pcap() + ": " + notFile);
         }
         Path cmdFile = options.effectiveCmdline();
         if (cmdFile != null) {
-            try {
-                if (Files.size(cmdFile) > MAX_SIDE_FILE) {
-                    throw new CaptureException(cmdFile + ": command-line file larger than " + MAX_SIDE_FILE + " bytes");
-                }
-                cmdline = QemuCmdline.parse(Files.readString(cmdFile, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new CaptureException(cmdFile + ": cannot read: " + IoErrors.describe(e), e);
-            }
+            cmdline = QemuCmdline.parse(readCmdline(cmdFile));
         }
         if (options.phases() != null) {
             marks = readPhases(options.phases());
@@ -222,6 +218,55 @@ public final class QemuTraceImporter {
                 List.copyOf(malformed), informational, unattributed, timeClamped,
                 originEpochNs < 0 ? null : originEpochNs, pcapOffsetReported, pcapAlignment, frames,
                 writer.metadata().devices(), List.copyOf(warnings));
+    }
+
+    /**
+     * Why {@code file} cannot be read as the {@code what} file (missing, a directory, a device, a FIFO...); null for a
+     * regular file. The trace and the pcap are read twice when a pcap is aligned to the trace, a device such as
+     * /dev/zero never ends, and a FIFO without a writer would block the import at its opening.
+     */
+    static String notARegularFile(Path file, String what) {
+        if (Files.isRegularFile(file)) {
+            return null;
+        }
+        if (!Files.exists(file)) {
+            return "no such " + what + " file";
+        }
+        if (Files.isDirectory(file)) {
+            return "is a directory, not a " + what + " file";
+        }
+        String kind = "is not a regular file";
+        try {
+            int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+            kind = switch (type) {
+                case 0010000 -> "is a FIFO (named pipe), not a regular file";
+                case 0020000 -> "is a character device, not a regular file";
+                case 0060000 -> "is a block device, not a regular file";
+                case 0140000 -> "is a socket, not a regular file";
+                default -> kind;
+            };
+        } catch (IOException | RuntimeException e) {
+            // no unix attributes here: the general words will do
+        }
+        return kind;
+    }
+
+    /** The command-line file's text, read up to {@link #MAX_SIDE_FILE} bytes (a device or a pipe never ends). */
+    private static String readCmdline(Path file) {
+        byte[] raw;
+        try (InputStream in = Files.newInputStream(file)) {
+            raw = in.readNBytes(MAX_SIDE_FILE + 1);
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot read: " + IoErrors.describe(e), e);
+        }
+        if (raw.length > MAX_SIDE_FILE) {
+            throw new CaptureException(file + ": command-line file larger than " + MAX_SIDE_FILE + " bytes");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CaptureException(file + ": " + IoErrors.describe(e), e);
+        }
     }
 
     // ---------------------------------------------------------------- trace pass
