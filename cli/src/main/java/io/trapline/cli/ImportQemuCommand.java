@@ -25,7 +25,7 @@ final class ImportQemuCommand implements Callable<Integer> {
     Path pcap;
 
     @Option(names = "--phases", paramLabel = "FILE",
-            description = "Marks file: 'name seconds' per line, trace clock ('#' comments); a malformed line is an error.")
+            description = "Marks file: 'name seconds' per line, trace clock ('#' comments); a malformed line, or a phase that ends before it starts (work_end before work_start), is an error.")
     Path phases;
 
     @Option(names = "--cmdline", paramLabel = "FILE",

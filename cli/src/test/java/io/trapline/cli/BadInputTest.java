@@ -368,6 +368,20 @@ class BadInputTest {
         assertFalse(Files.exists(out));
     }
 
+    /** work_end before work_start would leave the workload out, and analyze would measure the whole capture instead. */
+    @Test
+    void aPhasesFileWhosePhaseEndsBeforeItStartsIsAnErrorNamingTheLine() throws Exception {
+        Path trace = tmp.resolve("trace.log");
+        Files.writeString(trace, traceText(10));
+        Path phases = tmp.resolve("phases.txt");
+        Files.writeString(phases, "# marks\nwork_start 11.000008\nwork_end 11.000002\n");
+        Path out = tmp.resolve("imported");
+        assertOneErrorLine(CliRun.of("import", "qemu", "--trace", trace.toString(), "--phases", phases.toString(),
+                "-o", out.toString()), "--phases: " + phases + ":3: 'work_end' at 11.000002 s is before 'work_start'",
+                "(line 2)", "'workload' phase would end before it starts");
+        assertFalse(Files.exists(out), "no capture is left behind");
+    }
+
     @Test
     void aQemuVersionThatIsNotOneIsAnErrorAndOneTheImporterWasNotWrittenForAWarning() throws Exception {
         Path trace = tmp.resolve("trace.log");

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -67,45 +68,96 @@ final class PhaseMarks {
         return true;
     }
 
-    /** Instants plus derived phases, sorted by time (file order among equals; ends before starts). */
-    static List<Mark> withDerivedPhases(List<Mark> instants) {
-        Map<String, Long> at = new HashMap<>();
-        for (Mark m : instants) {
-            at.putIfAbsent(m.name(), m.epochNs());
-        }
-        List<Mark> out = new ArrayList<>(instants);
-        int order = instants.size();
-        // named phases of the shared captures' workload script
-        order = phase(out, at, "boot", "qemu_start", "ready", 0, order);
-        order = phase(out, at, "idle", "idle_start", "idle_end", 0, order);
-        order = phase(out, at, "workload", "work_start", "work_end", 0, order);
-        order = phase(out, at, "small", "work_start", "small_end", 0, order);
-        order = phase(out, at, "large", "small_end", "work_end", 0, order);
-        order = phase(out, at, "window", "work_start", "work_end", WINDOW_TAIL_NS, order);
-        // any other NAME_start / NAME_end pair
+    /** A derived phase: from the instant named {@code from} to the one named {@code to}, plus {@code tail}. */
+    record Derived(String name, String from, String to, long tail) {
+    }
+
+    /**
+     * The derived phases whose two instants both appear in {@code instants}: the named phases of the shared captures'
+     * workload script, then one per other NAME_start / NAME_end pair.
+     */
+    static List<Derived> derived(List<Mark> instants) {
+        Map<String, Long> at = firstTimes(instants);
+        List<Derived> all = new ArrayList<>(List.of(
+                new Derived("boot", "qemu_start", "ready", 0),
+                new Derived("idle", "idle_start", "idle_end", 0),
+                new Derived("workload", "work_start", "work_end", 0),
+                new Derived("small", "work_start", "small_end", 0),
+                new Derived("large", "small_end", "work_end", 0),
+                new Derived("window", "work_start", "work_end", WINDOW_TAIL_NS)));
         for (Mark m : instants) {
             String n = m.name();
             if (n.endsWith("_start")) {
                 String base = n.substring(0, n.length() - 6);
-                if (!base.equals("work") && !base.equals("idle") && !base.equals("qemu") && at.containsKey(base + "_end")) {
-                    order = phase(out, at, base, n, base + "_end", 0, order);
+                if (!base.equals("work") && !base.equals("idle") && !base.equals("qemu")) {
+                    all.add(new Derived(base, n, base + "_end", 0));
                 }
             }
+        }
+        all.removeIf(d -> !at.containsKey(d.from()) || !at.containsKey(d.to()));
+        return all;
+    }
+
+    /** The first line of each name (a later line of the same name starts or ends no phase). */
+    private static Map<String, Mark> firstMarks(List<Mark> instants) {
+        Map<String, Mark> first = new HashMap<>();
+        for (Mark m : instants) {
+            first.putIfAbsent(m.name(), m);
+        }
+        return first;
+    }
+
+    private static Map<String, Long> firstTimes(List<Mark> instants) {
+        Map<String, Long> at = new HashMap<>();
+        firstMarks(instants).forEach((n, m) -> at.put(n, m.epochNs()));
+        return at;
+    }
+
+    /**
+     * Why the phases of {@code instants} cannot be measured: a phase whose end comes before its start (work_end before
+     * work_start, small_end outside work_start..work_end, ...), as "LINE: why" for the end's line (1-based, the
+     * earliest such line); null when every phase ends at or after its start.
+     */
+    static String misordered(List<Mark> instants) {
+        Map<String, Mark> first = firstMarks(instants);
+        Mark worstEnd = null;
+        String why = null;
+        for (Derived d : derived(instants)) {
+            Mark s = first.get(d.from());
+            Mark e = first.get(d.to());
+            if (e.epochNs() < s.epochNs() && (worstEnd == null || e.order() < worstEnd.order())) {
+                worstEnd = e;
+                why = String.format(Locale.ROOT, "%d: '%s' at %s s is before '%s' at %s s (line %d): the '%s' phase would"
+                        + " end before it starts", e.order() + 1, e.name(), seconds(e.epochNs()), s.name(),
+                        seconds(s.epochNs()), s.order() + 1, d.name());
+            }
+        }
+        return why;
+    }
+
+    static String seconds(long epochNs) {
+        long frac = epochNs % 1_000_000_000L;
+        String digits = String.format(Locale.ROOT, "%09d", frac).replaceFirst("0+$", "");
+        return epochNs / 1_000_000_000L + (digits.isEmpty() ? "" : "." + digits);
+    }
+
+    /** Instants plus derived phases, sorted by time (file order among equals; ends before starts). */
+    static List<Mark> withDerivedPhases(List<Mark> instants) {
+        Map<String, Long> at = firstTimes(instants);
+        List<Mark> out = new ArrayList<>(instants);
+        int order = instants.size();
+        for (Derived d : derived(instants)) {
+            long s = at.get(d.from());
+            long e = at.get(d.to()) + d.tail();
+            if (e < s) {
+                continue; // refused by the importer (misordered); kept out of the marks in any case
+            }
+            out.add(new Mark(s, MarkKind.PHASE_START, d.name(), order++));
+            out.add(new Mark(e, MarkKind.PHASE_END, d.name(), order++));
         }
         out.sort(Comparator.comparingLong(Mark::epochNs)
                 .thenComparingInt(m -> m.kind() == MarkKind.PHASE_END ? 0 : m.kind() == MarkKind.INSTANT ? 1 : 2)
                 .thenComparingInt(Mark::order));
         return out;
-    }
-
-    private static int phase(List<Mark> out, Map<String, Long> at, String name, String from, String to, long tail, int order) {
-        Long s = at.get(from);
-        Long e = at.get(to);
-        if (s == null || e == null || e + tail < s) {
-            return order;
-        }
-        out.add(new Mark(s, MarkKind.PHASE_START, name, order++));
-        out.add(new Mark(e + tail, MarkKind.PHASE_END, name, order++));
-        return order;
     }
 }

@@ -753,7 +753,10 @@ public final class QemuTraceImporter {
     static final String PHASES_FORM = "(a phases file holds 'name seconds' per line: a name without spaces, then seconds"
             + " on the trace's clock, e.g. 'work_start 1795635747.616137'; blank lines and '#' comments are skipped)";
 
-    /** Reads the phases file; any problem with it refuses the import ({@link PhasesFileException}). */
+    /**
+     * Reads the phases file; any problem with it refuses the import ({@link PhasesFileException}): a line that is not
+     * 'name seconds', or a phase that ends before it starts.
+     */
     private static List<PhaseMarks.Mark> readPhases(Path file) {
         byte[] raw;
         try (InputStream in = CompressedInput.open(file)) {
@@ -783,6 +786,11 @@ public final class QemuTraceImporter {
             } else if (why[0] != null) {
                 throw new PhasesFileException(file + ":" + (i + 1) + ": " + why[0] + " " + PHASES_FORM);
             }
+        }
+        String misordered = PhaseMarks.misordered(instants);
+        if (misordered != null) {
+            // its phase would be left out, and the commands that measure it would measure the whole capture instead
+            throw new PhasesFileException(file + ":" + misordered);
         }
         return PhaseMarks.withDerivedPhases(instants);
     }

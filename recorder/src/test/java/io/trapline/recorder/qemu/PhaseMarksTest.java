@@ -63,4 +63,23 @@ class PhaseMarksTest {
         assertEquals(MarkKind.PHASE_END, windowEnd.kind());
         assertEquals(5_250_000_000L, windowEnd.epochNs());
     }
+
+    @Test
+    void aPhaseThatEndsBeforeItStartsIsNamedByItsEndLine() {
+        assertNull(PhaseMarks.misordered(parse("qemu_start 1", "ready 2", "work_start 3", "small_end 4", "work_end 5")));
+        assertNull(PhaseMarks.misordered(parse("work_start 3", "work_end 3")), "an empty phase is one");
+        assertNull(PhaseMarks.misordered(parse("work_end 1", "ready 2")), "no start: no phase");
+        assertEquals("3: 'work_end' at 1795635751.465250782 s is before 'work_start' at 1795635752 s (line 2): the"
+                + " 'workload' phase would end before it starts",
+                PhaseMarks.misordered(parse("# marks", "work_start 1795635752", "work_end 1795635751.465250782")));
+        assertEquals("2: 'small_end' at 2.5 s is before 'work_start' at 3 s (line 1): the 'small' phase would end before"
+                + " it starts", PhaseMarks.misordered(parse("work_start 3", "small_end 2.5", "work_end 5")));
+        assertEquals("3: 'work_end' at 5 s is before 'small_end' at 6 s (line 2): the 'large' phase would end before it"
+                + " starts", PhaseMarks.misordered(parse("work_start 3", "small_end 6", "work_end 5")));
+        assertEquals("1: 'warm_end' at 1 s is before 'warm_start' at 2 s (line 2): the 'warm' phase would end before it"
+                + " starts", PhaseMarks.misordered(parse("warm_end 1", "warm_start 2")));
+        assertEquals("2: 'ready' at 1 s is before 'qemu_start' at 2 s (line 1): the 'boot' phase would end before it"
+                + " starts", PhaseMarks.misordered(parse("qemu_start 2", "ready 1", "idle_start 3", "idle_end 0.5")),
+                "the earliest end line is named");
+    }
 }
