@@ -1,7 +1,8 @@
 package io.trapline.analysis;
 
+import io.trapline.recorder.SmallFiles;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -111,9 +112,11 @@ public final class CostModel {
     public CostModel withFile(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            lines = SmallFiles.readText(file, SmallFiles.COST_FILE).lines().toList();
         } catch (NoSuchFileException e) {
             throw new AnalysisException(file + ": no such cost file");
+        } catch (SmallFiles.UnsuitableFileException e) {
+            throw new AnalysisException("--costs: " + file + ": " + e.getMessage());
         } catch (IOException e) {
             throw new AnalysisException(file + ": cannot read: " + io.trapline.recorder.IoErrors.describe(e));
         }

@@ -1,5 +1,6 @@
 package io.trapline.cli;
 
+import io.trapline.recorder.SmallFiles;
 import io.trapline.sql.SavedQueries;
 import io.trapline.sql.SqlException;
 import io.trapline.sql.SqlSession;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,9 +63,11 @@ final class SqlCommand implements Callable<Integer> {
         String sql = execute;
         if (file != null) {
             try {
-                sql = Files.readString(file);
+                sql = SmallFiles.readText(file, SmallFiles.SQL_SCRIPT);
             } catch (NoSuchFileException e) {
                 throw new UserError(file + ": no such file");
+            } catch (SmallFiles.UnsuitableFileException e) {
+                throw new UserError("--file: " + file + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UserError(file + ": cannot read: " + io.trapline.recorder.IoErrors.describe(e));
             }

@@ -257,6 +257,73 @@ class BadInputTest {
         }
     }
 
+    /** Makes a FIFO with mkfifo(1); the test is skipped where there is none. */
+    private static Path fifo(Path at) throws Exception {
+        boolean made;
+        try {
+            made = new ProcessBuilder("mkfifo", at.toString()).redirectErrorStream(true).start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            made = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(made && Files.exists(at), "mkfifo not available");
+        return at;
+    }
+
+    @Test
+    void aCaptureJsonThatIsAFifoIsOneLineFromEveryCommandNotAHang() throws Exception {
+        Path good = SmallCapture.write(tmp.resolve("good"));
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        Path json = cap.resolve("capture.json");
+        Files.delete(json);
+        fifo(json);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        String c = cap.toString();
+        String[][] commands = {
+                {"info", c}, {"inspect", c}, {"replay", c}, {"diff", good.toString(), c}, {"analyze", c},
+                {"sql", "-e", "select count(*) from events", c},
+                {"export", c, "--format", "csv", "-o", out.resolve("csv").toString()},
+                {"export", c, "--format", "pcap", "-o", out.resolve("frames.pcap").toString()}};
+        for (String[] args : commands) {
+            // without a writer, opening a FIFO waits forever
+            CliRun r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> CliRun.of(args),
+                    String.join(" ", args));
+            assertOneErrorLine(r, "trapline " + args[0] + ": " + json + ": not a regular file");
+        }
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(List.of(), left.toList(), "no partial export, no temporary file");
+        }
+    }
+
+    @Test
+    void sideFilesThatAreNotRegularOrFarTooLargeAreRefusedUnread() throws Exception {
+        Path cap = SmallCapture.write(tmp.resolve("cap"));
+        String c = cap.toString();
+        Path huge = tmp.resolve("huge.txt");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(1L << 30); // sparse: read whole, it would fill the heap
+        }
+        Path pipe = fifo(tmp.resolve("pipe"));
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        for (Path bad : new Path[] {huge, pipe, Path.of("/dev/zero")}) {
+            String why = bad == huge ? "larger than" : "not a regular file";
+            CliRun r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> CliRun.of("sql", c, "-f", bad.toString()));
+            assertOneErrorLine(r, "--file", bad.toString(), why);
+            r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> CliRun.of("analyze", c, "--costs", bad.toString()));
+            assertOneErrorLine(r, "--costs", bad.toString(), why);
+            r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> CliRun.of("sql", c, "--costs", bad.toString(),
+                    "-e", "select 1"));
+            assertOneErrorLine(r, "--costs", bad.toString(), why);
+            r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> CliRun.of("export", c, "--costs",
+                    bad.toString(), "--format", "csv", "-o", out.resolve("csv").toString()));
+            assertOneErrorLine(r, "--costs", bad.toString(), why);
+        }
+        assertOneErrorLine(CliRun.of("sql", c, "-f", huge.toString()), "larger than 16 MiB, too large for a SQL script");
+        assertOneErrorLine(CliRun.of("analyze", c, "--costs", huge.toString()), "larger than 1 MiB, too large for a cost file");
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(List.of(), left.toList(), "no partial export, no temporary file");
+        }
+    }
+
     @Test
     void aDamagedFirstWordOfTheQueueFileIsADamagedHeaderNotATruncation() throws Exception {
         Path cap = SmallCapture.write(tmp.resolve("cap"));

@@ -195,15 +195,21 @@ public record CaptureMetadata(
     public static CaptureMetadata readFrom(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         JsonNode tree;
+        String text;
         try {
-            tree = JSON.readTree(Files.readString(file));
+            text = SmallFiles.readText(file, SmallFiles.CAPTURE_JSON);
         } catch (NoSuchFileException e) {
             throw new CaptureException(dir + ": not a capture (no " + FILE_NAME + ")");
+        } catch (SmallFiles.UnsuitableFileException e) {
+            throw new CaptureException(file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            tree = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new CaptureException(file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + plainJsonMessage(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (tree == null || !tree.isObject()) {
             throw new CaptureException(file + ": expected a JSON object");

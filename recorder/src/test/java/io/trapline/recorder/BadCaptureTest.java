@@ -157,6 +157,49 @@ class BadCaptureTest {
         assertOneLineNaming(readAll(dir), "capture.json", "two devices have index 0");
     }
 
+    /** A FIFO made by mkfifo(1), or null where there is none. */
+    static Path fifo(Path at) throws Exception {
+        try {
+            Process p = new ProcessBuilder("mkfifo", at.toString()).redirectErrorStream(true).start();
+            return p.waitFor() == 0 && Files.exists(at) ? at : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void aCaptureJsonThatIsNotARegularFileIsRefusedAtOnce() throws Exception {
+        Path dir = capture(3);
+        Path json = dir.resolve("capture.json");
+        Path kept = Files.move(json, tmp.resolve("elsewhere.json"));
+        // a symbolic link to a regular file reads as that file
+        Files.createSymbolicLink(json, kept);
+        assertEquals(CaptureMetadata.readFrom(dir), CaptureMetadata.readFrom(dir));
+        Files.delete(json);
+        // a FIFO: opening it would wait for a writer
+        org.junit.jupiter.api.Assumptions.assumeTrue(fifo(json) != null, "mkfifo not available");
+        CaptureException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readAll(dir));
+        assertOneLineNaming(e, json.toString(), "not a regular file");
+        // a device (endless) through a symbolic link
+        Files.delete(json);
+        Files.createSymbolicLink(json, Path.of("/dev/zero"));
+        assertOneLineNaming(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readAll(dir)), json.toString(),
+                "not a regular file");
+        Files.delete(json);
+        Files.createDirectory(json);
+        assertOneLineNaming(readAll(dir), json.toString(), "is a directory");
+    }
+
+    @Test
+    void aCaptureJsonLargerThanAnyCapturesMetadataIsRefusedUnread() throws Exception {
+        Path dir = capture(3);
+        Path json = dir.resolve("capture.json");
+        try (RandomAccessFile f = new RandomAccessFile(json.toFile(), "rw")) {
+            f.setLength(SmallFiles.CAPTURE_JSON.bytes() + 1L); // sparse: no disk, but read whole it would fill the heap
+        }
+        assertOneLineNaming(readAll(dir), json.toString(), "larger than 64 MiB", "too large for a capture's metadata");
+    }
+
     @Test
     void aFailedCaptureJsonWriteLeavesNoTemporaryFile() throws Exception {
         Path dir = capture(3);
