@@ -203,7 +203,7 @@ public record CaptureMetadata(
         } catch (SmallFiles.UnsuitableFileException e) {
             throw new CaptureException(file + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+            throw new CaptureException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
         try {
             tree = JSON.readTree(text);

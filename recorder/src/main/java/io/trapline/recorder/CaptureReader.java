@@ -161,7 +161,7 @@ public final class CaptureReader implements AutoCloseable {
         try {
             return Files.size(file);
         } catch (java.io.IOException e) {
-            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+            throw new CaptureException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 

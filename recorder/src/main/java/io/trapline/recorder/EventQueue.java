@@ -42,7 +42,7 @@ final class EventQueue {
         try (Stream<Path> files = Files.list(eventsDir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().collect(Collectors.toList());
         } catch (IOException e) {
-            throw new CaptureException(eventsDir + ": cannot list event files: " + e.getMessage(), e);
+            throw new CaptureException(eventsDir + ": cannot list event files: " + IoErrors.describe(e), e);
         }
     }
 }

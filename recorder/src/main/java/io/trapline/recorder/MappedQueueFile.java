@@ -182,7 +182,7 @@ final class MappedQueueFile implements AutoCloseable {
             try {
                 length = java.nio.file.Files.size(file);
             } catch (IOException e) {
-                throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+                throw new CaptureException(file + ": cannot read: " + IoErrors.describe(e), e);
             }
             if (at + bytes > length) {
                 return false;

@@ -201,6 +201,22 @@ class BadCaptureTest {
     }
 
     @Test
+    void anUnreadableCaptureJsonSaysWhy() throws Exception {
+        Path dir = capture(3);
+        Path json = dir.resolve("capture.json");
+        Files.setPosixFilePermissions(json, java.util.Set.of());
+        if (Files.isReadable(json)) { // root reads it anyway: a file nobody may read, as root included
+            Path denied = Path.of("/proc/sys/vm/drop_caches");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(denied) && !Files.isReadable(denied),
+                    "no file this user cannot read");
+            Files.delete(json);
+            Files.createSymbolicLink(json, denied);
+        }
+        assertOneLineNaming(readAll(dir), json.toString(), "cannot read: permission denied");
+        Files.delete(json);
+    }
+
+    @Test
     void aFailedCaptureJsonWriteLeavesNoTemporaryFile() throws Exception {
         Path dir = capture(3);
         // capture.json cannot be replaced by a rename onto a directory that is not empty
