@@ -1,7 +1,11 @@
 package io.trapline.recorder;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,7 +49,11 @@ public record CaptureMetadata(
     public static final String STATUS_RECORDING = "recording";
     public static final String STATUS_COMPLETE = "complete";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** The deepest nesting of arrays and objects read: the metadata's own is 4, free-form maps add a little. */
+    static final int MAX_NESTING = 64;
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build()).build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -181,6 +189,7 @@ public record CaptureMetadata(
      */
     static String plainJsonMessage(String message) {
         return message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+                .replaceAll(",\\s*from `StreamReadConstraints\\.[A-Za-z]*\\(\\)`", "")
                 .replaceAll("\\s*\\[Source:[^\\]]*\\]", "")
                 .replaceAll("\\s*\\(token `[^`]*`\\)", "")
                 .replaceAll("`java\\.util\\.[A-Za-z]*(List|Set)(<[^`]*>)?`", "a list")
@@ -207,9 +216,15 @@ public record CaptureMetadata(
         }
         try {
             tree = JSON.readTree(text);
+        } catch (StreamConstraintsException e) {
+            // deeper than MAX_NESTING, or a number or string longer than Jackson's limits: no location is known
+            throw new CaptureException(file + ": " + (e.getMessage().contains("nesting depth")
+                    ? "nested deeper than " + MAX_NESTING + " levels (a capture's metadata is a few levels deep)"
+                    : plainJsonMessage(e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
-            throw new CaptureException(file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + plainJsonMessage(e.getOriginalMessage()));
+            JsonLocation at = e.getLocation();
+            throw new CaptureException(file + ": malformed JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": " + plainJsonMessage(e.getOriginalMessage()));
         }
         if (tree == null || !tree.isObject()) {
             throw new CaptureException(file + ": expected a JSON object");

@@ -217,6 +217,17 @@ class BadCaptureTest {
     }
 
     @Test
+    void aDeeplyNestedCaptureJsonIsOneLine() throws Exception {
+        Path dir = capture(3);
+        Files.writeString(dir.resolve("capture.json"), "{\"format\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+        assertOneLineNaming(readAll(dir), "capture.json", "nested deeper than " + CaptureMetadata.MAX_NESTING + " levels");
+        // Jackson's other limits, also without a location: in plain words
+        CaptureException e = readAll(withJson("\"count\" : 3", "\"count\" : " + "9".repeat(1500)));
+        assertOneLineNaming(e, "capture.json", "(1500) exceeds the maximum allowed (1000)");
+        assertFalse(e.getMessage().contains("StreamReadConstraints"), e.getMessage());
+    }
+
+    @Test
     void aFailedCaptureJsonWriteLeavesNoTemporaryFile() throws Exception {
         Path dir = capture(3);
         // capture.json cannot be replaced by a rename onto a directory that is not empty
