@@ -5,12 +5,15 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.trapline.emulator.pci.PciConfigSpace;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,7 +103,8 @@ public record CaptureMetadata(
     public record EventSummary(long count, long firstTimeNs, long lastTimeNs, List<PhaseSpan> phases) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public EventSummary {
-            phases = phases == null ? null : List.copyOf(phases);
+            // (a null among them, from a damaged capture.json, is left for readFrom to report: List.copyOf would throw)
+            phases = phases == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(phases));
         }
 
         public EventSummary(long count, long firstTimeNs, long lastTimeNs) {
@@ -230,22 +234,36 @@ public record CaptureMetadata(
             throw new CaptureException(file + ": expected a JSON object");
         }
         JsonNode format = tree.get("format");
-        if (format == null || !format.path("major").canConvertToInt()) {
+        JsonNode majorNode = format == null ? null : format.get("major");
+        if (majorNode == null || majorNode.isNull()) {
             throw new CaptureException(file + ": missing format version (format.major)");
+        }
+        if (!majorNode.isIntegralNumber()) {
+            throw new CaptureException(file + ": format.major is " + majorNode + ", not a version number (a whole number"
+                    + " such as " + FORMAT_MAJOR + ")");
         }
         if (!FORMAT_NAME.equals(format.path("name").asText())) {
             throw new CaptureException(file + ": not a trapline capture (format.name is '" + format.path("name").asText() + "')");
         }
-        int major = format.path("major").asInt();
-        if (major < OLDEST_READABLE_MAJOR || major > FORMAT_MAJOR) {
-            throw new CaptureException(file + ": capture format version " + major + "." + format.path("minor").asInt()
-                    + " is not readable by this trapline (reads " + OLDEST_READABLE_MAJOR + ".x to " + FORMAT_MAJOR + ".x)");
+        if (!majorNode.canConvertToInt() || majorNode.asInt() < OLDEST_READABLE_MAJOR || majorNode.asInt() > FORMAT_MAJOR) {
+            throw new CaptureException(file + ": capture format version " + majorNode.asText() + "."
+                    + format.path("minor").asText() + " is not readable by this trapline (reads " + OLDEST_READABLE_MAJOR
+                    + ".x to " + FORMAT_MAJOR + ".x)");
         }
         CaptureMetadata meta;
         try {
             meta = JSON.treeToValue(tree, CaptureMetadata.class);
         } catch (MismatchedInputException e) {
             throw new CaptureException(file + ": bad value for '" + pathOf(e) + "': " + plainJsonMessage(e.getOriginalMessage()));
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException c) {
+                // a number that does not fit its field: Jackson's message names neither the field nor the range plainly
+                boolean isInt = c.getTargetType() == int.class || c.getTargetType() == Integer.class;
+                throw new CaptureException(file + ": bad value for '" + pathOf(e) + "': " + numberText(c)
+                        + " is out of range (a whole number from " + (isInt ? Integer.MIN_VALUE : Long.MIN_VALUE) + " to "
+                        + (isInt ? Integer.MAX_VALUE : Long.MAX_VALUE) + ")");
+            }
+            throw new CaptureException(file + ": " + plainJsonMessage(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw new CaptureException(file + ": " + plainJsonMessage(e.getOriginalMessage()));
         }
@@ -254,6 +272,9 @@ public record CaptureMetadata(
         }
         java.util.Set<Integer> indexes = new java.util.HashSet<>();
         for (DeviceInfo d : meta.devices()) {
+            if (d == null) {
+                throw new CaptureException(file + ": 'devices' holds a null where a device should be");
+            }
             // an event names its device by this index in one byte: two devices with one index, or one out of the
             // byte's range, leave events pointing at the wrong device or at none
             if (d.index() < 0 || d.index() > 0xFF) {
@@ -267,7 +288,19 @@ public record CaptureMetadata(
                 throw new CaptureException(file + ": device " + d.index() + " has no model");
             }
             if (d.bars() != null) {
+                java.util.Set<Integer> barIndexes = new java.util.HashSet<>();
                 for (Bar b : d.bars()) {
+                    if (b == null) {
+                        throw new CaptureException(file + ": device " + d.index() + " has a null BAR");
+                    }
+                    // a PCI function has six BARs; accesses name theirs by this index
+                    if (b.index() < 0 || b.index() >= PciConfigSpace.BAR_COUNT) {
+                        throw new CaptureException(file + ": device " + d.index() + " BAR index " + b.index()
+                                + " is outside 0.." + (PciConfigSpace.BAR_COUNT - 1) + " (a PCI device's six BARs)");
+                    }
+                    if (!barIndexes.add(b.index())) {
+                        throw new CaptureException(file + ": device " + d.index() + " lists BAR " + b.index() + " twice");
+                    }
                     if (b.size() < 0) {
                         throw new CaptureException(file + ": device " + d.index() + " BAR " + b.index() + " has a negative"
                                 + " size (" + b.size() + ")");
@@ -279,10 +312,29 @@ public record CaptureMetadata(
             throw new CaptureException(file + ": events.count is " + meta.events().count() + " (a count of events is"
                     + " never negative)");
         }
+        if (meta.events() != null && meta.events().phases() != null) {
+            for (PhaseSpan ph : meta.events().phases()) {
+                if (ph == null || ph.name() == null) {
+                    throw new CaptureException(file + ": events.phases holds a phase without a name");
+                }
+                if (ph.endNs() < ph.startNs()) {
+                    throw new CaptureException(file + ": phase '" + ph.name() + "' in events.phases ends (endNs "
+                            + ph.endNs() + ") before it starts (startNs " + ph.startNs() + ")");
+                }
+            }
+        }
         return meta.regions() == null ? meta.withRegions(List.of()) : meta;
     }
 
-    private static String pathOf(MismatchedInputException e) {
+    /** The number {@code e} is about, as written: Jackson's message holds it in its first parentheses. */
+    private static String numberText(InputCoercionException e) {
+        String m = e.getOriginalMessage();
+        int open = m.indexOf('(');
+        int close = m.indexOf(')', open + 1);
+        return open >= 0 && close > open ? m.substring(open + 1, close) : "the number";
+    }
+
+    private static String pathOf(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) {

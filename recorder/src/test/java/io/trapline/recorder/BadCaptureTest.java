@@ -228,6 +228,64 @@ class BadCaptureTest {
     }
 
     @Test
+    void aFormatVersionThatIsNotASmallWholeNumberSaysWhatItIs() throws Exception {
+        String major = "\"major\" : " + CaptureMetadata.FORMAT_MAJOR;
+        assertOneLineNaming(readAll(withJson(major, "\"major\" : \"3\"")), "capture.json", "format.major is \"3\"",
+                "not a version number");
+        assertOneLineNaming(readAll(withJson(major, "\"major\" : 1180591620717411303424")), "capture.json",
+                "version 1180591620717411303424." + CaptureMetadata.FORMAT_MINOR, "not readable");
+    }
+
+    @Test
+    void aNumberOutOfRangeNamesTheFieldAndTheRange() throws Exception {
+        CaptureException e = readAll(withJson("\"count\" : 3", "\"count\" : 1000000000000000000000000000000"));
+        assertOneLineNaming(e, "capture.json", "'events.count'", "1000000000000000000000000000000 is out of range",
+                "a whole number from " + Long.MIN_VALUE);
+        assertFalse(e.getMessage().contains("Numeric value"), e.getMessage());
+        assertOneLineNaming(readAll(withJson("\"size\" : 131072", "\"size\" : 18446744073709551616")),
+                "'devices[0].bars[0].size'", "out of range");
+    }
+
+    @Test
+    void aPhaseEndingBeforeItStartsIsRefused() throws Exception {
+        Path dir = capture(3);
+        CaptureMetadata m = CaptureMetadata.readFrom(dir);
+        CaptureMetadata.EventSummary ev = m.events();
+        m.withEvents(m.status(), new CaptureMetadata.EventSummary(ev.count(), ev.firstTimeNs(), ev.lastTimeNs(),
+                List.of(new CaptureMetadata.PhaseSpan("window", 10, 5)))).writeTo(dir);
+        assertOneLineNaming(readAll(dir), "capture.json", "phase 'window'", "ends (endNs 5) before it starts (startNs 10)");
+        // nulls where a phase or a device should be: one line, not a NullPointerException
+        assertOneLineNaming(readAll(withJson("\"phases\" : [ ]", "\"phases\" : [ null ]")), "capture.json",
+                "events.phases holds a phase without a name");
+        assertOneLineNaming(readAll(withJson("\"devices\" : [ {", "\"devices\" : [ null, {")), "capture.json",
+                "'devices' holds a null");
+    }
+
+    /** capture(3) with device 0's BARs replaced by {@code bars}. */
+    private Path withBars(String name, CaptureMetadata.Bar... bars) {
+        Path dir = capture(name, 3);
+        CaptureMetadata m = CaptureMetadata.readFrom(dir);
+        List<CaptureMetadata.DeviceInfo> devices = new java.util.ArrayList<>(m.devices());
+        CaptureMetadata.DeviceInfo d = devices.get(0);
+        devices.set(0, new CaptureMetadata.DeviceInfo(d.index(), d.model(), d.transport(), d.config(),
+                d.negotiatedFeatures(), List.of(bars)));
+        new CaptureMetadata(m.format(), m.tool(), m.source(), m.clock(), m.startedAt(), m.workload(), devices,
+                m.regions(), m.status(), m.events()).writeTo(dir);
+        return dir;
+    }
+
+    @Test
+    void aBarIndexOutsideAPciDevicesSixOrListedTwiceIsRefused() throws Exception {
+        CaptureMetadata.Bar mmio = new CaptureMetadata.Bar(0, "mmio", 0xFEB80000L, 0x20000);
+        assertEquals(2, CaptureMetadata.readFrom(withBars("six", mmio, new CaptureMetadata.Bar(5, "io", 0xC000, 0x40)))
+                .devices().get(0).bars().size(), "BAR 5 is the last");
+        assertOneLineNaming(readAll(withBars("99", mmio, new CaptureMetadata.Bar(99, "io", 0xC000, 0x40))), "capture.json",
+                "device 0 BAR index 99", "outside 0..5");
+        assertOneLineNaming(readAll(withBars("twice", mmio, new CaptureMetadata.Bar(0, "io", 0xC000, 0x40))), "capture.json",
+                "device 0 lists BAR 0 twice");
+    }
+
+    @Test
     void aFailedCaptureJsonWriteLeavesNoTemporaryFile() throws Exception {
         Path dir = capture(3);
         // capture.json cannot be replaced by a rename onto a directory that is not empty
