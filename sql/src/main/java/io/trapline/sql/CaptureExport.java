@@ -102,12 +102,12 @@ public final class CaptureExport {
                 files.add(out.resolve(part.relativize(f)));
             }
             return new Result(files, r.rows(), r.unreadableTails());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             deleteTree(part);
-            if (e instanceof IOException io) {
-                throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(io));
-            }
-            throw (RuntimeException) e;
+            throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(e));
+        } catch (Throwable e) { // an Error too (out of memory, a fault on a mapped file): nothing is left behind
+            deleteTree(part);
+            throw e;
         }
     }
 
