@@ -208,6 +208,14 @@ class BadInputTest {
         assertOneErrorLine(CliRun.of("export", cap.toString(), "--format", "pcap", "-o", kept.toString()),
                 "kept.pcap", "refusing to overwrite");
         assertEquals("an earlier export", Files.readString(kept));
+        Path empty = Files.createFile(tmp.resolve("empty.pcap")); // an empty file is a file too
+        assertOneErrorLine(CliRun.of("export", cap.toString(), "--format", "pcap", "-o", empty.toString()),
+                "empty.pcap", "refusing to overwrite");
+        assertEquals(0, Files.size(empty));
+        Path link = Files.createSymbolicLink(tmp.resolve("link.pcap"), tmp.resolve("nowhere")); // so is a link
+        assertOneErrorLine(CliRun.of("export", cap.toString(), "--format", "pcap", "-o", link.toString()),
+                "link.pcap", "refusing to overwrite");
+        assertFalse(Files.exists(tmp.resolve("nowhere")));
         Path bad = corruptCapture();
         Path pcap = tmp.resolve("out").resolve("frames.pcap");
         assertOneErrorLine(CliRun.of("export", cap.toString(), bad.toString(), "--format", "pcap", "-o", pcap.toString()),

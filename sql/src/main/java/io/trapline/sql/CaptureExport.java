@@ -125,14 +125,17 @@ public final class CaptureExport {
         Result write(Path part) throws IOException;
     }
 
-    /** One file written beside {@code out}, moved in place once complete: an existing file is never touched. */
+    /**
+     * One file written beside {@code out}, moved in place once complete: an existing file, even an empty one (or a
+     * symbolic link), is never touched; the part file is removed whatever ends the export.
+     */
     private static Result oneFile(Path out, FileWriter writer) {
         Path tmp = null;
         try {
             if (Files.isDirectory(out)) {
                 throw new AnalysisException(out + ": is a directory (this export writes one file)");
             }
-            if (Files.exists(out) && Files.size(out) > 0) {
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new AnalysisException(out + ": exists (refusing to overwrite)");
             }
             Path parent = out.toAbsolutePath().getParent();
