@@ -627,13 +627,6 @@ class BadInputTest {
                 "--pcap: " + pcap + ": the pcap ends inside record 20", "(--strict)");
     }
 
-    /** A FIFO at {@code p} (mkfifo), or the test is skipped where there is none. */
-    private static Path fifo(Path p) throws Exception {
-        Process mk = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(p), "no mkfifo here");
-        return p;
-    }
-
     /**
      * A device or a FIFO named as the trace or pcap is refused at once, saying what it is (not "no such file"; a FIFO
      * without a writer must not block the import); a command-line file that never ends stops at the side-file limit.
