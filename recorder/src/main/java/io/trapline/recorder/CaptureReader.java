@@ -81,7 +81,9 @@ public final class CaptureReader implements AutoCloseable {
             parsesHeader.index();
         } catch (Exception e) {
             queue.close();
-            throw damagedHeader(files.get(0), rootMessage(e), e);
+            // Chronicle's own message says where its parser broke (a null field, a hex dump), not what is wrong
+            throw damagedHeader(files.get(0), "its fields after 'header' do not parse as Chronicle Queue's store header",
+                    e);
         }
         return new CaptureReader(dir, metadata, files.get(0), queue);
     }

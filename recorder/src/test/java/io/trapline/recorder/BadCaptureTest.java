@@ -423,6 +423,20 @@ class BadCaptureTest {
         assertDamagedHeader(dir, overwrite(dir, 12, garbage));
     }
 
+    @Test
+    void aStoreHeaderChronicleCannotParseIsNamedInPlainWords() throws Exception {
+        // one byte of the name of its index2Index field: Chronicle's parser then fails on a null field, and its
+        // message ("Cannot invoke ... because this.bytesStore is null") is no help to anyone reading a capture
+        Path dir = capture(1000);
+        Path file = queueFile(dir);
+        long at = indexOf(file, "index2Index".getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(at < 512, "the field is in the store header: " + at);
+        overwrite(dir, at + 7, new byte[] {'o'});
+        assertDamagedHeader(dir, file);
+        assertEquals(file + ": not a readable event queue (damaged header: its fields after 'header' do not parse as"
+                + " Chronicle Queue's store header)", readAll(dir).getMessage());
+    }
+
     private static void deleteTree(Path dir) throws Exception {
         try (var files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
