@@ -19,6 +19,8 @@ public final class CaptureReader implements AutoCloseable {
     private final CaptureMetadata metadata;
     private final Path eventsFile;
     private final SingleChronicleQueue queue;
+    /** Where the scans of this reader found documents start: where a scan from a later sequence starts looking. */
+    private final ScanCheckpoints checkpoints = new ScanCheckpoints();
 
     private CaptureReader(Path dir, CaptureMetadata metadata, Path eventsFile, SingleChronicleQueue queue) {
         this.dir = dir;
@@ -101,14 +103,19 @@ public final class CaptureReader implements AutoCloseable {
         return eventsFile;
     }
 
+    ScanCheckpoints checkpoints() {
+        return checkpoints;
+    }
+
     /** A cursor positioned before the first event. */
     public EventCursor cursor() {
         return cursor(0);
     }
 
     /**
-     * A cursor positioned before the event with sequence {@code fromSequence} (at the end if there is none). A scan
-     * from the start walks the mapped queue file; one from a later sequence is positioned by Chronicle's index.
+     * A cursor positioned before the event with sequence {@code fromSequence} (at the end if there is none). Both walk
+     * the mapped queue file; one from a later sequence first passes over the documents before the one holding it
+     * (see EventCursor), without using Chronicle's index.
      */
     public EventCursor cursor(long fromSequence) {
         return cursor(fromSequence, MappedQueueFile.WINDOW);

@@ -22,8 +22,16 @@ import java.util.Arrays;
 public final class EventCursor implements CaptureEvent, AutoCloseable {
     private final CaptureReader reader;
     private final ExcerptTailer tailer;
-    /** The mapped queue file a scan from the start walks, or null when it reads through the tailer. */
+    /** The mapped queue file the scan walks, or null when it reads through the tailer. */
     private final MappedQueueFile file;
+    /**
+     * A scan from a later sequence: the document it started looking from, {first sequence, file offset} (the start of
+     * the file, or one an earlier scan verified), and whether it landed on a later document that has not verified yet.
+     */
+    private long[] lookedFrom;
+    private boolean landed;
+    /** The next document whose first event at or after this sequence verifies is recorded (see ScanCheckpoints). */
+    private long nextCheckpoint;
     private DocumentContext document;
     private Bytes<?> bytes;
     /** Offset of the current event in {@code bytes} (when {@code native0} is 0). */
@@ -139,66 +147,70 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         } else {
             declaredDevices = null;
         }
-        this.file = queue != null && window > 0 && fromSequence == 0 ? MappedQueueFile.open(reader.eventsFile(), window)
-                : null;
+        this.file = queue != null && window > 0 ? MappedQueueFile.open(reader.eventsFile(), window) : null;
         if (queue == null || file != null) {
             this.tailer = null;
+            if (file != null && fromSequence > 0) {
+                lookFor(fromSequence);
+            }
             return;
         }
+        // The file cannot be mapped (or a test reads through the tailer): Chronicle's tailer reads it from the start,
+        // and the events before fromSequence are verified and skipped.
         try {
             this.tailer = queue.createTailer();
-            if (fromSequence > 0) {
-                expectedSequence = positionAt(queue, fromSequence);
-            }
-        } catch (Exception e) { // Chronicle throws checked exceptions undeclared (a StreamCorruptedException)
-            throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence + ": "
-                    + CaptureReader.rootMessage(e), e);
-        } catch (InternalError e) { // the queue's index points past the end of a shortened file
-            throw new CaptureException(reader.eventsFile() + ": cannot position at sequence " + fromSequence
-                    + ": the queue file is damaged or truncated");
+        } catch (Exception e) { // Chronicle throws checked exceptions undeclared
+            throw new CaptureException(reader.eventsFile() + ": not a readable event queue (Chronicle Queue cannot read it)",
+                    e);
         }
     }
 
     /**
-     * Moves the tailer to the last document whose first event's sequence is at most {@code sequence} and returns
-     * that first sequence. A document's index is never above its first event's sequence (each holds at least one
-     * event), so a binary search over indexes 0..sequence finds it; with one event per document it is the index itself.
+     * Moves the scan to the last document whose first event's sequence is at most {@code sequence}: from the nearest
+     * document before it that a scan of this reader verified (else the start of the file), it passes over documents
+     * reading only their first event's sequence, until one starts past {@code sequence}. Chronicle's index of the queue
+     * is not used: it is not checked by anything, and a damaged one sends Chronicle's tailer to the wrong place or makes
+     * it map memory for positions far past the end of the file. The document landed on is verified when read, with
+     * the events after it; when it does not verify (a damaged document header sent the walk astray), {@link #next}
+     * reads from where the walk started instead, so that damage is reported where it is.
      */
-    private long positionAt(SingleChronicleQueue queue, long sequence) {
-        long lo = 0;
-        long hi = sequence;
-        long found = -1;
-        long foundSequence = 0;
-        while (lo <= hi) {
-            long mid = (lo + hi) >>> 1;
-            long first = firstSequenceOfDocument(queue, mid);
-            if (first >= 0 && first <= sequence) {
-                found = mid;
-                foundSequence = first;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
+    private void lookFor(long sequence) {
+        lookedFrom = reader.checkpoints().floor(sequence);
+        long first = lookedFrom[0];
+        long at = lookedFrom[1];
+        file.seek(at);
+        try {
+            UnsafeMemory m = UnsafeMemory.MEMORY;
+            boolean moved = false;
+            while (file.next() >= EventLayout.HEADER_SIZE) {
+                long s = m.readLong(file.address() + EventLayout.SEQUENCE);
+                if (s > sequence || (moved ? s <= first : s < first)) {
+                    break; // past it, or out of order (damaged): the scan from the last document finds out which
+                }
+                first = s;
+                at = file.offset();
+                moved = true;
             }
+            raisePendingFault();
+        } catch (RuntimeException | InternalError e) {
+            // a document running past the end, a read fault: the scan from the last document reaches it and says so
         }
-        if (found < 0 || !tailer.moveToIndex(queue.rollCycle().toIndex(queue.firstCycle(), found))) {
-            tailer.toEnd();
-            return sequence;
-        }
-        return foundSequence;
+        landed = at != lookedFrom[1];
+        file.seek(at);
+        expectedSequence = first;
+        nextCheckpoint = first;
     }
 
-    /** The sequence of the first event in document {@code index}, or -1 when there is no such document. */
-    private long firstSequenceOfDocument(SingleChronicleQueue queue, long index) {
-        if (!tailer.moveToIndex(queue.rollCycle().toIndex(queue.firstCycle(), index))) {
-            return -1;
-        }
-        try (DocumentContext d = tailer.readingDocument()) {
-            if (!d.isPresent() || d.wire().bytes().readRemaining() < EventLayout.HEADER_SIZE) {
-                return -1;
-            }
-            Bytes<?> b = d.wire().bytes();
-            return b.readLong(b.readPosition() + EventLayout.SEQUENCE);
-        }
+    /** Back to where {@link #lookFor} started looking: the document it landed on did not verify. */
+    private boolean readFromWhereItLooked() {
+        closeDocument();
+        landed = false;
+        native0 = 0;
+        unreadableEnd = null;
+        file.seek(lookedFrom[1]);
+        expectedSequence = lookedFrom[0];
+        nextCheckpoint = lookedFrom[0];
+        return nextEvent();
     }
 
     /**
@@ -208,6 +220,26 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
      * there ({@link #unreadableTail()}).
      */
     public boolean next() {
+        if (!landed) {
+            return nextEvent();
+        }
+        boolean found;
+        try {
+            found = nextEvent();
+        } catch (RuntimeException | InternalError e) {
+            if (started) {
+                throw e; // the landing verified: what failed after it is where it is
+            }
+            return readFromWhereItLooked();
+        }
+        if (!found && !started) {
+            return readFromWhereItLooked();
+        }
+        landed = false;
+        return found;
+    }
+
+    private boolean nextEvent() {
         try {
             while (true) {
                 if (!step()) {
@@ -366,11 +398,17 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
             return endOfEvents();
         }
         native0 = file.address();
+        boolean found;
         try {
-            return verify(length);
+            found = verify(length);
         } catch (InternalError e) {
             throw truncated(e);
         }
+        if (sequence >= nextCheckpoint && sequence < unreadableEndsFrom) { // a fault in it is an error, not an end
+            reader.checkpoints().add(sequence, file.offset());
+            nextCheckpoint = sequence + ScanCheckpoints.SPACING;
+        }
+        return found;
     }
 
     /**

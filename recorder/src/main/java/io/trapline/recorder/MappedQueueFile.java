@@ -160,6 +160,14 @@ final class MappedQueueFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the document whose header is at file offset {@code offset} (one {@link #next()} returned before, in a scan
+     * of this file) the next one {@link #next()} reads.
+     */
+    void seek(long offset) {
+        position = offset;
+    }
+
     /** Native address of the current document's bytes (after its header); valid until the next call to next(). */
     long address() {
         return address + (document - windowStart) + 4;
