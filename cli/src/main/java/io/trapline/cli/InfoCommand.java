@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventConsistency;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventLayout;
 import io.trapline.recorder.EventType;
@@ -46,6 +47,10 @@ final class InfoCommand implements Callable<Integer> {
             UnreadableTail unreadableTail;
             try (EventCursor c = reader.cursor()) {
                 while (c.next()) {
+                    String wrong = EventConsistency.problem(c);
+                    if (wrong != null) {
+                        throw c.corruptEvent(wrong);
+                    }
                     counts.merge(c.type(), 1L, Long::sum);
                     storage.add(c);
                     if (first < 0) {

@@ -342,6 +342,15 @@ class BadInputTest {
     }
 
     @Test
+    void infoRefusesADmaReadWhosePayloadIsNotItsLength() {
+        for (int payload : new int[] {20, 10}) {
+            Path cap = SmallCapture.write(tmp.resolve("dma" + payload), payload);
+            assertOneErrorLine(CliRun.of("info", cap.toString()), "corrupt event at sequence 3 ",
+                    "a dma_read of 16 bytes holds a payload of " + payload + " bytes");
+        }
+    }
+
+    @Test
     void fromPastTheEndOfACaptureIsAnError() {
         Path cap = SmallCapture.write(tmp.resolve("cap"));
         assertOneErrorLine(CliRun.of("inspect", cap.toString(), "--from", "9"), "--from 9", "9 events (sequence 0..8)");

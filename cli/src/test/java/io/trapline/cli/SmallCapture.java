@@ -15,6 +15,11 @@ final class SmallCapture {
     }
 
     static Path write(Path dir) {
+        return write(dir, 16);
+    }
+
+    /** The same, with {@code dmaPayload} bytes in its 16-byte DMA read (a corrupt capture unless 16). */
+    static Path write(Path dir, int dmaPayload) {
         CaptureMetadata meta = CaptureMetadata.create(
                 new CaptureMetadata.Source("test", "cli fixture", null),
                 new CaptureMetadata.Clock("virtual", null), "2026-11-25T00:00:00Z",
@@ -28,7 +33,7 @@ final class SmallCapture {
             w.append(1_000, EventType.MARK, 0, 0, 0, 0, 0, MarkKind.PHASE_START.code(), 0, name, 0, name.length);
             w.append(2_000, EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0x80080783L);
             w.append(3_000, EventType.MMIO_WRITE, 0, 0, 0, 4, 0x3818, 5);
-            w.append(3_000, EventType.DMA_READ, 0, 0, 0, 0, 0x100000, 16, 0, frame, 0, 16);
+            w.append(3_000, EventType.DMA_READ, 0, 0, 0, 0, 0x100000, 16, 0, frame, 0, dmaPayload);
             w.append(3_000, EventType.FRAME_TX, 0, 0, 0, 0, 0, 64, 0, frame, 0, 64);
             w.append(3_000, EventType.INTX, 0, 0, 0, 0, 0, 1);
             w.append(9_000, EventType.MMIO_READ, 0, 0, 0, 4, 0xC0, 0x3);

@@ -583,6 +583,14 @@ public final class EventCursor implements CaptureEvent, AutoCloseable {
         return new UnreadableEventsException(where, "corrupt event at sequence " + at + index + ": " + what, cause);
     }
 
+    /**
+     * An error naming the current event as corrupt, as a scan names one (file, sequence, where in the file), for a
+     * reader that finds its fields contradict each other ({@link EventConsistency}).
+     */
+    public CaptureException corruptEvent(String what) {
+        return new CaptureException(corrupt(sequence, what).getMessage());
+    }
+
     /** The int at {@code relative} bytes from the current event's header. */
     private int readInt(long relative) {
         return native0 != 0 ? UnsafeMemory.MEMORY.readInt(native0 + relative) : bytes.readInt(base + relative);

@@ -10,6 +10,7 @@ import io.trapline.emulator.time.Scheduler;
 import io.trapline.emulator.time.Timer;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.CaptureReader;
+import io.trapline.recorder.EventConsistency;
 import io.trapline.recorder.EventCursor;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
@@ -439,6 +440,14 @@ public final class Replayer {
         diverge(DivergenceKind.UNEXPECTED_OUTPUT, dev, actual, expected, actual, -1);
     }
 
+    /** The current event's fields contradict each other (a DMA whose payload is not its length): the capture is corrupt. */
+    private void checkConsistent() {
+        String wrong = EventConsistency.problem(cursor);
+        if (wrong != null) {
+            throw cursor.corruptEvent(wrong);
+        }
+    }
+
     /** Compares the current event's payload with {@code bytes}; returns the first differing offset or -1. */
     private int payloadDiff(byte[] bytes, int off, int len) {
         int n = cursor.payloadLength();
@@ -480,6 +489,7 @@ public final class Replayer {
                 return false;
             }
             if (nextOutputIs(EventType.DMA_READ, dev) && cursor.address() == addr && cursor.value() == len) {
+                checkConsistent(); // a payload of another length is not what the device read: never serve it
                 boolean ok = !cursor.hasFlag(EventFlags.FAULT);
                 if (ok) {
                     cursor.copyPayload(dst, off);
@@ -515,6 +525,7 @@ public final class Replayer {
             if (cursor.address() != addr || cursor.value() != len) {
                 diverge(DivergenceKind.OUTPUT_MISMATCH, dev, "dma_write", describe(cursor), dmaWriteText(addr, len), -1);
             } else {
+                checkConsistent();
                 int diff = payloadDiff(src, off, len);
                 if (diff >= 0) {
                     String actual = dmaWriteText(addr, len);

@@ -128,6 +128,32 @@ class ReplayerTest {
     }
 
     @Test
+    void aDmaWhosePayloadIsNotItsLengthIsACorruptEventNamingItsSequence() {
+        // a longer payload made the device's buffer overflow (an IndexOutOfBoundsException out of replay); a shorter
+        // one was served as if whole, the rest of the buffer left as it was
+        long read = nth(good, EventType.DMA_READ, 4);
+        long write = nth(good, EventType.DMA_WRITE, 4);
+        Object[][] cases = {{read, 100, "a dma_read of "}, {read, -3, "a dma_read of "}, {write, 5, "a dma_write of "}};
+        for (Object[] k : cases) {
+            long target = (Long) k[0];
+            int grow = (Integer) k[1];
+            long[] length = new long[1];
+            Path bad = CaptureRewriter.rewrite(good, tmp.resolve("len-" + target + "-" + grow), e -> {
+                if (e.sequence == target) {
+                    length[0] = e.value;
+                    e.payload = java.util.Arrays.copyOf(e.payload, e.payload.length + grow);
+                }
+                return new CaptureRewriter.Event[] {e};
+            });
+            io.trapline.recorder.CaptureException x = assertThrows(io.trapline.recorder.CaptureException.class,
+                    () -> replay(bad, ReplayOptions.defaults()));
+            assertTrue(x.getMessage().contains(": corrupt event at sequence " + target + " "), x.getMessage());
+            assertTrue(x.getMessage().endsWith(k[2] + "" + length[0] + " bytes holds a payload of " + (length[0] + grow)
+                    + " bytes"), x.getMessage());
+        }
+    }
+
+    @Test
     void aChangedByteOfATransmittedFrameIsReportedWithItsOffset() {
         long target = nth(good, EventType.FRAME_TX, 5);
         Path bad = CaptureRewriter.rewrite(good, tmp.resolve("tx-" + target), e -> {
