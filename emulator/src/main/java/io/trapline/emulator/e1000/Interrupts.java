@@ -1,6 +1,7 @@
 package io.trapline.emulator.e1000;
 
 import io.trapline.emulator.device.DeviceContext;
+import io.trapline.emulator.time.Scheduler;
 import io.trapline.emulator.time.Timer;
 
 import static io.trapline.emulator.e1000.E1000Registers.*;
@@ -134,7 +135,7 @@ final class Interrupts {
         }
         windowOpen = true;
         windows++;
-        window.arm(ctx.now() + delay * ITR_UNIT_NS);
+        window.arm(Scheduler.deadline(ctx.now(), delay * ITR_UNIT_NS));
         idePending = false;
     }
 

@@ -41,7 +41,17 @@ public final class Scheduler {
 
     /** Runs {@code action} once, {@code delayNs} after now. */
     public void after(long delayNs, Runnable action) {
-        at(now + delayNs, action);
+        at(deadline(now, delayNs), action);
+    }
+
+    /**
+     * {@code delayNs} (at least 0) after {@code nowNs}, or {@link Long#MAX_VALUE} (never, in practice) when that is
+     * past the last representable time: a plain sum wraps to a time long past, and the timer would fire at once.
+     * Replayed time comes from a capture, and delays from options and guest registers.
+     */
+    public static long deadline(long nowNs, long delayNs) {
+        long d = Math.max(delayNs, 0);
+        return nowNs > Long.MAX_VALUE - d ? Long.MAX_VALUE : nowNs + d;
     }
 
     public int pending() {

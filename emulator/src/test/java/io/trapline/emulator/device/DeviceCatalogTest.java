@@ -50,6 +50,13 @@ class DeviceCatalogTest {
         assertTrue(e.getMessage().contains("vectors"), "2^32 + 4 is not 4 vectors: " + e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> DeviceCatalog.virtioNetConfig(Map.of("vectors", 2049)));
         assertEquals("vectors must be 0..2048: 2049", e.getMessage(), "checked with the options, before a device exists");
+        // a delay the scheduler cannot add to the time without wrapping made the bottom half run at once
+        for (Object delay : new Object[] {"9223372036854775807", 4294967296L, "-1"}) {
+            e = assertThrows(IllegalArgumentException.class, () -> DeviceCatalog.virtioNetConfig(Map.of("tx_bh_delay_ns", delay)));
+            assertEquals("tx_bh_delay_ns must be 0 to 4294967295 (about 4.3 s, the range of QEMU's x-txtimer), got " + delay,
+                    e.getMessage());
+        }
+        assertEquals(4294967295L, DeviceCatalog.virtioNetConfig(Map.of("tx_bh_delay_ns", "4294967295")).txBottomHalfDelayNs());
     }
 
     @Test

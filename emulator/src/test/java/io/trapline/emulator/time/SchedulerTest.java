@@ -23,6 +23,22 @@ class SchedulerTest {
     }
 
     @Test
+    void aDelayPastTheLastRepresentableTimeIsNeverNotAtOnce() {
+        Scheduler s = new Scheduler();
+        s.runUntil(Long.MAX_VALUE - 10); // replayed time comes from a capture
+        List<String> ran = new ArrayList<>();
+        s.after(1_000, () -> ran.add("after"));
+        Timer t = s.newTimer(() -> ran.add("timer"));
+        t.arm(Scheduler.deadline(s.now(), Long.MAX_VALUE));
+        assertEquals(Long.MAX_VALUE, t.deadline());
+        s.runUntil(Long.MAX_VALUE - 1);
+        assertEquals(List.of(), ran, "a sum that wrapped would be a time long past, due at once");
+        assertEquals(Long.MAX_VALUE, Scheduler.deadline(5, Long.MAX_VALUE));
+        assertEquals(15, Scheduler.deadline(5, 10));
+        assertEquals(5, Scheduler.deadline(5, -3));
+    }
+
+    @Test
     void timeAdvancesOnlyToEventsThatRun() {
         Scheduler s = new Scheduler();
         long[] seen = new long[1];

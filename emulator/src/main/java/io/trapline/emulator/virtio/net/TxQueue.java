@@ -1,6 +1,7 @@
 package io.trapline.emulator.virtio.net;
 
 import io.trapline.emulator.device.DeviceContext;
+import io.trapline.emulator.time.Scheduler;
 import io.trapline.emulator.time.Timer;
 import io.trapline.emulator.virtio.pci.VirtioPciTransport;
 import io.trapline.emulator.virtio.ring.DescriptorChain;
@@ -73,7 +74,7 @@ final class TxQueue {
             transport.deviceError(fault.error().name());
             return;
         }
-        bottomHalf.arm(ctx.now() + delayNs);
+        bottomHalf.arm(Scheduler.deadline(ctx.now(), delayNs));
     }
 
     private void runBottomHalf() {
@@ -105,7 +106,7 @@ final class TxQueue {
 
     private void reschedule() {
         waiting = true;
-        bottomHalf.arm(ctx.now() + delayNs);
+        bottomHalf.arm(Scheduler.deadline(ctx.now(), delayNs));
     }
 
     /** Sends up to one burst; -1 when the device entered its error state. */

@@ -24,6 +24,11 @@ public final class VirtioNetConfig {
     private int txQueueSize = 256;
     private int txBurst = 256;
     private long txBottomHalfDelayNs;
+    /**
+     * The longest TX bottom-half delay: QEMU's own TX delay, the x-txtimer property of virtio-net's tx=timer mode, is
+     * a uint32 count of nanoseconds (hw/net/virtio-net.c, QEMU 7.2). Anything longer is no pacing QEMU has.
+     */
+    public static final long MAX_TX_BH_DELAY_NS = 0xFFFF_FFFFL;
     private int romBarSize = VirtioPciOptions.QEMU_ROM_BAR_SIZE;
 
     public static VirtioNetConfig defaults() {
@@ -106,10 +111,14 @@ public final class VirtioNetConfig {
         return this;
     }
 
-    /** Virtual time from a TX kick to its bottom half (QEMU runs it on the next main-loop pass). */
+    /**
+     * Virtual time from a TX kick to its bottom half (QEMU runs it on the next main-loop pass): 0 to
+     * {@link #MAX_TX_BH_DELAY_NS}.
+     */
     public VirtioNetConfig txBottomHalfDelayNs(long ns) {
-        if (ns < 0) {
-            throw new IllegalArgumentException("delay must not be negative");
+        if (ns < 0 || ns > MAX_TX_BH_DELAY_NS) {
+            throw new IllegalArgumentException("tx_bh_delay_ns must be 0 to " + MAX_TX_BH_DELAY_NS
+                    + " (about 4.3 s, the range of QEMU's x-txtimer), got " + ns);
         }
         txBottomHalfDelayNs = ns;
         return this;
