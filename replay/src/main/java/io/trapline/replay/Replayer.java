@@ -54,6 +54,25 @@ public final class Replayer {
     /** A recorded MSI carried a vector other than 0: this capture records MSI-X vectors (older ones hold 0). */
     private boolean msiVectorsRecorded;
     private final GuestMemory blankMemory;
+    /**
+     * Imported captures: the device's accesses to {@link #blankMemory} so far, and how many it may make: replay stops
+     * past {@link #BLANK_ACCESS_FLOOR} + {@link #BLANK_ACCESSES_PER_INPUT} per input delivered (see those).
+     */
+    private long blankAccesses;
+    private long blankAccessBudget = BLANK_ACCESS_FLOOR;
+    /**
+     * An imported trace holds the guest's register accesses but not its memory, so nothing in it bounds the DMA the
+     * replayed device makes: a trace that sets a maximal TX ring (TDLEN) and then rewrites TDH=1, TDT=0 over and over
+     * makes each TDT write walk 65,528 blank descriptors, as QEMU's e1000 would (start_xmit walks at most one lap of
+     * the ring per doorbell), and a 335 KB trace costs hours. The device's accesses to blank memory are therefore
+     * budgeted: this many at any time (16 laps of the largest e1000 ring: what any one burst of a guest could ask)...
+     */
+    static final long BLANK_ACCESS_FLOOR = 1L << 20;
+    /**
+     * ...plus this many per input delivered. The real QEMU 7.2 runs (samples/, ../shared/captures) make at most 3 per
+     * input over a run and 14 for any one input (measured 2026-11-27; virtio-net's rings read blank stay idle).
+     */
+    static final long BLANK_ACCESSES_PER_INPUT = 64;
     private final List<Divergence> divergences = new ArrayList<>();
     private final long[] recent;
     private int recentCount;
@@ -333,6 +352,7 @@ public final class Replayer {
         currentInput = seq;
         advance();
         inputs++;
+        blankAccessBudget = BLANK_ACCESS_FLOOR + BLANK_ACCESSES_PER_INPUT * inputs;
         inInput = true; // until the scheduler runs again: what the device does now, this input caused
         switch (type) {
             case MMIO_READ, PIO_READ -> {
@@ -459,6 +479,30 @@ public final class Replayer {
         return m;
     }
 
+    /**
+     * Counts an access of the device to blank memory (an imported capture) and stops the replay, naming the input it
+     * was serving, once the accesses are past the budget ({@link #BLANK_ACCESS_FLOOR}): a trace whose register writes
+     * make the device walk memory the trace does not hold, over and over, would otherwise replay for hours.
+     */
+    private void chargeBlankAccess() {
+        if (++blankAccesses <= blankAccessBudget) {
+            return;
+        }
+        String input = "sequence " + currentInput;
+        try (EventCursor c = reader.cursor(currentInput)) {
+            if (c.next() && c.sequence() == currentInput && isInput(c.type())) {
+                int dev = c.device();
+                input += " (" + c.type().label() + " " + EventText.input(c, dev < names.length && names[dev] != null
+                        ? names[dev] : RegisterNames.NONE) + ")";
+            }
+        }
+        throw new ReplayException(String.format(Locale.ROOT, "replay stopped at %s: the device has made %,d accesses"
+                        + " to the blank memory an imported trace is replayed against, for %,d inputs, past the budget of"
+                        + " %,d + %d per input (real QEMU runs need at most 3 per input): the trace's register writes"
+                        + " make the device walk guest memory it does not hold, over and over", input, blankAccesses,
+                inputs, BLANK_ACCESS_FLOOR, BLANK_ACCESSES_PER_INPUT));
+    }
+
     /** The context a replayed device runs with: checks its outputs against the capture, serves its DMA reads. */
     private final class ReplayContext implements DeviceContext {
         private final int dev;
@@ -483,6 +527,7 @@ public final class Replayer {
                 if (taintedAt < 0) {
                     taintedAt = currentInput;
                 }
+                chargeBlankAccess();
                 return blankMemory.read(addr, dst, off, len);
             }
             if (stopped) {
@@ -511,6 +556,7 @@ public final class Replayer {
         public boolean write(long addr, byte[] src, int off, int len) {
             if (!outputsRecorded) {
                 unverifiedOutputs++;
+                chargeBlankAccess();
                 return blankMemory.write(addr, src, off, len);
             }
             if (stopped) {

@@ -3,6 +3,7 @@ package io.trapline.replay;
 import io.trapline.recorder.CaptureReader;
 import io.trapline.recorder.qemu.QemuImportOptions;
 import io.trapline.recorder.qemu.QemuTraceImporter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +22,38 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ImportedCaptureReplayTest {
     @TempDir
     Path tmp;
+
+    @Test
+    void aTraceThatMakesTheDeviceWalkBlankMemoryOverAndOverIsStoppedAtABudget() throws Exception {
+        // A maximal TX ring (TDLEN), then TDH=1, TDT=0 again and again: each TDT write walks 65,527 blank descriptors,
+        // as QEMU's would. 2,000 pairs took 1.4 s, and the 150,000 of a 335 KB compressed trace hours.
+        StringBuilder sb = new StringBuilder("9@10.000000:pci_update_mappings_add e1000 00:03.0 0,0xfebc0000+0x20000\n");
+        int[][] writes = {{0x3800, 0x100000}, {0x3804, 0}, {0x3808, 0xffffffff}, {0x400, 0xa}};
+        int line = 0;
+        for (int[] w : writes) {
+            sb.append(write(++line, w[0], w[1]));
+        }
+        for (int i = 0; i < 2_000; i++) {
+            sb.append(write(++line, 0x3810, 1)).append(write(++line, 0x3818, 0));
+        }
+        Path trace = tmp.resolve("ring.log");
+        Files.writeString(trace, sb.toString());
+        Path capture = tmp.resolve("ring");
+        QemuTraceImporter.run(QemuImportOptions.of(trace, capture));
+        try (CaptureReader r = CaptureReader.open(capture)) {
+            ReplayException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> assertThrows(ReplayException.class, () -> Replayer.replay(r, ReplayOptions.defaults())));
+            assertTrue(e.getMessage().startsWith("replay stopped at sequence "), e.getMessage());
+            assertTrue(e.getMessage().contains(" (mmio_write TDT (BAR0+0x3818) <- 0x0): the device has made "),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("past the budget of 1,048,576 + 64 per input"), e.getMessage());
+        }
+    }
+
+    private static String write(int line, int offset, int value) {
+        return String.format("9@%d.%06d:memory_region_ops_write cpu 0 mr 0x1 addr 0x%x value 0x%x size 4 name 'e1000-mmio'%n",
+                11 + line / 1_000_000, line % 1_000_000, 0xfebc0000L + offset, value & 0xFFFFFFFFL);
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"e1000", "virtio", "virtio_modern", "virtio_legacy", "virtio_intx", "virtio_noeventidx",
