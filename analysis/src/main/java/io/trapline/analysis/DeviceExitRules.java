@@ -14,13 +14,22 @@ public interface DeviceExitRules {
     /** The path of a guest access: {@code write} or read, in BAR {@code bar} at {@code offset}. */
     AccessPath path(boolean write, int bar, long offset);
 
-    /** Whether a write at this place is a queue notification (so a KICK that follows it is the same access). */
-    default boolean isNotify(int bar, long offset) {
-        return path(true, bar, offset) == AccessPath.IOEVENTFD;
+    /**
+     * The path of a guest access whose value is known: a device whose notification register takes the queue's number
+     * as the value written (virtio's legacy QUEUE_NOTIFY) needs it to tell which queue is notified.
+     */
+    default AccessPath path(boolean write, int bar, long offset, long value) {
+        return path(write, bar, offset);
     }
 
-    /** The path of a queue notification traced only as a KICK, without its write (QEMU with ioeventfd on). */
-    default AccessPath kickPath() {
+    /** Whether a write at this place is a queue notification (so a KICK that follows it is the same access). */
+    default boolean isNotify(int bar, long offset) {
+        AccessPath p = path(true, bar, offset);
+        return p == AccessPath.IOEVENTFD || p.vhostQueue();
+    }
+
+    /** The path of a notification of {@code queue} traced only as a KICK, without its write (QEMU with ioeventfd on). */
+    default AccessPath kickPath(int queue) {
         return AccessPath.IOEVENTFD;
     }
 

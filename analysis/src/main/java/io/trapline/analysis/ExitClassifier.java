@@ -70,6 +70,11 @@ public final class ExitClassifier {
         return rules[device & 0xFF].path(write, bar, offset);
     }
 
+    /** The device path of a device register access whose value is known (a legacy notify write names its queue). */
+    public AccessPath path(int device, boolean write, int bar, long offset, long value) {
+        return rules[device & 0xFF].path(write, bar, offset, value);
+    }
+
     /**
      * The exit class of a device register access (MMIO or PIO), or null when it causes no exit (a coalesced
      * write). {@code pio} says whether the access was port I/O.
@@ -81,6 +86,11 @@ public final class ExitClassifier {
         return deviceAccess(p, pio, rules[device & 0xFF].path(write, bar, offset));
     }
 
+    /** As {@link #deviceAccess(Profile, int, boolean, boolean, int, long)}, for an access whose value is known. */
+    public ExitClass deviceAccess(Profile p, int device, boolean pio, boolean write, int bar, long offset, long value) {
+        return deviceAccess(p, pio, path(device, write, bar, offset, value));
+    }
+
     /** The exit class of a device register access whose path is known (null: no exit). */
     public static ExitClass deviceAccess(Profile p, boolean pio, AccessPath path) {
         if (p == Profile.TCG) {
@@ -88,14 +98,21 @@ public final class ExitClassifier {
         }
         return switch (path) {
             case COALESCED -> null;
-            case IOEVENTFD -> pio ? ExitClass.PIO_IOEVENTFD : ExitClass.MMIO_IOEVENTFD;
+            case IOEVENTFD, DATA_IOEVENTFD -> pio ? ExitClass.PIO_IOEVENTFD : ExitClass.MMIO_IOEVENTFD;
+            case DATA_NO_IOEVENTFD -> p == Profile.KVM_VHOST ? (pio ? ExitClass.PIO_IOEVENTFD : ExitClass.MMIO_IOEVENTFD)
+                    : (pio ? ExitClass.PIO : ExitClass.MMIO);
             case USERSPACE -> pio ? ExitClass.PIO : ExitClass.MMIO;
         };
     }
 
     /** The exit class of a queue notification of {@code device} traced only as a KICK (QEMU traced no write). */
-    public ExitClass kick(Profile p, int device, boolean pio) {
-        return deviceAccess(p, pio, rules[device & 0xFF].kickPath());
+    public ExitClass kick(Profile p, int device, int queue, boolean pio) {
+        return deviceAccess(p, pio, kickPath(device, queue));
+    }
+
+    /** The path of a notification of {@code queue} traced only as a KICK. */
+    public AccessPath kickPath(int device, int queue) {
+        return rules[device & 0xFF].kickPath(queue);
     }
 
     public ExitClass pciConfig(Profile p) {
@@ -117,12 +134,15 @@ public final class ExitClassifier {
         return address >= 0 && address < PORT_LIMIT ? ExitClass.PIO : ExitClass.MMIO;
     }
 
-    /** Who runs the code that serves an exit of this class under this profile. */
-    public static String handler(Profile p, ExitClass c) {
+    /**
+     * Who runs the code that serves an exit of class {@code c} under profile {@code p}; {@code path} is the device
+     * path of a device register access or kick (null for other exits): vhost-net serves only its RX/TX queues.
+     */
+    public static String handler(Profile p, ExitClass c, AccessPath path) {
         if (c == ExitClass.IRQCHIP) {
             return "kvm";
         }
-        if (p == Profile.KVM_VHOST && (c == ExitClass.MMIO_IOEVENTFD || c == ExitClass.PIO_IOEVENTFD)) {
+        if (p == Profile.KVM_VHOST && path != null && path.vhostQueue()) {
             return "vhost";
         }
         return "qemu";

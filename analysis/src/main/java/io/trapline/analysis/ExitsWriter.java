@@ -37,7 +37,8 @@ final class ExitsWriter extends TableWriter {
     private final List<Profile> profiles;
     private final CostModel costs;
     private final int profileCount;
-    private final int[][] handlers;
+    /** The handler's dictionary index by [profile index][device path's ordinal + 1, 0 for none][class]. */
+    private final int[][][] handlers;
     private final long[] cycles = new long[ExitClass.values().length];
     /** A device access's exit class by [pio][path][profile index] (null: no exit under that profile). */
     private final ExitClass[][][] accessClasses;
@@ -75,10 +76,13 @@ final class ExitsWriter extends TableWriter {
         this.profiles = List.copyOf(profiles);
         this.costs = costs;
         profileCount = profiles.size();
-        handlers = new int[profiles.size()][ExitClass.values().length];
+        handlers = new int[profiles.size()][AccessPath.values().length + 1][ExitClass.values().length];
         for (int i = 0; i < profiles.size(); i++) {
-            for (ExitClass c : ExitClass.values()) {
-                handlers[i][c.ordinal()] = HANDLERS.indexOf(ExitClassifier.handler(profiles.get(i), c));
+            for (int path = 0; path <= AccessPath.values().length; path++) {
+                for (ExitClass c : ExitClass.values()) {
+                    handlers[i][path][c.ordinal()] = HANDLERS.indexOf(ExitClassifier.handler(profiles.get(i), c,
+                            path == 0 ? null : AccessPath.values()[path - 1]));
+                }
             }
         }
         for (ExitClass c : ExitClass.values()) {
@@ -152,13 +156,14 @@ final class ExitsWriter extends TableWriter {
                 usedPio[c.device()] |= pio;
                 byte[] reg = register != null ? labels.register(c.device(), c.region(), c.address()) : null;
                 // the path is the register's, whatever the profile: look it up once
-                ExitClass[] classes = accessClasses[pio ? 1 : 0][classifier.path(c.device(), write, c.region(),
-                        c.address()).ordinal()];
+                AccessPath path = classifier.path(c.device(), write, c.region(), c.address(), c.value());
+                ExitClass[] classes = accessClasses[pio ? 1 : 0][path.ordinal()];
                 boolean doorbell = write && classifier.rules(c.device()).startsTransmit(c.region(), c.address());
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classes[i];
                     if (ec != null) {
-                        row(c, i, ec, pio ? PIO : MMIO, write, true, c.region(), c.address(), reg, doorbell);
+                        row(c, i, ec, path.ordinal() + 1, pio ? PIO : MMIO, write, true, c.region(), c.address(), reg,
+                                doorbell);
                     }
                 }
             }
@@ -166,7 +171,7 @@ final class ExitsWriter extends TableWriter {
                 boolean write = t == EventType.PCI_CFG_WRITE;
                 byte[] reg = register != null ? labels.configRegister(c.address()) : null;
                 for (int i = 0; i < profileCount; i++) {
-                    row(c, i, classifier.pciConfig(profiles.get(i)), PCI_CFG, write, true, -1, c.address(), reg, false);
+                    row(c, i, classifier.pciConfig(profiles.get(i)), 0, PCI_CFG, write, true, -1, c.address(), reg, false);
                 }
             }
             case OTHER_READ, OTHER_WRITE -> {
@@ -178,7 +183,7 @@ final class ExitsWriter extends TableWriter {
                 for (int i = 0; i < profileCount; i++) {
                     ExitClass ec = classifier.other(profiles.get(i), c.region(), c.address());
                     if (ec != null) {
-                        row(c, i, ec, OTHER, write, false, c.region(), c.address(), reg, false);
+                        row(c, i, ec, 0, OTHER, write, false, c.region(), c.address(), reg, false);
                     }
                 }
             }
@@ -192,8 +197,10 @@ final class ExitsWriter extends TableWriter {
                 int bar = where == null ? -1 : (int) where[0];
                 long off = where == null ? -1 : where[1];
                 byte[] reg = kickRegisters.name(c.device(), where);
+                AccessPath path = classifier.kickPath(c.device(), c.queue());
                 for (int i = 0; i < profileCount; i++) {
-                    row(c, i, classifier.kick(profiles.get(i), c.device(), pio), KICK, true, true, bar, off, reg, true);
+                    row(c, i, ExitClassifier.deviceAccess(profiles.get(i), pio, path), path.ordinal() + 1, KICK, true,
+                            true, bar, off, reg, true);
                 }
             }
             default -> {
@@ -205,8 +212,8 @@ final class ExitsWriter extends TableWriter {
      * Writes one exit row. The columns the per-packet figures need are written here; the rest, only when the
      * consumer reads any of them, by {@link #details}, which keeps this method small enough to be inlined.
      */
-    private void row(EventCursor c, int p, ExitClass ec, int k, boolean write, boolean onDevice, int reg, long off,
-                     byte[] registerName, boolean doorbell) {
+    private void row(EventCursor c, int p, ExitClass ec, int path, int k, boolean write, boolean onDevice, int reg,
+                     long off, byte[] registerName, boolean doorbell) {
         int r = newRow();
         if (captureProfile != null) {
             captureProfile.setShort(r, (short) (firstCaptureProfile + p));
@@ -215,13 +222,13 @@ final class ExitsWriter extends TableWriter {
             cost.setLong(r, cycles[ec.ordinal()]);
         }
         if (details) {
-            details(c, r, p, ec, k, write, onDevice, reg, off, registerName);
+            details(c, r, p, ec, path, k, write, onDevice, reg, off, registerName);
         }
         attribution.assign(r, c.timeNs(), doorbell);
     }
 
-    private void details(EventCursor c, int r, int p, ExitClass ec, int k, boolean write, boolean onDevice, int reg,
-                         long off, byte[] registerName) {
+    private void details(EventCursor c, int r, int p, ExitClass ec, int path, int k, boolean write, boolean onDevice,
+                         int reg, long off, byte[] registerName) {
         if (profile != null) {
             profile.setInt(r, p);
         }
@@ -275,7 +282,7 @@ final class ExitsWriter extends TableWriter {
             exitClass.setInt(r, ec.ordinal());
         }
         if (handler != null) {
-            handler.setInt(r, handlers[p][ec.ordinal()]);
+            handler.setInt(r, handlers[p][path][ec.ordinal()]);
         }
     }
 

@@ -7,12 +7,12 @@ import io.trapline.recorder.EventCursor;
  * decoded; QEMU with ioeventfd off traces both too. That is one guest access, not two: a KICK right after a
  * notify write of the same device (no other access of that device between) is the same access.
  */
-final class NotifyTracker {
+public final class NotifyTracker {
     private NotifyTracker() {
     }
 
     /** Updates {@code written[device]} for a non-KICK event. */
-    static void track(EventCursor c, ExitClassifier classifier, boolean[] written) {
+    public static void track(EventCursor c, ExitClassifier classifier, boolean[] written) {
         switch (c.type()) {
             case MMIO_WRITE, PIO_WRITE -> written[c.device()] = classifier.rules(c.device()).isNotify(c.region(),
                     c.address());

@@ -2,7 +2,7 @@ package io.trapline.analysis;
 
 /**
  * Names of the registers of regions no device model covers, which imported captures hold as OTHER_* accesses:
- * the local APIC's and the HPET's. Shared by the SQL tables and {@code trapline inspect}.
+ * the local APIC's, the IOAPIC's and the HPET's. Shared by the SQL tables and {@code trapline inspect}.
  */
 public final class OtherRegisters {
     private OtherRegisters() {
@@ -18,6 +18,12 @@ public final class OtherRegisters {
         }
         if (region.equals("hpet")) {
             return hpetRegister(address & 0x3FF);
+        }
+        if (region.equals("ioapic") || region.equals("kvm-ioapic")) {
+            // IOREGSEL and IOWIN (82093AA datasheet, 3.1), through which everything else is read, and the EOI register
+            // of version 0x20 IOAPICs at 0x40 (QEMU 7.2 hw/intc/ioapic.c, its default version)
+            long off = address & 0xFF;
+            return off == 0x00 ? "IOREGSEL" : off == 0x10 ? "IOWIN" : off == 0x40 ? "EOI" : null;
         }
         return null;
     }
@@ -50,14 +56,20 @@ public final class OtherRegisters {
             case 0x20 -> "ID";
             case 0x30 -> "VERSION";
             case 0x80 -> "TPR";
+            case 0x90 -> "APR";
+            case 0xA0 -> "PPR";
+            case 0xC0 -> "RRD";
             case 0xB0 -> "EOI";
             case 0xD0 -> "LDR";
             case 0xE0 -> "DFR";
             case 0xF0 -> "SVR";
             case 0x280 -> "ESR";
+            case 0x2F0 -> "LVT_CMCI";
             case 0x300 -> "ICR_LO";
             case 0x310 -> "ICR_HI";
             case 0x320 -> "LVT_TIMER";
+            case 0x330 -> "LVT_THERMAL";
+            case 0x340 -> "LVT_PMC";
             case 0x350 -> "LVT_LINT0";
             case 0x360 -> "LVT_LINT1";
             case 0x370 -> "LVT_ERROR";

@@ -36,9 +36,33 @@ final class VirtioNetExitRules implements DeviceExitRules {
         };
     }
 
+    /** A write of unknown value: a legacy QUEUE_NOTIFY write is then taken for an RX/TX queue's. */
     @Override
     public AccessPath path(boolean write, int bar, long offset) {
-        return write && ioeventfd && isNotify(bar, offset) ? AccessPath.IOEVENTFD : AccessPath.USERSPACE;
+        return path(write, bar, offset, -1);
+    }
+
+    @Override
+    public AccessPath path(boolean write, int bar, long offset, long value) {
+        if (!write || !isNotify(bar, offset)) {
+            return AccessPath.USERSPACE;
+        }
+        // modern: the queue is the notify address's (queue_notify_off times the multiplier); legacy: the value written
+        long queue = bar == VirtioPciRegisters.MODERN_BAR
+                ? (offset - VirtioPciRegisters.NOTIFY_OFFSET) / VirtioPciRegisters.NOTIFY_OFF_MULTIPLIER : value;
+        return notifyPath(queue);
+    }
+
+    /**
+     * RX (0) and TX (1) are vhost-net's; the control queue (2) stays QEMU's under vhost-net. One queue pair: neither
+     * trapline's model nor the captured runs offer VIRTIO_NET_F_MQ. A queue not known (-1) counts as RX/TX.
+     */
+    private AccessPath notifyPath(long queue) {
+        boolean data = queue < 2;
+        if (data) {
+            return ioeventfd ? AccessPath.DATA_IOEVENTFD : AccessPath.DATA_NO_IOEVENTFD;
+        }
+        return ioeventfd ? AccessPath.IOEVENTFD : AccessPath.USERSPACE;
     }
 
     /** The notify region of the modern BAR or the legacy queue-notify port, whichever the transport has. */
@@ -52,8 +76,8 @@ final class VirtioNetExitRules implements DeviceExitRules {
     }
 
     @Override
-    public AccessPath kickPath() {
-        return ioeventfd ? AccessPath.IOEVENTFD : AccessPath.USERSPACE;
+    public AccessPath kickPath(int queue) {
+        return notifyPath(queue);
     }
 
     /** A queue notification (only a kick starts a transmission). */

@@ -19,7 +19,7 @@ class ExitClassifierTest {
         assertEquals(ExitClass.TCG_ACCESS, e1000.deviceAccess(Profile.TCG, 0, false, true, 0, 0x2818));
         assertEquals(ExitClass.TCG_ACCESS, virtio.deviceAccess(Profile.TCG, 0, false, true, 4, 0x3004));
         assertEquals(ExitClass.TCG_ACCESS, e1000.pciConfig(Profile.TCG));
-        assertEquals(ExitClass.TCG_ACCESS, virtio.kick(Profile.TCG, 0, false));
+        assertEquals(ExitClass.TCG_ACCESS, virtio.kick(Profile.TCG, 0, 1, false));
     }
 
     @Test
@@ -53,19 +53,41 @@ class ExitClassifierTest {
     }
 
     @Test
-    void aDeviceQemuRanWithIoeventfdOffExitsToUserspaceOnEveryNotify() {
+    void aDeviceQemuRanWithIoeventfdOffExitsToQemuOnEveryNotifyButVhostStillBindsItsQueues() {
         ExitClassifier off = new ExitClassifier(withQemuOptions("virtio-net-pci,netdev=n0,ioeventfd=off"));
         ExitClassifier on = new ExitClassifier(withQemuOptions("virtio-net-pci,netdev=n0,vectors=0"));
-        for (Profile p : new Profile[] {Profile.KVM, Profile.KVM_VHOST}) {
-            assertEquals(ExitClass.MMIO, off.deviceAccess(p, 0, false, true, 4, 0x3004), p + " modern notify");
-            assertEquals(ExitClass.PIO, off.deviceAccess(p, 0, true, true, 0, 0x10), p + " legacy notify");
-            assertEquals(ExitClass.MMIO, off.kick(p, 0, false), p + " kick without its write");
-            assertEquals(ExitClass.MMIO_IOEVENTFD, on.deviceAccess(p, 0, false, true, 4, 0x3004), p + " default");
-            assertEquals(ExitClass.MMIO_IOEVENTFD, on.kick(p, 0, false), p + " default kick");
-        }
+        // kvm: a notify is a full exit to QEMU, the TX queue's (modern: queue 1 at +0x3004; legacy: value 1) as any
+        assertEquals(ExitClass.MMIO, off.deviceAccess(Profile.KVM, 0, false, true, 4, 0x3004, 1), "modern notify");
+        assertEquals(ExitClass.PIO, off.deviceAccess(Profile.KVM, 0, true, true, 0, 0x10, 1), "legacy notify");
+        assertEquals(ExitClass.MMIO, off.kick(Profile.KVM, 0, 1, false), "kick without its write");
+        assertEquals(ExitClass.MMIO_IOEVENTFD, on.deviceAccess(Profile.KVM, 0, false, true, 4, 0x3004, 1), "default");
+        // kvm-vhost: vhost-net binds its RX/TX notifications whatever the property says; the control queue stays QEMU's
+        assertEquals(ExitClass.MMIO_IOEVENTFD, off.deviceAccess(Profile.KVM_VHOST, 0, false, true, 4, 0x3004, 1));
+        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO_IOEVENTFD,
+                off.path(0, true, 4, 0x3004, 1)));
+        assertEquals(ExitClass.PIO_IOEVENTFD, off.deviceAccess(Profile.KVM_VHOST, 0, true, true, 0, 0x10, 0), "RX, legacy");
+        assertEquals(ExitClass.MMIO, off.deviceAccess(Profile.KVM_VHOST, 0, false, true, 4, 0x3008, 2), "control queue");
+        assertEquals(ExitClass.PIO, off.deviceAccess(Profile.KVM_VHOST, 0, true, true, 0, 0x10, 2), "control, legacy");
         // still a notification: the KICK traced right after the write is the same access
         assertTrue(off.rules(0).isNotify(4, 0x3004));
-        assertEquals("qemu", ExitClassifier.handler(Profile.KVM_VHOST, off.kick(Profile.KVM_VHOST, 0, false)));
+        assertTrue(off.rules(0).isNotify(4, 0x3008));
+    }
+
+    @Test
+    void vhostServesTheRxAndTxQueuesAndQemuTheControlQueue() {
+        ExitClassifier t = new ExitClassifier(TestCaptures.virtioMetadata("transitional"));
+        for (int queue = 0; queue < 3; queue++) {
+            AccessPath modern = t.path(0, true, 4, 0x3000 + 4L * queue, 1);
+            AccessPath legacy = t.path(0, true, 0, 0x10, queue);
+            AccessPath kick = t.kickPath(0, queue);
+            String expected = queue < 2 ? "vhost" : "qemu";
+            for (AccessPath path : new AccessPath[] {modern, legacy, kick}) {
+                ExitClass c = ExitClassifier.deviceAccess(Profile.KVM_VHOST, false, path);
+                assertEquals(ExitClass.MMIO_IOEVENTFD, c, "queue " + queue + " " + path);
+                assertEquals(expected, ExitClassifier.handler(Profile.KVM_VHOST, c, path), "queue " + queue + " " + path);
+                assertEquals("qemu", ExitClassifier.handler(Profile.KVM, c, path), "without vhost, queue " + queue);
+            }
+        }
     }
 
     private static CaptureMetadata withQemuOptions(String qemuOptions) {
@@ -78,11 +100,12 @@ class ExitClassifierTest {
 
     @Test
     void vhostTakesKicksAwayFromQemu() {
-        assertEquals("qemu", ExitClassifier.handler(Profile.KVM, ExitClass.MMIO_IOEVENTFD));
-        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO_IOEVENTFD));
-        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.PIO_IOEVENTFD));
-        assertEquals("qemu", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO));
-        assertEquals("kvm", ExitClassifier.handler(Profile.KVM, ExitClass.IRQCHIP));
+        AccessPath tx = AccessPath.DATA_IOEVENTFD;
+        assertEquals("qemu", ExitClassifier.handler(Profile.KVM, ExitClass.MMIO_IOEVENTFD, tx));
+        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO_IOEVENTFD, tx));
+        assertEquals("vhost", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.PIO_IOEVENTFD, tx));
+        assertEquals("qemu", ExitClassifier.handler(Profile.KVM_VHOST, ExitClass.MMIO, AccessPath.USERSPACE));
+        assertEquals("kvm", ExitClassifier.handler(Profile.KVM, ExitClass.IRQCHIP, null));
     }
 
     @Test

@@ -25,7 +25,9 @@ class OtherRegisterNamesTest {
         assertEquals("EOI", OtherRegisters.name("apic-msi", 0xFEE000B0L));
         assertEquals("EOI", OtherRegisters.name("apic", 0xFEE000B0L)); // the embedded guest's region
         assertEquals("MAIN_CNT", OtherRegisters.name("hpet", 0xFED000F0L));
-        assertNull(OtherRegisters.name("ioapic", 0xFEC00000L));
+        assertEquals("IOREGSEL", OtherRegisters.name("ioapic", 0xFEC00000L));
+        assertEquals("IOWIN", OtherRegisters.name("ioapic", 0xFEC00010L));
+        assertNull(OtherRegisters.name("ioapic", 0xFEC00020L));
         assertNull(OtherRegisters.name("interrupt-message", 0xFEE01004L));
         assertNull(OtherRegisters.name("serial", 0x3F8));
     }
@@ -35,5 +37,7 @@ class OtherRegisterNamesTest {
         assertEquals("EOI", OtherRegisters.lapicRegister(0xB0));
         assertEquals("TMR[1]", OtherRegisters.lapicRegister(0x190)); // what Linux reads to EOI a level-triggered IOAPIC pin
         assertNull(OtherRegisters.lapicRegister(0x40));
+        assertEquals("PPR", OtherRegisters.lapicRegister(0xA0));
+        assertEquals("LVT_PMC", OtherRegisters.lapicRegister(0x340));
     }
 }

@@ -51,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
                 r = CaptureExport.export(sources, setup.options(), format, phase, output);
             }
             out.printf("%s: %d %s written to %s%n", format, r.rows(),
-                    format == ExportFormat.pcap ? "frames" : format == ExportFormat.timeline ? "events" : "rows", output);
+                    format == ExportFormat.pcap ? "frames" : format == ExportFormat.timeline ? "trace events" : "rows", output);
             UnreadableTailWarnings warnings = new UnreadableTailWarnings(spec);
             warnings.warn(r.unreadableTails());
             warnings.incomplete(sources);

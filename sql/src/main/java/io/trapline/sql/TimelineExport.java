@@ -1,10 +1,12 @@
 package io.trapline.sql;
 
+import io.trapline.analysis.AccessPath;
 import io.trapline.analysis.AnalysisException;
 import io.trapline.analysis.AnalysisOptions;
 import io.trapline.analysis.CaptureSource;
 import io.trapline.analysis.ExitClass;
 import io.trapline.analysis.ExitClassifier;
+import io.trapline.analysis.NotifyTracker;
 import io.trapline.analysis.OtherRegisters;
 import io.trapline.analysis.Profile;
 import io.trapline.emulator.device.DeviceCatalog;
@@ -54,7 +56,10 @@ final class TimelineExport {
     private TimelineExport() {
     }
 
-    /** Writes every capture's events (those in {@code phase} when not null) to {@code out}; returns the events written. */
+    /**
+     * Writes every capture's events (those in {@code phase} when not null) to {@code out}; returns the trace events
+     * written.
+     */
     static long write(List<CaptureSource> captures, AnalysisOptions options, String phase, Writer out,
                       List<UnreadableTail> tails) throws IOException {
         long written = 0;
@@ -77,9 +82,8 @@ final class TimelineExport {
                     }
                     CaptureTimeline t = new CaptureTimeline(json, i + 1, r.metadata(), options);
                     json.process(i + 1, c.name(), i);
-                    t.declareTracks();
                     try (EventCursor e = r.cursor()) {
-                        written += t.events(e, window);
+                        t.events(e, window);
                         if (e.unreadableTail() != null) {
                             tails.add(e.unreadableTail());
                         }
@@ -88,6 +92,7 @@ final class TimelineExport {
                 }
             }
             json.finish(details);
+            written = json.written();
         }
         return written;
     }
@@ -112,6 +117,13 @@ final class TimelineExport {
         /** Per request lane, whether a request is open on it. */
         private final List<Boolean> laneBusy = new ArrayList<>();
         private byte[] payload = new byte[2048];
+        /** Per device: the last access was its notify write, so a KICK now is that same access (the exits table's rule). */
+        private final boolean[] notifyWritten = new boolean[256];
+        /** Per device: it made a port I/O access, so its kicks without a write are port I/O too (as the exits table). */
+        private final boolean[] usedPio = new boolean[256];
+        /** Per device: its INTx level, -1 before any INTx event. */
+        private final int[] intx = new int[256];
+        private final java.util.Set<Integer> named = new java.util.HashSet<>();
         private long origin;
         private long lastNs;
 
@@ -135,32 +147,40 @@ final class TimelineExport {
                 CaptureMetadata.DeviceInfo d = meta.device(i);
                 names[i] = d == null ? RegisterNames.NONE : DeviceCatalog.registerNames(d.model(), d.transport());
             }
+            java.util.Arrays.fill(intx, -1);
         }
 
-        void declareTracks() throws IOException {
-            json.thread(pid, TRACK_MARKS, "marks", 0);
-            for (CaptureMetadata.DeviceInfo d : meta.devices()) {
-                for (int k = 0; k < DEVICE_TRACKS.length; k++) {
-                    json.thread(pid, deviceTrack(d.index(), k), "dev" + d.index() + " " + d.model() + ": "
-                            + DEVICE_TRACKS[k], 1000 + d.index() * 10 + k);
-                }
+        /** The track of {@code kind} events of {@code device}, named in the trace when first used. */
+        private int deviceTrack(int device, int kind) throws IOException {
+            int tid = TRACK_DEVICE + (device & 0xFF) * 10 + kind;
+            if (named.add(tid)) {
+                CaptureMetadata.DeviceInfo d = meta.device(device & 0xFF);
+                json.thread(pid, tid, "dev" + (device & 0xFF) + (d != null ? " " + d.model() : "") + ": "
+                        + DEVICE_TRACKS[kind], tid);
             }
-            json.thread(pid, TRACK_OTHER, "other regions (LAPIC, HPET...)", 5000);
+            return tid;
         }
 
-        private static int deviceTrack(int device, int kind) {
-            return TRACK_DEVICE + (device & 0xFF) * 10 + kind;
+        /** A track of the capture's own, named in the trace when first used. */
+        private int track(int tid, String name, int order) throws IOException {
+            if (named.add(tid)) {
+                json.thread(pid, tid, name, order);
+            }
+            return tid;
         }
 
-        /** The capture's events in {@code window} (all when null); returns how many became trace events. */
-        long events(EventCursor e, MeasuredInterval window) throws IOException {
-            long n = 0;
+        /** The capture's events in {@code window} (all when null). */
+        void events(EventCursor e, MeasuredInterval window) throws IOException {
             origin = window != null ? window.startNs() : Long.MIN_VALUE;
+            boolean started = false;
             while (e.next()) {
                 long t = e.timeNs();
+                boolean kickOfWrite = notify(e);
                 if (window != null && t < window.startNs()) {
                     if (e.type() == EventType.MARK) {
                         mark(e, true); // phases and requests open before the window still show, cut at its start
+                    } else if (e.type() == EventType.INTX) {
+                        intx[e.device() & 0xFF] = e.value() != 0 ? 1 : 0;
                     }
                     continue;
                 }
@@ -170,23 +190,50 @@ final class TimelineExport {
                 if (origin == Long.MIN_VALUE) {
                     origin = t;
                 }
+                if (!started) {
+                    started = true;
+                    intxLevelsAtStart();
+                }
                 lastNs = t;
-                if (event(e)) {
-                    n++;
+                event(e, kickOfWrite);
+            }
+            closeOpen(window != null ? window.endNs() : lastNs);
+        }
+
+        /** Keeps the exits table's pairing of a KICK with the notify write before it; true for such a KICK. */
+        private boolean notify(EventCursor e) {
+            int d = e.device() & 0xFF;
+            if (e.type() == EventType.KICK) {
+                boolean written = notifyWritten[d];
+                notifyWritten[d] = false;
+                return written;
+            }
+            if (e.type() == EventType.PIO_READ || e.type() == EventType.PIO_WRITE) {
+                usedPio[d] = true;
+            }
+            NotifyTracker.track(e, classifier, notifyWritten);
+            return false;
+        }
+
+        /** INTx lines asserted before the window: their counters start at time 0 with the level they had. */
+        private void intxLevelsAtStart() throws IOException {
+            for (int d = 0; d < intx.length; d++) {
+                if (intx[d] >= 0) {
+                    json.counter(pid, "dev" + d + " INTx", 0);
+                    json.arg("level", intx[d]);
+                    json.end();
                 }
             }
-            n += closeOpen(window != null ? window.endNs() : lastNs);
-            return n;
         }
 
         private long rel(long t) {
             return Math.max(0, t - origin);
         }
 
-        /** One event onto its track; false when it makes no trace event (a mark that only opens a slice). */
-        private boolean event(EventCursor e) throws IOException {
+        /** One event onto its track. {@code kickOfWrite}: a KICK that is the notify write just before it. */
+        private void event(EventCursor e, boolean kickOfWrite) throws IOException {
             EventType type = e.type();
-            int d = e.device();
+            int d = e.device() & 0xFF;
             switch (type) {
                 case MMIO_READ, MMIO_WRITE, PIO_READ, PIO_WRITE -> {
                     boolean pio = type == EventType.PIO_READ || type == EventType.PIO_WRITE;
@@ -195,8 +242,9 @@ final class TimelineExport {
                     json.arg("value", hex(e.value()));
                     json.arg("size", e.size());
                     json.arg("where", String.format("%s%d+0x%x", pio ? "io BAR" : "BAR", e.region(), e.address()));
+                    AccessPath path = classifier.path(d, !type.isRead(), e.region(), e.address(), e.value());
                     for (Profile p : kvmProfiles) {
-                        exitArg(p, classifier.deviceAccess(p, d, pio, !type.isRead(), e.region(), e.address()));
+                        exitArg(p, ExitClassifier.deviceAccess(p, pio, path), path);
                     }
                     args(e);
                 }
@@ -206,7 +254,7 @@ final class TimelineExport {
                     json.arg("value", hex(e.value()));
                     json.arg("size", e.size());
                     for (Profile p : kvmProfiles) {
-                        exitArg(p, classifier.pciConfig(p));
+                        exitArg(p, classifier.pciConfig(p), null);
                     }
                     args(e);
                 }
@@ -218,8 +266,9 @@ final class TimelineExport {
                     args(e);
                 }
                 case INTX -> {
+                    intx[d] = e.value() != 0 ? 1 : 0;
                     json.counter(pid, "dev" + d + " INTx", rel(e.timeNs()));
-                    json.arg("level", e.value() != 0 ? 1 : 0);
+                    json.arg("level", intx[d]);
                     json.end();
                     json.instant(pid, deviceTrack(d, INTERRUPTS), e.value() != 0 ? "INTx assert" : "INTx deassert",
                             rel(e.timeNs()));
@@ -233,6 +282,17 @@ final class TimelineExport {
                 }
                 case KICK -> {
                     json.instant(pid, deviceTrack(d, KICKS), "kick queue " + e.queue(), rel(e.timeNs()));
+                    if (kickOfWrite) {
+                        json.arg("exit", "that of the notify write just before it (one guest access)");
+                    } else {
+                        // traced without its write (QEMU with ioeventfd on): the kick stands for that write's exit
+                        long[] where = classifier.rules(d).notifyRegister(e.queue());
+                        boolean pio = usedPio[d] || (where != null && classifier.isIoBar(d, (int) where[0]));
+                        AccessPath path = classifier.kickPath(d, e.queue());
+                        for (Profile p : kvmProfiles) {
+                            exitArg(p, ExitClassifier.deviceAccess(p, pio, path), path);
+                        }
+                    }
                     args(e);
                 }
                 case FRAME_RX, FRAME_TX -> {
@@ -249,28 +309,25 @@ final class TimelineExport {
                 case OTHER_READ, OTHER_WRITE -> {
                     String region = meta.regionName(e.region());
                     String reg = OtherRegisters.name(region, e.address());
-                    json.instant(pid, TRACK_OTHER, (type.isRead() ? "read " : "write ") + region + " "
+                    json.instant(pid, track(TRACK_OTHER, "other regions (LAPIC, HPET...)", 5000), (type.isRead() ? "read " : "write ") + region + " "
                             + (reg != null ? reg : hex(e.address())), rel(e.timeNs()));
                     json.arg("address", hex(e.address()));
                     json.arg("value", hex(e.value()));
                     for (Profile p : kvmProfiles) {
                         ExitClass c = classifier.other(p, e.region(), e.address());
                         if (c != null) {
-                            exitArg(p, c);
+                            exitArg(p, c, null);
                         }
                     }
                     args(e);
                 }
-                case MARK -> {
-                    return mark(e, false);
-                }
+                case MARK -> mark(e, false);
                 default -> {
-                    json.instant(pid, TRACK_MARKS, type.label(), rel(e.timeNs()));
+                    json.instant(pid, track(TRACK_MARKS, "marks", 0), type.label(), rel(e.timeNs()));
                     json.arg("value", hex(e.value()));
                     args(e);
                 }
             }
-            return true;
         }
 
         private RegisterNames names(int device) {
@@ -289,24 +346,27 @@ final class TimelineExport {
             json.end();
         }
 
-        /** The exit an access costs under KVM profile {@code p}: its class, cycles and who serves it (null: none). */
-        private void exitArg(Profile p, ExitClass c) {
+        /**
+         * The exit an access costs under KVM profile {@code p}: its class, cycles and who serves it (null: none);
+         * {@code path} as for {@link ExitClassifier#handler}.
+         */
+        private void exitArg(Profile p, ExitClass c, AccessPath path) {
             json.arg("exit " + p.label(), c == null ? "none (coalesced)" : c.label() + ", " + costs.cycles(c)
-                    + " cycles (" + ExitClassifier.handler(p, c) + ")");
+                    + " cycles (" + ExitClassifier.handler(p, c, path) + ")");
         }
 
         /**
          * Phases and requests open slices that are written when they end. {@code before}: a mark before the window,
          * which only opens or closes.
          */
-        private boolean mark(EventCursor e, boolean before) throws IOException {
+        private void mark(EventCursor e, boolean before) throws IOException {
             String name = payloadText(e);
             MarkKind k = MarkKind.ofCode(e.value());
             long t = e.timeNs();
             if (k == MarkKind.PHASE_START) {
                 openPhases.computeIfAbsent(name, x -> new ArrayDeque<>()).add(new long[] {t});
                 phaseTracks.computeIfAbsent(name, x -> TRACK_PHASES + phaseTracks.size());
-                return false;
+                return;
             }
             if (k == MarkKind.REQUEST_START) {
                 int lane = laneBusy.indexOf(false);
@@ -317,41 +377,41 @@ final class TimelineExport {
                     laneBusy.set(lane, true);
                 }
                 openRequests.computeIfAbsent(requestKey(name), x -> new ArrayDeque<>()).add(new OpenRequest(name, t, lane));
-                return false;
+                return;
             }
             if (k == MarkKind.PHASE_END) {
                 ArrayDeque<long[]> open = openPhases.get(name);
                 long[] start = open == null ? null : open.pollFirst();
-                if (start == null || before) {
-                    return false;
+                if (start != null && !before) {
+                    phaseSlice(name, start[0], t);
                 }
-                phaseSlice(name, start[0], t);
-                return true;
+                return;
             }
             if (k == MarkKind.REQUEST_END) {
                 ArrayDeque<OpenRequest> open = openRequests.get(requestKey(name));
                 OpenRequest start = open == null ? null : open.pollFirst();
-                if (start == null) {
-                    return false;
+                if (start != null) {
+                    laneBusy.set(start.lane(), false);
+                    if (!before) {
+                        requestSlice(start, t, name);
+                    }
                 }
-                laneBusy.set(start.lane(), false);
-                if (before) {
-                    return false;
-                }
-                requestSlice(start, t, name);
-                return true;
+                return;
             }
             if (before) {
-                return false;
+                return;
             }
-            json.instant(pid, TRACK_MARKS, name, rel(t));
+            json.instant(pid, track(TRACK_MARKS, "marks", 0), name, rel(t));
             json.arg("seq", e.sequence());
             json.end();
-            return true;
         }
 
+        /** A phase's slice; one that ended where the window starts is not in it and is left out. */
         private void phaseSlice(String name, long start, long end) throws IOException {
             long s = Math.max(start, origin);
+            if (start < origin && end <= origin) {
+                return;
+            }
             json.slice(pid, phaseTracks.get(name), name, rel(s), Math.max(0, end - s));
             json.end();
         }
@@ -359,6 +419,9 @@ final class TimelineExport {
         /** A request's slice, named as it started; its end mark's name (the response) is an argument. */
         private void requestSlice(OpenRequest r, long end, String endName) throws IOException {
             long s = Math.max(r.startNs(), origin);
+            if (r.startNs() < origin && end <= origin) {
+                return;
+            }
             json.slice(pid, TRACK_REQUESTS + r.lane(), r.name(), rel(s), Math.max(0, end - s));
             if (endName != null) {
                 json.arg("end", endName);
@@ -367,18 +430,15 @@ final class TimelineExport {
         }
 
         /** Phases and requests still open at the end: cut there. Names their tracks, now that all are known. */
-        private long closeOpen(long end) throws IOException {
-            long n = 0;
+        private void closeOpen(long end) throws IOException {
             for (var p : openPhases.entrySet()) {
                 for (long[] start : p.getValue()) {
                     phaseSlice(p.getKey(), start[0], end);
-                    n++;
                 }
             }
             for (ArrayDeque<OpenRequest> open : openRequests.values()) {
                 for (OpenRequest r : open) {
                     requestSlice(r, end, null);
-                    n++;
                 }
             }
             int order = 1;
@@ -389,7 +449,6 @@ final class TimelineExport {
                 json.thread(pid, TRACK_REQUESTS + lane, lane == 0 ? "requests" : "requests (" + (lane + 1) + ")",
                         100 + lane);
             }
-            return n;
         }
 
         /**

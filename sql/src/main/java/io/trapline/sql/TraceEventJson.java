@@ -6,7 +6,7 @@ import java.io.Writer;
 /**
  * Writes Chrome's Trace Event Format (the JSON object form: {@code {"traceEvents": [...]}}), which Perfetto's UI
  * (ui.perfetto.dev), its trace processor and chrome://tracing open. Times are microseconds, written with three
- * decimals so that nanoseconds survive; {@code displayTimeUnit} "ns" makes the viewers show them. Event kinds used:
+ * decimals so that nanoseconds survive. Event kinds used:
  * {@code M} (names and sort order of processes and threads), {@code X} (a slice with a duration), {@code i} (an
  * instant on its thread) and {@code C} (a counter). Arguments are strings or integers.
  */
@@ -15,10 +15,12 @@ final class TraceEventJson implements AutoCloseable {
     private final StringBuilder sb = new StringBuilder(256);
     private boolean first = true;
     private boolean argsOpen;
+    private long written;
 
     TraceEventJson(Writer out) throws IOException {
         this.out = out;
-        out.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+        // no displayTimeUnit: older trace processors took "ns" there as the unit of ts, which is always µs
+        out.write("{\"traceEvents\":[\n");
     }
 
     /** Names process {@code pid} and puts it at {@code order} among the processes. */
@@ -84,6 +86,12 @@ final class TraceEventJson implements AutoCloseable {
         }
         first = false;
         out.append(sb);
+        written++;
+    }
+
+    /** Trace events written so far, metadata included. */
+    long written() {
+        return written;
     }
 
     /** Ends the event list; {@code otherData} holds each capture's details (shown as the trace's metadata). */

@@ -52,7 +52,7 @@ public final class DeviceCatalog {
             int eq = parts[i].indexOf('=');
             if (eq > 0 && parts[i].substring(0, eq).trim().equals("ioeventfd")) {
                 String v = parts[i].substring(eq + 1).trim().toLowerCase(Locale.ROOT);
-                on = !(v.equals("off") || v.equals("false") || v.equals("no"));
+                on = !(v.equals("off") || v.equals("false") || v.equals("no") || v.equals("n"));
             }
         }
         return on;
