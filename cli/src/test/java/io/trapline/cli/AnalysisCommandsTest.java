@@ -411,6 +411,33 @@ class AnalysisCommandsTest {
         assertEquals(0.2, only(events, x -> x.path("name").asText().equals("workload")).path("dur").asDouble(), 1e-9);
     }
 
+    @Test
+    void aTimelineKeepsEveryTrackApartHoweverManyPhasesAndOverlappingRequestsACaptureHas() throws Exception {
+        Path c = tmp.resolve("many");
+        try (io.trapline.recorder.CaptureWriter w = io.trapline.recorder.CaptureWriter.create(c,
+                TestCaptures.e1000Metadata())) {
+            for (int i = 0; i < 300; i++) {
+                TestCaptures.mark(w, 10 + i, io.trapline.recorder.MarkKind.PHASE_START, "phase" + i);
+            }
+            for (int i = 0; i < 1200; i++) { // all open at once: a lane each
+                TestCaptures.mark(w, 1000 + i, io.trapline.recorder.MarkKind.REQUEST_START, "r" + i + " GET /");
+            }
+            w.append(5000, io.trapline.recorder.EventType.MMIO_READ, 0, 0, 0, 4, 0x8, 0x80080783L);
+            w.append(5001, io.trapline.recorder.EventType.INTX, 0, 0, 0, 0, 0, 1);
+        }
+        Path file = tmp.resolve("many.json");
+        assertEquals(0, CliRun.of("export", c.toString(), "--format", "timeline", "-o", file.toString()).code());
+        java.util.Map<Integer, List<String>> names = new java.util.HashMap<>();
+        new ObjectMapper().readTree(file.toFile()).path("traceEvents").forEach(x -> {
+            if (x.path("name").asText().equals("thread_name")) {
+                names.computeIfAbsent(x.path("tid").asInt(), k -> new java.util.ArrayList<>())
+                        .add(x.path("args").path("name").asText());
+            }
+        });
+        assertEquals(300 + 1200 + 2, names.size(), "300 phases, 1,200 request lanes, accesses and interrupts");
+        assertTrue(names.values().stream().allMatch(n -> n.size() == 1), "each track named once");
+    }
+
     private static JsonNode only(List<JsonNode> events, java.util.function.Predicate<JsonNode> which) {
         List<JsonNode> found = events.stream().filter(which).toList();
         assertEquals(1, found.size(), found.toString());

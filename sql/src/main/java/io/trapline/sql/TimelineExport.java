@@ -41,11 +41,13 @@ import java.util.Map;
  * different clocks line up at the same moment of their workloads.
  */
 final class TimelineExport {
+    // Track (thread) ids, in ranges that cannot meet: devices take 1000..3559; phases and request lanes, as many as
+    // a capture has, count up from far above.
     private static final int TRACK_MARKS = 1;
-    private static final int TRACK_PHASES = 10;
-    private static final int TRACK_REQUESTS = 200;
     private static final int TRACK_OTHER = 900;
     private static final int TRACK_DEVICE = 1000;
+    private static final int TRACK_PHASES = 100_000_000;
+    private static final int TRACK_REQUESTS = 200_000_000;
     private static final String[] DEVICE_TRACKS = {"accesses", "interrupts", "DMA", "frames", "kicks"};
     private static final int ACCESSES = 0;
     private static final int INTERRUPTS = 1;
@@ -156,7 +158,7 @@ final class TimelineExport {
             if (named.add(tid)) {
                 CaptureMetadata.DeviceInfo d = meta.device(device & 0xFF);
                 json.thread(pid, tid, "dev" + (device & 0xFF) + (d != null ? " " + d.model() : "") + ": "
-                        + DEVICE_TRACKS[kind], tid);
+                        + DEVICE_TRACKS[kind], Integer.MAX_VALUE / 2 + tid);
             }
             return tid;
         }
@@ -309,7 +311,8 @@ final class TimelineExport {
                 case OTHER_READ, OTHER_WRITE -> {
                     String region = meta.regionName(e.region());
                     String reg = OtherRegisters.name(region, e.address());
-                    json.instant(pid, track(TRACK_OTHER, "other regions (LAPIC, HPET...)", 5000), (type.isRead() ? "read " : "write ") + region + " "
+                    int tid = track(TRACK_OTHER, "other regions (LAPIC, IOAPIC, HPET...)", Integer.MAX_VALUE);
+                    json.instant(pid, tid, (type.isRead() ? "read " : "write ") + region + " "
                             + (reg != null ? reg : hex(e.address())), rel(e.timeNs()));
                     json.arg("address", hex(e.address()));
                     json.arg("value", hex(e.value()));
@@ -447,7 +450,7 @@ final class TimelineExport {
             }
             for (int lane = 0; lane < laneBusy.size(); lane++) {
                 json.thread(pid, TRACK_REQUESTS + lane, lane == 0 ? "requests" : "requests (" + (lane + 1) + ")",
-                        100 + lane);
+                        order++);
             }
         }
 
