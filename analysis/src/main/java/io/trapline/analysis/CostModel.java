@@ -21,6 +21,10 @@ public final class CostModel {
     public record Cost(long cycles, String source) {
     }
 
+    private static final double MAX_CYCLES = 1e9;
+    private static final double MIN_CPU_HZ = 1e6;
+    private static final double MAX_CPU_HZ = 1e12;
+
     /** The CPU clock assumed when turning cycles per second into a share of one CPU. */
     public static final double DEFAULT_CPU_HZ = 3.0e9;
 
@@ -75,10 +79,13 @@ public final class CostModel {
         } catch (NumberFormatException e) {
             throw new AnalysisException(source + ": '" + value.trim() + "' is not a number (for " + key.trim() + ")");
         }
-        boolean hz = k.equals("cpu_hz"); // a clock rate must be above 0, a cost in cycles may be 0
-        if (!(hz ? v > 0 : v >= 0) || Double.isInfinite(v)) {
-            throw new AnalysisException(source + ": " + key.trim() + " must be a number " + (hz ? "> 0" : ">= 0")
-                    + ", got " + value.trim());
+        boolean hz = k.equals("cpu_hz");
+        // Bounds that keep sums of a capture's cycles inside a long and overheads finite: no exit costs a second of a
+        // 1 GHz CPU, and a clock is between 1 MHz and 1 THz.
+        boolean ok = hz ? v >= MIN_CPU_HZ && v <= MAX_CPU_HZ : v >= 0 && v <= MAX_CYCLES;
+        if (!ok) {
+            throw new AnalysisException(source + ": " + key.trim() + " must be " + (hz
+                    ? "a clock rate from 1e6 to 1e12 Hz" : "a number of cycles from 0 to 1e9") + ", got " + value.trim());
         }
         if (hz) {
             return new CostModel(costs, v, "set by " + source);

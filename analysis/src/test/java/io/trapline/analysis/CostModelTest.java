@@ -46,11 +46,18 @@ class CostModelTest {
                 .getMessage().contains("not a number"));
         assertTrue(assertThrows(AnalysisException.class, () -> CostModel.defaults().withFlags(List.of("mmio")))
                 .getMessage().contains("CLASS=CYCLES"));
-        for (String hz : List.of("-1", "0")) { // one rule, said the same way for both
+        for (String hz : List.of("-1", "0", "4.9e-324", "1e13")) { // one rule, said the same way for all
             String m = assertThrows(AnalysisException.class, () -> CostModel.defaults().withFlags(List.of("cpu_hz=" + hz)))
                     .getMessage();
-            assertTrue(m.contains("cpu_hz must be a number > 0, got " + hz), m);
+            assertTrue(m.contains("cpu_hz must be a clock rate from 1e6 to 1e12 Hz, got " + hz), m);
         }
+        // costs whose sums over a capture would overflow (and wrap to small figures) are refused
+        for (String cycles : List.of("-1", "9223372036854775807", "1e20", "1.5e9")) {
+            String m = assertThrows(AnalysisException.class, () -> CostModel.defaults().withFlags(List.of("mmio=" + cycles)))
+                    .getMessage();
+            assertTrue(m.contains("mmio must be a number of cycles from 0 to 1e9, got " + cycles), m);
+        }
+        assertEquals(1_000_000_000L, CostModel.defaults().withFlags(List.of("mmio=1e9")).cycles(ExitClass.ofLabel("mmio")));
         assertEquals(0, CostModel.defaults().withFlags(List.of("mmio=0")).cycles(ExitClass.ofLabel("mmio")));
         Path f = tmp.resolve("bad.txt");
         Files.writeString(f, "mmio 3\n");

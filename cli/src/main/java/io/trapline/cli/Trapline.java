@@ -1,6 +1,7 @@
 package io.trapline.cli;
 
 import io.trapline.recorder.CaptureException;
+import io.trapline.recorder.IoErrors;
 import io.trapline.recorder.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +57,13 @@ public final class Trapline implements java.util.concurrent.Callable<Integer> {
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof CaptureException || ex instanceof UserError) {
                 err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+                err.flush();
+                return EXIT_USER_ERROR;
+            }
+            if (IoErrors.isMappedMemoryFault(ex)) {
+                // a mapped capture file that cannot be backed or read, wherever the command met it
+                err.println(cmd.getCommandSpec().qualifiedName() + ": a capture file's mapped pages could not be"
+                        + " written or read: its file system is full, or the file was cut short while in use");
                 err.flush();
                 return EXIT_USER_ERROR;
             }

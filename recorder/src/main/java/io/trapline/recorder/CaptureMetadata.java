@@ -321,6 +321,10 @@ public record CaptureMetadata(
                     throw new CaptureException(file + ": phase '" + ph.name() + "' in events.phases ends (endNs "
                             + ph.endNs() + ") before it starts (startNs " + ph.startNs() + ")");
                 }
+                if (ph.startNs() < 0) { // event times are never negative, and a span from below 0 overflows
+                    throw new CaptureException(file + ": phase '" + ph.name() + "' in events.phases starts before time 0"
+                            + " (startNs " + ph.startNs() + "), where no event is");
+                }
             }
         }
         return meta.regions() == null ? meta.withRegions(List.of()) : meta;

@@ -254,6 +254,11 @@ class BadCaptureTest {
         m.withEvents(m.status(), new CaptureMetadata.EventSummary(ev.count(), ev.firstTimeNs(), ev.lastTimeNs(),
                 List.of(new CaptureMetadata.PhaseSpan("window", 10, 5)))).writeTo(dir);
         assertOneLineNaming(readAll(dir), "capture.json", "phase 'window'", "ends (endNs 5) before it starts (startNs 10)");
+        // a span from far below 0 to far above would overflow every duration computed from it
+        m.withEvents(m.status(), new CaptureMetadata.EventSummary(ev.count(), ev.firstTimeNs(), ev.lastTimeNs(),
+                List.of(new CaptureMetadata.PhaseSpan("window", -9_000_000_000_000_000_000L,
+                        9_000_000_000_000_000_000L)))).writeTo(dir);
+        assertOneLineNaming(readAll(dir), "capture.json", "phase 'window'", "starts before time 0");
         // nulls where a phase or a device should be: one line, not a NullPointerException
         assertOneLineNaming(readAll(withJson("\"phases\" : [ ]", "\"phases\" : [ null ]")), "capture.json",
                 "events.phases holds a phase without a name");

@@ -149,7 +149,7 @@ public final class CaptureExport {
             // Beside the target (same file system, so the move is atomic), with the permissions a new file gets.
             tmp = partOf(out);
             Result r = writer.write(tmp);
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            publish(tmp, out);
             return new Result(List.of(out), r.rows(), r.unreadableTails());
         } catch (IOException e) {
             throw new AnalysisException(out + ": cannot write: " + IoErrors.describe(e));
@@ -162,6 +162,26 @@ public final class CaptureExport {
                 }
             }
         }
+    }
+
+    /**
+     * Puts the finished {@code part} at {@code out} without replacing anything: a hard link fails if a file appeared
+     * at {@code out} while the export ran (rename(2) would replace it). Where the file system has no hard links, a
+     * move after a last look.
+     */
+    static void publish(Path part, Path out) throws IOException {
+        try {
+            Files.createLink(out, part);
+            Files.delete(part);
+            return;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new AnalysisException(out + ": exists (refusing to overwrite; it appeared while the export ran)");
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new AnalysisException(out + ": exists (refusing to overwrite)");
+            }
+        }
+        Files.move(part, out, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Deletes {@code path} and everything under it, as far as it can (a file or a directory). */

@@ -34,6 +34,20 @@ class CaptureExportTest {
     }
 
     @Test
+    void aFinishedFileNeverReplacesOneThatAppearedAtTheTargetMeanwhile() throws Exception {
+        Path part = Files.writeString(tmp.resolve("t.json.part"), "new");
+        Path out = Files.writeString(tmp.resolve("t.json"), "someone else's");
+        io.trapline.analysis.AnalysisException e = assertThrows(io.trapline.analysis.AnalysisException.class,
+                () -> CaptureExport.publish(part, out));
+        assertTrue(e.getMessage().contains("refusing to overwrite"), e.getMessage());
+        assertEquals("someone else's", Files.readString(out));
+        Files.delete(out);
+        CaptureExport.publish(part, out);
+        assertEquals("new", Files.readString(out));
+        assertFalse(Files.exists(part), "the part file is gone once published");
+    }
+
+    @Test
     void anExportEndedByAnErrorLeavesNothingBehind() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("out"));
         for (ExportFormat f : ExportFormat.values()) {

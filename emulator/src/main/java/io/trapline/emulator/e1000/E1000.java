@@ -260,7 +260,9 @@ public final class E1000 implements Device, GuestAddressNames, DeviceActivity {
 
     /** QEMU's millisecond timers fire at whole milliseconds of virtual time. */
     private long msDeadline(long delayMs) {
-        return (ctx.now() / NS_PER_MS + delayMs) * NS_PER_MS;
+        long ms = ctx.now() / NS_PER_MS + delayMs;
+        // near the end of representable time the deadline saturates: the timer never fires, as for any later time
+        return ms > Long.MAX_VALUE / NS_PER_MS ? Long.MAX_VALUE : ms * NS_PER_MS;
     }
 
     private void autonegDone() {

@@ -188,6 +188,17 @@ class E1000ReceiveTest {
     }
 
     @Test
+    void anRctlWriteNearTheEndOfTimeSettlesNeverRatherThanAtOnce() {
+        E1000Rig rig = ready(8, RCTL_EN);
+        rig.runUntil(Long.MAX_VALUE - 500_000_000L); // half a second before the last representable nanosecond
+        rig.write(RCTL, RCTL_EN);
+        int calls = rig.rxReadyCalls;
+        rig.advance(1_000_000L);
+        assertEquals(calls, rig.rxReadyCalls, "the 1 s settle deadline lies past the end of time: it must not wrap");
+        assertFalse(rig.receive(toUs(60)), "still settling");
+    }
+
+    @Test
     void noFramesWhileReceiverDisabledLinkDownBusMasterOffOrSettlingAfterRctl() {
         E1000Rig rig = ready(8, RCTL_EN);
         rig.write(RCTL, RCTL_EN);
