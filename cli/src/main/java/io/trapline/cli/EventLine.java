@@ -6,6 +6,7 @@ import io.trapline.recorder.CaptureEvent;
 import io.trapline.recorder.CaptureMetadata;
 import io.trapline.recorder.EventFlags;
 import io.trapline.recorder.EventType;
+import io.trapline.recorder.JsonText;
 import io.trapline.recorder.MarkKind;
 
 import java.nio.charset.StandardCharsets;
@@ -140,20 +141,7 @@ final class EventLine {
 
     private static String escape(String s) {
         StringBuilder o = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> o.append("\\\"");
-                case '\\' -> o.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        o.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        o.append(c);
-                    }
-                }
-            }
-        }
+        JsonText.escape(o, s);
         return o.toString();
     }
 }

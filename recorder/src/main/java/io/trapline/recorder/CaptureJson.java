@@ -12,7 +12,6 @@ import java.util.Map;
  * not listed in {@link #writable} are left to Jackson ({@link CaptureMetadata#toJson} falls back).
  */
 final class CaptureJson {
-    private static final String HEX = "0123456789ABCDEF";
     private final StringBuilder out = new StringBuilder(1024);
     /** Objects open around the current position: arrays do not indent, objects do by two spaces. */
     private int depth;
@@ -282,26 +281,6 @@ final class CaptureJson {
 
     /** A JSON string as Jackson writes it: quotes, backslashes and control characters escaped, the rest as is. */
     private void string(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xF));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonText.quote(out, s);
     }
 }
