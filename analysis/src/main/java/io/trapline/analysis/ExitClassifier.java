@@ -65,12 +65,10 @@ public final class ExitClassifier {
         return region >= regionKind.length || regionKind[region] != REGION_SKIP;
     }
 
-    /** The device path (see {@link DeviceExitRules}) of a device register access. */
-    public AccessPath path(int device, boolean write, int bar, long offset) {
-        return rules[device & 0xFF].path(write, bar, offset);
-    }
-
-    /** The device path of a device register access whose value is known (a legacy notify write names its queue). */
+    /**
+     * The device path (see {@link DeviceExitRules}) of a device register access; the value tells a legacy notify
+     * write's queue.
+     */
     public AccessPath path(int device, boolean write, int bar, long offset, long value) {
         return rules[device & 0xFF].path(write, bar, offset, value);
     }

@@ -13,7 +13,7 @@ public final class OtherRegisters {
         if (region == null) {
             return null;
         }
-        if (region.contains("apic") && !region.contains("ioapic") && !region.equals("interrupt-message")) {
+        if (region.contains("apic") && !region.contains("ioapic")) {
             return lapicRegister(address & 0xFFF);
         }
         if (region.equals("hpet")) {

@@ -87,11 +87,10 @@ final class PhasesWriter extends TableWriter {
         }
     }
 
-    /** Whether a request's start and end name the same request: the same first word ({@code request#7}). */
+    /** Whether a request's start and end name the same request ({@link MarkKind#requestId}). */
     static boolean sameRequest(String start, String end) {
-        int a = start.indexOf(' ');
-        int b = end.indexOf(' ');
-        return a > 0 && a == b && start.regionMatches(0, end, 0, a);
+        String id = MarkKind.requestId(start);
+        return id != null && id.equals(MarkKind.requestId(end));
     }
 
     @Override

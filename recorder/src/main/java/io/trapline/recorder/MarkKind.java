@@ -21,6 +21,16 @@ public enum MarkKind {
         return code;
     }
 
+    /**
+     * The request a request mark names: the first word of its name ({@code request#7} of the embedded guest's
+     * {@code request#7 GET /file-1024} and {@code request#7 status=200 bytes=1024}), or null when the name is one
+     * word. A request's start and end pair when their names are equal or name the same request.
+     */
+    public static String requestId(String name) {
+        int space = name.indexOf(' ');
+        return space > 0 ? name.substring(0, space) : null;
+    }
+
     public static MarkKind ofCode(long code) {
         for (MarkKind k : values()) {
             if (k.code == code) {

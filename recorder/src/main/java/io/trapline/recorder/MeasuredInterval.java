@@ -46,6 +46,25 @@ public record MeasuredInterval(String phase, long startNs, long endNs) {
     }
 
     /**
+     * The phase names a {@code --phase} argument lists, of which a capture is measured in the first it has: real and
+     * embedded runs name the same part of a workload differently ({@code large,20x65536}).
+     */
+    public static List<String> choices(String phaseArgument) {
+        return java.util.Arrays.stream(phaseArgument.split(",")).map(String::strip).toList();
+    }
+
+    /** The interval of the first of {@link #choices} the capture has, or null when it has none of them. */
+    public static MeasuredInterval firstNamed(Phases phases, String phaseArgument) {
+        for (String name : choices(phaseArgument)) {
+            MeasuredInterval m = named(phases, name);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The interval of phase {@code name} in a capture (its earliest start to its latest end, as {@link #choose}
      * takes it), or null when the capture has no such phase.
      */

@@ -3,6 +3,7 @@ package io.trapline.sql;
 import io.trapline.analysis.AnalysisException;
 import io.trapline.analysis.CaptureSource;
 import io.trapline.analysis.Profile;
+import io.trapline.recorder.MeasuredInterval;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,18 +203,13 @@ public final class CaptureComparison {
             c.put("window_start_ns", windows.get(i).startNs());
             c.put("window_end_ns", windows.get(i).endNs());
             c.put("interrupts", irqs.get(n)[0]);
-            for (String what : List.of("exits", "cycles", "nic_exits", "userspace_exits")) {
+            String[] columns = {"exits", "cycles", "nic_exits", "userspace_exits"}; // the exits query's, in order
+            for (int col = 0; col < columns.length; col++) {
                 Map<String, Object> per = new LinkedHashMap<>();
-                int col = switch (what) {
-                    case "exits" -> 0;
-                    case "cycles" -> 1;
-                    case "nic_exits" -> 2;
-                    default -> 3;
-                };
                 for (Profile p : profiles) {
                     per.put(p.label(), exits.get(p.label()).get(n)[col]);
                 }
-                c.put(what, per);
+                c.put(columns[col], per);
             }
             c.put("top_registers", topList.getOrDefault(n, List.of()));
             counts.add(c);
@@ -256,10 +252,10 @@ public final class CaptureComparison {
         });
         // "small,200x1024": the first of these names each capture has, since real and embedded runs name the same
         // part of a workload differently (phases from a phases file, or from the request groups)
-        List<String> choices = List.of(phase.split(","));
+        List<String> choices = MeasuredInterval.choices(phase);
         for (String n : names) {
             Map<String, long[]> ph = found.getOrDefault(n, Map.of());
-            String chosen = choices.stream().map(String::strip).filter(ph::containsKey).findFirst().orElse(null);
+            String chosen = choices.stream().filter(ph::containsKey).findFirst().orElse(null);
             if (chosen == null) {
                 throw new AnalysisException("capture '" + n + "' has no phase '" + phase + "'"
                         + (ph.isEmpty() ? " (it has no phases)" : " (it has: " + String.join(", ", ph.keySet()) + ")"));

@@ -73,9 +73,7 @@ final class TimelineExport {
                     MeasuredInterval window = null;
                     if (phase != null) {
                         MeasuredInterval.Phases phases = MeasuredInterval.Phases.of(r);
-                        for (String name : phase.split(",")) { // the first of several names the capture has
-                            window = window != null ? window : MeasuredInterval.named(phases, name.strip());
-                        }
+                        window = MeasuredInterval.firstNamed(phases, phase);
                         if (window == null) {
                             throw new AnalysisException("capture '" + c.name() + "' has no phase '" + phase + "'"
                                     + (phases.names().isEmpty() ? " (it has no phases)"
@@ -454,31 +452,29 @@ final class TimelineExport {
             }
         }
 
-        /**
-         * What pairs a request's start with its end: their first word, as the phases table pairs them (the embedded
-         * guest marks {@code request#7 GET /file-1024} and {@code request#7 status=200 bytes=1024}).
-         */
+        /** What pairs a request's start with its end, as the phases table pairs them ({@link MarkKind#requestId}). */
         private static String requestKey(String name) {
-            int space = name.indexOf(' ');
-            return space > 0 ? name.substring(0, space) : name;
+            String id = MarkKind.requestId(name);
+            return id != null ? id : name;
         }
 
-        private String payloadText(EventCursor e) {
+        /** The event's payload into {@link #payload}; returns its length. */
+        private int copyPayload(EventCursor e) {
             int len = e.payloadLength();
             if (payload.length < len) {
                 payload = new byte[len];
             }
-            e.copyPayload(payload, 0);
+            return e.copyPayload(payload, 0);
+        }
+
+        private String payloadText(EventCursor e) {
+            int len = copyPayload(e); // first: it may replace the array
             return new String(payload, 0, len, StandardCharsets.UTF_8);
         }
 
         /** "TCP 10.0.2.2:40000 > 10.0.2.15:80 [SYN] len 0", or the protocol alone when the frame has no ports. */
         private String summary(EventCursor e) {
-            int len = e.payloadLength();
-            if (payload.length < len) {
-                payload = new byte[len];
-            }
-            e.copyPayload(payload, 0);
+            int len = copyPayload(e);
             frame.parse(payload, len);
             if (frame.protocol == null) {
                 return String.format("ethertype 0x%04x", frame.ethertype & 0xFFFF);
